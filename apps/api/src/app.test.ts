@@ -1,0 +1,54 @@
+import { pino } from 'pino';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from './app';
+
+function app(overrides: { basePath?: string; notReady?: string[] } = {}) {
+  return createApp({
+    log: pino({ level: 'silent' }),
+    allowedHosts: /^(localhost|127\.0\.0\.1)(:\d+)?$/,
+    basePath: overrides.basePath ?? '',
+    webDist: '/nonexistent',
+    readiness: { notReady: () => overrides.notReady ?? [] },
+  });
+}
+
+describe('http app', () => {
+  it('when asked /healthz, answers ok with the version', async () => {
+    const res = await request(app()).get('/healthz').set('Host', 'localhost:8084');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', version: expect.any(String) });
+  });
+
+  it('when not ready, /readyz is 503 with the reasons', async () => {
+    const res = await request(app({ notReady: ['topology not synced'] }))
+      .get('/readyz')
+      .set('Host', 'localhost');
+    expect(res.status).toBe(503);
+    expect(res.body.reasons).toEqual(['topology not synced']);
+  });
+
+  it('when the Host header is foreign, refuses with 403 (DNS rebinding)', async () => {
+    const res = await request(app()).get('/healthz').set('Host', 'evil.example:8084');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('evil.example');
+  });
+
+  it('when an API path is unknown, answers a JSON 404 naming it', async () => {
+    const res = await request(app()).get('/api/v1/nope').set('Host', 'localhost');
+    expect(res.status).toBe(404);
+    expect(res.body.error).toEqual({ code: 'not_found', message: 'no such API path: /nope' });
+  });
+
+  it('sends a strict Content-Security-Policy', async () => {
+    const res = await request(app()).get('/healthz').set('Host', 'localhost');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('when served under a base path, answers there and not at the root', async () => {
+    const a = app({ basePath: '/meshviz' });
+    expect((await request(a).get('/meshviz/healthz').set('Host', 'localhost')).status).toBe(200);
+    expect((await request(a).get('/healthz').set('Host', 'localhost')).status).toBe(404);
+  });
+});

@@ -1,0 +1,59 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { errorMiddleware, notFoundHandler } from './http/errors';
+import { healthRouter, type Readiness } from './http/health';
+import { hostCheck } from './http/host-check';
+import { staticWeb } from './http/static-web';
+
+export interface AppOptions {
+  log: Logger;
+  allowedHosts: RegExp;
+  basePath: string;
+  webDist: string;
+  readiness: Readiness;
+}
+
+/** Builds the HTTP app; listening is the caller's business (see main.ts). */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(hostCheck(options.allowedHosts));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // react-flow and recharts set inline style attributes.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use(
+    pinoHttp({ logger: options.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }),
+  );
+
+  const root = express.Router();
+  root.use(healthRouter(options.readiness));
+  const api = express.Router();
+  api.use(notFoundHandler);
+  root.use('/api/v1', api);
+  root.use(staticWeb(options.webDist, options.basePath));
+
+  app.use(options.basePath || '/', root);
+  app.use(errorMiddleware(options.log));
+  return app;
+}

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseDuration } from '@meshviz/shared';
+
+export const HELP = `Usage: meshviz-api [options]
+
+Options (each also read from the environment variable shown):
+  --kubeconfig PATH          kubeconfig to use (KUBECONFIG). Default: the in-cluster
+                             service account, then $KUBECONFIG, then ~/.kube/config
+  --prometheus-url URL       query this Prometheus-compatible server (MESHVIZ_PROMETHEUS_URL);
+                             without it meshviz scrapes the proxies itself (embedded mode)
+  --linkerd-namespace NS     Linkerd control-plane namespace (MESHVIZ_LINKERD_NAMESPACE, default linkerd)
+  --cluster-domain DOMAIN    cluster DNS domain (MESHVIZ_CLUSTER_DOMAIN, default cluster.local)
+  --listen HOST:PORT         address to serve on (MESHVIZ_LISTEN, default 127.0.0.1:8084,
+                             0.0.0.0:8084 in-cluster)
+  --allowed-hosts REGEX      Host headers to accept (MESHVIZ_ALLOWED_HOSTS); default localhost,
+                             127.0.0.1, [::1] and the in-cluster service name
+  --scrape-interval DUR      embedded mode scrape interval (MESHVIZ_SCRAPE_INTERVAL, default 10s)
+  --retention DUR            embedded mode retention (MESHVIZ_RETENTION, default 1h)
+  --base-path PATH           serve under this sub-path, e.g. /meshviz (MESHVIZ_BASE_PATH)
+  --web-dist DIR             built SPA to serve (MESHVIZ_WEB_DIST, default apps/web/dist)
+  --log-level LEVEL          pino log level (MESHVIZ_LOG_LEVEL, default info)
+  -h, --help                 show this help
+`;
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+const durationSeconds = z.string().transform((text, ctx) => {
+  const seconds = parseDuration(text);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(text)}` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+const listenSchema = z.string().transform((text, ctx) => {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match?.[1] || !(port >= 0 && port <= 65535)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `listen must be HOST:PORT, got ${JSON.stringify(text)}`,
+    });
+    return z.NEVER;
+  }
+  return { host: match[1].replace(/^\[|\]$/g, ''), port };
+});
+
+const configSchema = z
+  .object({
+    kubeconfig: z.string().optional(),
+    inCluster: z.boolean(),
+    prometheusUrl: z.url({ protocol: /^https?$/ }).optional(),
+    linkerdNamespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .default('linkerd'),
+    clusterDomain: z.string().min(1).default('cluster.local'),
+    listen: listenSchema.optional(),
+    allowedHosts: z.string().optional(),
+    scrapeInterval: durationSeconds.default(10),
+    retention: durationSeconds.default(3600),
+    basePath: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)*\/?$/, 'base path must look like /meshviz')
+      .default('/'),
+    webDist: z.string().default(join(import.meta.dirname, '../../web/dist')),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  })
+  .transform((c) => ({
+    ...c,
+    listen: c.listen ?? { host: c.inCluster ? '0.0.0.0' : '127.0.0.1', port: 8084 },
+    basePath: c.basePath.replace(/\/$/, ''),
+    allowedHosts: new RegExp(
+      c.allowedHosts ??
+        `^(localhost|127\\.0\\.0\\.1|\\[::1\\]|meshviz(\\.[a-z0-9-]+(\\.svc(\\.${escapeRegex(c.clusterDomain)})?)?)?)(:\\d+)?$`,
+      'i',
+    ),
+  }));
+
+export type Config = z.infer<typeof configSchema>;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export type ParsedArgs = { help: true } | { help: false; config: Config };
+
+/** Reads flags first, then the environment; throws a readable error on bad values. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      kubeconfig: { type: 'string' },
+      'prometheus-url': { type: 'string' },
+      'linkerd-namespace': { type: 'string' },
+      'cluster-domain': { type: 'string' },
+      listen: { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'scrape-interval': { type: 'string' },
+      retention: { type: 'string' },
+      'base-path': { type: 'string' },
+      'web-dist': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { help: true };
+  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(SERVICE_ACCOUNT_DIR);
+  const defaultKubeconfig = join(homedir(), '.kube', 'config');
+  const result = configSchema.safeParse({
+    kubeconfig:
+      values.kubeconfig ??
+      (inCluster
+        ? undefined
+        : (env.KUBECONFIG ?? (existsSync(defaultKubeconfig) ? defaultKubeconfig : undefined))),
+    inCluster: inCluster && !values.kubeconfig,
+    prometheusUrl: values['prometheus-url'] ?? env.MESHVIZ_PROMETHEUS_URL,
+    linkerdNamespace: values['linkerd-namespace'] ?? env.MESHVIZ_LINKERD_NAMESPACE,
+    clusterDomain: values['cluster-domain'] ?? env.MESHVIZ_CLUSTER_DOMAIN,
+    listen: values.listen ?? env.MESHVIZ_LISTEN,
+    allowedHosts: values['allowed-hosts'] ?? env.MESHVIZ_ALLOWED_HOSTS,
+    scrapeInterval: values['scrape-interval'] ?? env.MESHVIZ_SCRAPE_INTERVAL,
+    retention: values.retention ?? env.MESHVIZ_RETENTION,
+    basePath: values['base-path'] ?? env.MESHVIZ_BASE_PATH,
+    webDist: values['web-dist'] ?? env.MESHVIZ_WEB_DIST,
+    logLevel: values['log-level'] ?? env.MESHVIZ_LOG_LEVEL,
+  });
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (i) => `  --${kebab(String(i.path[0] ?? ''))}: ${i.message}`,
+    );
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { help: false, config: result.data };
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+/** The request is wrong: 400 with a message naming the problem. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+/** The addressed object does not exist: 404. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+/** An upstream (Kubernetes API, Prometheus, a proxy) failed and nothing could be computed: 502. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+}
+
+function statusOf(err: unknown): { status: number; code: string } {
+  if (err instanceof InputError) return { status: 400, code: 'bad_request' };
+  if (err instanceof NotFoundError) return { status: 404, code: 'not_found' };
+  if (err instanceof UpstreamError) return { status: 502, code: 'upstream_error' };
+  // body-parser and friends set a 4xx status on their own errors.
+  const status = (err as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return { status, code: 'bad_request' };
+  return { status: 500, code: 'internal_error' };
+}
+
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const { status, code } = statusOf(err);
+    const message =
+      status === 500 ? 'internal error' : err instanceof Error ? err.message : String(err);
+    if (status === 500) log.error({ err }, 'request failed');
+    res.status(status).json({ error: { code, message } });
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`no such API path: ${req.path}`));
+};

@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { HELP, parseConfig } from './config';
+import { createLogger } from './logger';
+
+function main(): void {
+  let parsed;
+  try {
+    parsed = parseConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { config } = parsed;
+  const log = createLogger(config.logLevel);
+  const app = createApp({
+    log,
+    allowedHosts: config.allowedHosts,
+    basePath: config.basePath,
+    webDist: config.webDist,
+    readiness: { notReady: () => [] },
+  });
+  const server: Server = app.listen(config.listen.port, config.listen.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.listen.port;
+    const host = config.listen.host === '0.0.0.0' ? 'localhost' : config.listen.host;
+    log.info({ port }, 'listening');
+    process.stdout.write(
+      `meshviz: http://${host.includes(':') ? `[${host}]` : host}:${port}${config.basePath}/\n`,
+    );
+  });
+  server.on('error', (err) => {
+    log.fatal({ err }, 'cannot listen');
+    process.exit(1);
+  });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main();

@@ -1,0 +1,119 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster } from './cluster/cluster';
+import { ADMIN_PORT } from './cluster/linkerd';
+import { kubeconfigYaml } from './kube/kubeconfig';
+import { createKubeApiServer } from './kube/server';
+import { discoveryBody, prometheusConfig } from './prometheus/discovery';
+import { AdminServers } from './proxy/admin-servers';
+import { buildScenario, type ScenarioOptions } from './scenarios';
+import { TrafficEngine } from './traffic/engine';
+
+export interface DemoMeshOptions extends ScenarioOptions {
+  scenario: string;
+  seed?: number;
+  /** Address of the API server; port 0 picks a free one. */
+  host?: string;
+  port?: number;
+  /** Second octet of the 127.X.0.0/16 block the pod IPs come from. */
+  podSubnetOctet?: number;
+  adminPort?: number;
+  /** Where the kubeconfig and Prometheus config are written. */
+  stateDir?: string;
+  /** Scrape interval written in the Prometheus config, seconds. */
+  scrapeIntervalSeconds?: number;
+  /** Scheduled incidents on (default) or off (steady traffic for measurements). */
+  incidents?: boolean;
+  tickMs?: number;
+}
+
+export interface DemoMesh {
+  kubeApiUrl: string;
+  kubeconfigPath: string;
+  prometheusSdUrl: string;
+  prometheusConfigPath: string;
+  cluster: Cluster;
+  traffic: TrafficEngine;
+  admin: AdminServers;
+  /** Makes the Kubernetes API answer 503 (false) or work again (true). */
+  setKubeApiAvailable(available: boolean): void;
+  stop(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh> {
+  const seed = options.seed ?? 1;
+  const adminPort = options.adminPort ?? ADMIN_PORT;
+  const scenario = buildScenario(options.scenario, { ...options, seed });
+  const cluster = new Cluster(scenario, { seed, podSubnetOctet: options.podSubnetOctet ?? 42, adminPort });
+  const traffic = new TrafficEngine(cluster, { seed, incidents: options.incidents ?? true });
+  const advance = () => {
+    const now = Date.now();
+    cluster.tick(now);
+    traffic.tick(now);
+  };
+  const admin = new AdminServers(cluster, adminPort, advance);
+  await admin.start();
+
+  let kubeAvailable = true;
+  const kube = createKubeApiServer({ store: cluster.store, available: () => kubeAvailable });
+  const kubeHandler = kube.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  kube.removeAllListeners('request');
+  kube.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith('/demo/prometheus-sd')) {
+      advance();
+      sendJson(res, 200, discoveryBody(cluster, adminPort));
+      return;
+    }
+    kubeHandler(req, res);
+  });
+  const server: Server = kube;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const kubeApiUrl = `http://${host}:${port}`;
+  const stateDir = options.stateDir ?? join(tmpdir(), `meshviz-demo-mesh-${process.pid}-${port}`);
+  mkdirSync(stateDir, { recursive: true });
+  const kubeconfigPath = join(stateDir, 'kubeconfig.yaml');
+  writeFileSync(kubeconfigPath, kubeconfigYaml(kubeApiUrl));
+  const prometheusSdUrl = `${kubeApiUrl}/demo/prometheus-sd`;
+  const prometheusConfigPath = join(stateDir, 'prometheus.yml');
+  writeFileSync(prometheusConfigPath, prometheusConfig(prometheusSdUrl, options.scrapeIntervalSeconds ?? 10));
+
+  const timer = setInterval(advance, options.tickMs ?? 1000);
+  timer.unref();
+
+  return {
+    kubeApiUrl,
+    kubeconfigPath,
+    prometheusSdUrl,
+    prometheusConfigPath,
+    cluster,
+    traffic,
+    admin,
+    setKubeApiAvailable(available) {
+      kubeAvailable = available;
+    },
+    async stop() {
+      clearInterval(timer);
+      await Promise.all([
+        admin.stop(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { RESOURCES, apiVersionOf, type ResourceType } from './resources';
+
+const VERBS = ['get', 'list', 'watch'];
+
+function resourceList(groupVersion: string, resources: ResourceType[]) {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion,
+    resources: resources.map((r) => ({
+      name: r.plural,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: VERBS,
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+    })),
+  };
+}
+
+function groups(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of RESOURCES) {
+    if (!r.group) continue;
+    const versions = out.get(r.group) ?? [];
+    if (!versions.includes(r.version)) versions.push(r.version);
+    out.set(r.group, versions);
+  }
+  return out;
+}
+
+function group(name: string, versions: string[]) {
+  const list = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions: list, preferredVersion: list[0] };
+}
+
+/** Answers a discovery path, or `undefined` when it is not one. */
+export function discovery(path: string): unknown {
+  if (path === '/version') {
+    return {
+      major: '1',
+      minor: '31',
+      gitVersion: 'v1.31.4+meshviz-demo',
+      gitCommit: '0000000000000000000000000000000000000000',
+      gitTreeState: 'clean',
+      buildDate: '2025-01-01T00:00:00Z',
+      goVersion: 'go1.23.4',
+      compiler: 'gc',
+      platform: 'linux/amd64',
+    };
+  }
+  if (path === '/api') {
+    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] };
+  }
+  if (path === '/api/v1') return resourceList('v1', RESOURCES.filter((r) => r.group === ''));
+  if (path === '/apis') {
+    return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...groups()].map(([name, versions]) => group(name, versions)) };
+  }
+  const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (m) {
+    const versions = groups().get(m[1] ?? '');
+    if (!versions) return undefined;
+    if (!m[2]) return { kind: 'APIGroup', apiVersion: 'v1', ...group(m[1] ?? '', versions) };
+    if (!versions.includes(m[2])) return undefined;
+    return resourceList(`${m[1]}/${m[2]}`, RESOURCES.filter((r) => apiVersionOf(r) === `${m[1]}/${m[2]}`));
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+/** The resources the simulated API server serves, each at exactly one group/version. */
+export interface ResourceType {
+  group: string; // '' for the core group
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+}
+
+export const RESOURCES: readonly ResourceType[] = [
+  { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'] },
+  { group: '', version: 'v1', kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'] },
+  { group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'] },
+  { group: '', version: 'v1', kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'] },
+  { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'] },
+  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', namespaced: true, shortNames: ['cm'] },
+  { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', namespaced: true, shortNames: ['deploy'] },
+  { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true, shortNames: ['rs'] },
+  { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', singular: 'statefulset', namespaced: true, shortNames: ['sts'] },
+  { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', singular: 'daemonset', namespaced: true, shortNames: ['ds'] },
+  { group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true },
+  { group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', singular: 'cronjob', namespaced: true, shortNames: ['cj'] },
+  { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true },
+  { group: 'linkerd.io', version: 'v1alpha2', kind: 'ServiceProfile', plural: 'serviceprofiles', singular: 'serviceprofile', namespaced: true, shortNames: ['sp'] },
+  { group: 'policy.linkerd.io', version: 'v1beta3', kind: 'Server', plural: 'servers', singular: 'server', namespaced: true, shortNames: ['srv'] },
+  { group: 'policy.linkerd.io', version: 'v1beta3', kind: 'HTTPRoute', plural: 'httproutes', singular: 'httproute', namespaced: true },
+  { group: 'policy.linkerd.io', version: 'v1beta1', kind: 'ServerAuthorization', plural: 'serverauthorizations', singular: 'serverauthorization', namespaced: true, shortNames: ['saz'] },
+  { group: 'policy.linkerd.io', version: 'v1alpha1', kind: 'AuthorizationPolicy', plural: 'authorizationpolicies', singular: 'authorizationpolicy', namespaced: true },
+  { group: 'policy.linkerd.io', version: 'v1alpha1', kind: 'MeshTLSAuthentication', plural: 'meshtlsauthentications', singular: 'meshtlsauthentication', namespaced: true },
+  { group: 'policy.linkerd.io', version: 'v1alpha1', kind: 'NetworkAuthentication', plural: 'networkauthentications', singular: 'networkauthentication', namespaced: true },
+  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute', plural: 'httproutes', singular: 'httproute', namespaced: true },
+];
+
+export function apiVersionOf(r: ResourceType): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** Key of a resource type in the store: `pods`, `apps/deployments`, `policy.linkerd.io/httproutes`. */
+export function resourceKey(r: Pick<ResourceType, 'group' | 'plural'>): string {
+  return r.group ? `${r.group}/${r.plural}` : r.plural;
+}
+
+export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
+  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+}

@@ -1,0 +1,123 @@
+import { createServer, type Server } from 'node:http';
+import type { Cluster, SimPod } from '../cluster/cluster';
+import { CERT_LIFETIME_SECONDS, CERT_REFRESH_FRACTION } from '../cluster/linkerd';
+
+const GIT_SHA = '5f1c3b9e7d4a';
+const BUILD_DATE = '2025-10-02T09:14:07Z';
+
+/** Updates the process, build and identity gauges a proxy reports at scrape time. */
+function refreshProcessMetrics(pod: SimPod, now: number): void {
+  const proxy = pod.proxy;
+  if (!proxy) return;
+  const uptime = Math.max(0, (now - pod.startedAt) / 1000);
+  proxy.gauge('process_start_time_seconds', '').value = Math.floor(pod.startedAt / 1000);
+  proxy.counter('process_cpu_seconds_total', '').value = Math.round(uptime * 0.0021 * 100) / 100;
+  proxy.gauge('process_resident_memory_bytes', '').value = 11_534_336 + proxy.seriesCount() * 1_024;
+  proxy.gauge('process_open_fds', '').value = 24;
+  proxy.gauge('process_max_fds', '').value = 1_048_576;
+  proxy.gauge('proxy_build_info', `version="${pod.proxyVersion ?? ''}",git_sha="${GIT_SHA}",profile="release",date="${BUILD_DATE}",vendor="linkerd"`).value = 1;
+  // Renew at 70% of the lifetime unless this pod's renewal is failing (scenario: certExpiresInSeconds).
+  const renewEvery = CERT_LIFETIME_SECONDS * 1000 * CERT_REFRESH_FRACTION;
+  if (pod.workload.certExpiresInSeconds === undefined) {
+    while (now - pod.certRefreshedAt >= renewEvery) {
+      pod.certRefreshedAt += renewEvery;
+      pod.certExpiresAt = pod.certRefreshedAt + CERT_LIFETIME_SECONDS * 1000;
+    }
+  }
+  proxy.gauge('identity_cert_expiration_timestamp_seconds', '').value = Math.floor(pod.certExpiresAt / 1000);
+  proxy.gauge('identity_cert_refresh_timestamp_seconds', '').value = Math.floor(pod.certRefreshedAt / 1000);
+  const refreshes = 1 + Math.floor(uptime / (renewEvery / 1000));
+  proxy.counter('identity_cert_refreshes_total', 'result="ok"').value = refreshes;
+  if (pod.workload.certExpiresInSeconds !== undefined) {
+    proxy.counter('identity_cert_refreshes_total', 'result="failure"').value = Math.floor(uptime / 60);
+  }
+}
+
+/**
+ * One admin server per meshed pod, listening on the pod's own IP and the
+ * linkerd-admin port, as Prometheus and the embedded scraper would reach a real proxy.
+ */
+export class AdminServers {
+  private readonly servers = new Map<string, Server>();
+  /** Scrapes served, for the benchmark. */
+  scrapes = 0;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly adminPort: number,
+    private readonly beforeScrape: () => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    cluster.podEvents.on('added', (pod: SimPod) => this.track(this.open(pod)));
+    cluster.podEvents.on('removed', (pod: SimPod) => this.close(pod));
+  }
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Opens servers for every running meshed pod; resolves when all listen. */
+  async start(): Promise<void> {
+    await Promise.all(this.cluster.runningPods().map((p) => this.open(p)));
+    await Promise.all([...this.pending]);
+  }
+
+  private open(pod: SimPod): Promise<void> {
+    if (!pod.proxy || this.servers.has(pod.uid)) return Promise.resolve();
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/metrics') {
+        this.beforeScrape();
+        refreshProcessMetrics(pod, this.now());
+        this.scrapes++;
+        const body = pod.proxy?.render() ?? '';
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+        res.end(body);
+        return;
+      }
+      if (path === '/ready' || path === '/live') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end(path === '/ready' ? 'ready\n' : 'live\n');
+        return;
+      }
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found\n');
+    });
+    server.keepAliveTimeout = 60_000;
+    this.servers.set(pod.uid, server);
+    return new Promise((resolve, reject) => {
+      server.once('error', (err) => {
+        this.servers.delete(pod.uid);
+        reject(new Error(`cannot listen on ${pod.ip}:${this.adminPort} for pod ${pod.namespace}/${pod.name}: ${err.message}`));
+      });
+      server.listen(this.adminPort, pod.ip, () => resolve());
+    });
+  }
+
+  private close(pod: SimPod): void {
+    const server = this.servers.get(pod.uid);
+    if (!server) return;
+    this.servers.delete(pod.uid);
+    server.close();
+    server.closeAllConnections();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.servers.values()].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
+    this.servers.clear();
+  }
+
+  get size(): number {
+    return this.servers.size;
+  }
+}

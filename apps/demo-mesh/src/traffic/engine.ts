@@ -1,0 +1,526 @@
+import type { Cluster, SimPod } from '../cluster/cluster';
+import { BACKEND_DURATION_BUCKETS, LATENCY_MS_BUCKETS, ROUTE_DURATION_BUCKETS } from '../proxy/families';
+import { labelText, type Counter, type Histogram, type ProxyRegistry } from '../proxy/registry';
+import { rngFor, type Rng } from '../rng';
+import type { CallSpec, IncidentSpec, RequestClass, ServiceSpec } from '../scenarios/types';
+import { GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
+import {
+  authorityOf,
+  authzLabels,
+  backendLabels,
+  gatewayRouteLabels,
+  inboundTarget,
+  inboundTls,
+  outboundLabels,
+  routeLabels,
+  srvLabels,
+} from './labels';
+import { resolveInbound, resolveOutbound, serviceProfileFor, type InboundDecision, type OutboundRoute } from './policy';
+
+/** Proxy overhead added to what the client sees. */
+const PROXY_OVERHEAD_MS = 0.3;
+/** Requests per tick are jittered by up to this fraction, so charts are not flat lines. */
+const RATE_JITTER = 0.05;
+/** Attempts per request at most, whatever the budget allows. */
+const MAX_ATTEMPTS = 10;
+const DEFAULT_REQUEST_BYTES = 320;
+const DEFAULT_RESPONSE_BYTES = 1400;
+
+interface Outcome {
+  status: number;
+  grpcStatus: number | undefined;
+  failure: boolean;
+  error: string;
+  latencyMs: number;
+}
+
+interface ClassRuntime {
+  call: CallSpec;
+  cls: RequestClass;
+  svc: ServiceSpec;
+  clientNs: string;
+  clientWorkload: string;
+  route: OutboundRoute;
+  dist: LogNormal;
+  due: number;
+  rotation: number;
+  latencySeq: Sequence;
+  failureSeq: Sequence;
+  grpc: boolean;
+}
+
+/** Per client pod and service: a retry budget over a sliding window of one-second slots. */
+class RetryBudget {
+  private readonly requests: number[];
+  private readonly retries: number[];
+  private slot = 0;
+
+  constructor(
+    private readonly ratio: number,
+    private readonly minPerSecond: number,
+    ttlSeconds: number,
+  ) {
+    const n = Math.max(1, Math.round(ttlSeconds));
+    this.requests = new Array<number>(n).fill(0);
+    this.retries = new Array<number>(n).fill(0);
+  }
+
+  advance(): void {
+    this.slot = (this.slot + 1) % this.requests.length;
+    this.requests[this.slot] = 0;
+    this.retries[this.slot] = 0;
+  }
+
+  request(): void {
+    this.requests[this.slot] = (this.requests[this.slot] ?? 0) + 1;
+  }
+
+  /** Spends one retry when the budget allows it. */
+  tryRetry(): boolean {
+    const reqs = this.requests.reduce((a, b) => a + b, 0);
+    const done = this.retries.reduce((a, b) => a + b, 0);
+    if (done + 1 > this.minPerSecond * this.requests.length + this.ratio * reqs) return false;
+    this.retries[this.slot] = (this.retries[this.slot] ?? 0) + 1;
+    return true;
+  }
+}
+
+interface PairHandle {
+  outRequest?: Counter;
+  outResponse: Map<string, Counter>;
+  outLatency: Map<string, Histogram>;
+  inRequest?: Counter;
+  inResponse: Map<string, Counter>;
+  inLatency: Map<string, Histogram>;
+  inAllow?: Counter;
+  inDeny?: Counter;
+  outTcp?: TcpHandle;
+  inTcp?: TcpHandle;
+  decision: InboundDecision;
+  outBase: string;
+  inBase: string;
+  /** Inbound TLS labels for this client (`tls`, `client_id` / `no_tls_reason`). */
+  inTls: string;
+  /** Outbound TCP labels: the outbound base without `authority`. */
+  outTcpBase: string;
+}
+
+interface TcpHandle {
+  open: Counter;
+  connections: Counter;
+  read: Counter;
+  write: Counter;
+  close: Counter;
+}
+
+/** Drives every call of the scenario, tick by tick, into the proxies' counters. */
+export class TrafficEngine {
+  private readonly classes: ClassRuntime[] = [];
+  private readonly tcpCalls: TcpCallRuntime[] = [];
+  private readonly pairs = new Map<string, PairHandle>();
+  private readonly budgets = new Map<string, RetryBudget>();
+  private readonly memo = new Map<string, Counter | Histogram>();
+  private readonly rng: Rng;
+  private lastTick: number;
+  /** Requests served so far, by call, for the process CPU model. */
+  requests = 0;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly options: { seed: number; incidents: boolean; now?: () => number },
+  ) {
+    this.rng = rngFor(options.seed, `traffic:${cluster.scenario.name}`);
+    this.lastTick = this.now();
+    for (const call of cluster.scenario.calls) {
+      const [clientNs = '', clientWorkload = ''] = call.from.split('/');
+      const [svcNs = '', svcName = ''] = call.to.split('/');
+      const svc = cluster.service(svcNs, svcName)?.spec;
+      if (!svc) throw new Error(`call ${call.from} -> ${call.to}: no such service`);
+      if (call.protocol === 'tcp') {
+        this.tcpCalls.push({ call, svc, due: 0, pairs: new Set() });
+        continue;
+      }
+      for (const cls of call.requests ?? []) {
+        const seq = rngFor(options.seed, `${call.from}>${call.to}${cls.path}`);
+        this.classes.push({
+          call,
+          cls,
+          svc,
+          clientNs,
+          clientWorkload,
+          route: resolveOutbound(cluster, svc, cls),
+          dist: new LogNormal(cls.latency),
+          due: seq.next(),
+          rotation: seq.int(1000),
+          latencySeq: new Sequence(seq.next(), GOLDEN),
+          failureSeq: new Sequence(seq.next(), SILVER),
+          grpc: call.protocol === 'grpc',
+        });
+      }
+    }
+    // Forget handles of pods that are gone, so their series are not kept alive.
+    cluster.podEvents.on('removed', (pod: SimPod) => {
+      for (const [key, pair] of this.pairs) {
+        if (!key.includes(pod.uid)) continue;
+        this.pairs.delete(key);
+        for (const t of this.tcpCalls) t.pairs.delete(pair);
+      }
+      for (const key of this.budgets.keys()) if (key.startsWith(pod.uid)) this.budgets.delete(key);
+    });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Advances the traffic to `now`. */
+  tick(now = this.now()): void {
+    const dt = Math.min(Math.max(0, (now - this.lastTick) / 1000), 5);
+    this.lastTick = now;
+    if (dt === 0) return;
+    for (const b of this.budgets.values()) b.advance();
+    const t = (now - this.cluster.startedAt) / 1000;
+    for (const c of this.classes) this.tickClass(c, dt, t);
+    for (const c of this.tcpCalls) this.tickTcp(c, dt);
+  }
+
+  private incidentAt(svc: ServiceSpec, t: number): { extraFailure: number; latencyFactor: number } {
+    let extraFailure = 0;
+    let latencyFactor = 1;
+    if (!this.options.incidents) return { extraFailure, latencyFactor };
+    for (const inc of this.cluster.scenario.incidents ?? []) {
+      if (inc.service !== `${svc.namespace}/${svc.name}` || !incidentActive(inc, t)) continue;
+      extraFailure += inc.extraFailure ?? 0;
+      latencyFactor *= inc.latencyFactor ?? 1;
+    }
+    return { extraFailure, latencyFactor };
+  }
+
+  private tickClass(c: ClassRuntime, dt: number, t: number): void {
+    const clients = this.cluster.podsOf(c.clientNs, c.clientWorkload);
+    const servers = this.cluster.endpointsOf(c.svc.namespace, c.svc.name);
+    if (clients.length === 0 || servers.length === 0) return;
+    const jitter = 1 + (this.rng.next() * 2 - 1) * RATE_JITTER;
+    c.due += c.cls.rps * dt * jitter;
+    const n = Math.floor(c.due);
+    c.due -= n;
+    const incident = this.incidentAt(c.svc, t);
+    for (let i = 0; i < n; i++) {
+      const client = clients[c.rotation % clients.length] as SimPod;
+      this.request(c, client, servers, incident);
+      c.rotation++;
+    }
+  }
+
+  private sampleOutcome(c: ClassRuntime, incident: { extraFailure: number; latencyFactor: number }, firstAttempt: boolean): Outcome {
+    const failP = Math.min(1, 1 - c.cls.successRate + incident.extraFailure);
+    // First attempts follow an equidistributed sequence (exact rates over short windows);
+    // retries draw independently, as a retry's fate does not depend on the first try's.
+    const failure = (firstAttempt ? c.failureSeq.next() : this.rng.next()) < failP;
+    const latencyMs = c.dist.quantile(c.latencySeq.next()) * incident.latencyFactor;
+    if (!failure) return { status: 200, grpcStatus: c.grpc ? 0 : undefined, failure: false, error: '', latencyMs };
+    if (c.grpc) return { status: 200, grpcStatus: c.cls.failureGrpcStatus ?? 2, failure: true, error: '', latencyMs };
+    const status = c.cls.failureStatus ?? 500;
+    return { status, grpcStatus: undefined, failure: this.isFailure(c.route, status), error: '', latencyMs };
+  }
+
+  private isFailure(route: OutboundRoute, status: number): boolean {
+    const cls = route.responseClasses?.find((r) => status >= r.min && status <= r.max);
+    return cls ? cls.isFailure : status >= 500;
+  }
+
+  /** One request as the calling app sees it: attempts, retries, timeout. */
+  private request(c: ClassRuntime, client: SimPod, servers: SimPod[], incident: { extraFailure: number; latencyFactor: number }): void {
+    this.requests++;
+    const budget = this.budgetFor(client, c);
+    budget?.request();
+    let elapsed = 0;
+    let last: Outcome | undefined;
+    let retries = 0;
+    let skippedNoBudget = false;
+    let limitExceeded = false;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const server = servers[(c.rotation + attempt) % servers.length] as SimPod;
+      const pair = this.pair(client, server, c.svc);
+      let outcome = this.sampleOutcome(c, incident, attempt === 0);
+      if (!pair.decision.allowed) {
+        outcome = { status: 403, grpcStatus: c.grpc ? 7 : undefined, failure: c.grpc, error: '', latencyMs: 0.6 };
+      }
+      this.recordServer(pair, c, server, outcome);
+      let seen: Outcome = { ...outcome, latencyMs: outcome.latencyMs + PROXY_OVERHEAD_MS };
+      const remaining = c.route.timeoutMs !== undefined ? c.route.timeoutMs - elapsed : Infinity;
+      if (seen.latencyMs > remaining) {
+        seen = { status: 504, grpcStatus: c.grpc ? 4 : undefined, failure: true, error: 'REQUEST_TIMEOUT', latencyMs: remaining };
+      }
+      elapsed += seen.latencyMs;
+      this.recordAttempt(pair, c, client, seen, attempt > 0);
+      last = seen;
+      if (!seen.failure || seen.error || !c.route.retry || !pair.decision.allowed) break;
+      if (c.route.retry.kind === 'budget' ? !budget?.tryRetry() : attempt + 1 > c.route.retry.limit) {
+        if (c.route.retry.kind === 'budget') skippedNoBudget = true;
+        else limitExceeded = true;
+        break;
+      }
+      retries++;
+    }
+    if (last) this.recordEffective(c, client, { ...last, latencyMs: elapsed }, retries, skippedNoBudget, limitExceeded);
+  }
+
+  private budgetFor(client: SimPod, c: ClassRuntime): RetryBudget | undefined {
+    const r = c.route.retry;
+    if (!r || r.kind !== 'budget' || !client.meshed) return undefined;
+    const key = `${client.uid}|${c.svc.namespace}/${c.svc.name}`;
+    let b = this.budgets.get(key);
+    if (!b) {
+      b = new RetryBudget(r.ratio, r.minPerSecond, r.ttlSeconds);
+      this.budgets.set(key, b);
+    }
+    return b;
+  }
+
+  private pair(client: SimPod, server: SimPod, svc: ServiceSpec): PairHandle {
+    const key = `${client.uid}>${server.uid}:${svc.targetPort}`;
+    let p = this.pairs.get(key);
+    if (!p) {
+      const portName = svc.portName ?? (svc.protocol === 'grpc' ? 'grpc' : 'http');
+      const decision = resolveInbound(this.cluster, server, svc.targetPort, portName, client);
+      p = {
+        outResponse: new Map(),
+        outLatency: new Map(),
+        inResponse: new Map(),
+        inLatency: new Map(),
+        decision,
+        outBase: outboundLabels(server, svc),
+        inTls: labelText(inboundTls(client)),
+        outTcpBase: outboundLabels(server, svc).replace(/authority="[^"]*",/, '').replace('direction="outbound",', 'direction="outbound",peer="dst",'),
+        inBase: labelText({
+          direction: 'inbound',
+          authority: authorityOf(svc),
+          ...inboundTarget(server, svc),
+          ...inboundTls(client),
+          ...srvLabels(decision),
+          ...routeLabels(decision),
+          ...authzLabels(decision),
+        }),
+      };
+      this.pairs.set(key, p);
+    }
+    return p;
+  }
+
+  private cached<T extends Counter | Histogram>(key: string, make: () => T): T {
+    let v = this.memo.get(key);
+    if (!v) {
+      v = make();
+      this.memo.set(key, v);
+    }
+    return v as T;
+  }
+
+  private static statusLabels(o: Outcome): string {
+    return labelText({
+      status_code: String(o.status),
+      classification: o.failure ? 'failure' : 'success',
+      ...(o.grpcStatus !== undefined ? { grpc_status: String(o.grpcStatus) } : {}),
+      ...(o.error ? { error: o.error } : {}),
+    });
+  }
+
+  private tcpHandle(proxy: ProxyRegistry, labels: string): TcpHandle {
+    return {
+      open: proxy.counter('tcp_open_total', labels),
+      connections: proxy.gauge('tcp_open_connections', labels),
+      read: proxy.counter('tcp_read_bytes_total', labels),
+      write: proxy.counter('tcp_write_bytes_total', labels),
+      close: proxy.counter('tcp_close_total', `${labels},errno=""`),
+    };
+  }
+
+  /** The server's inbound view of one attempt. */
+  private recordServer(pair: PairHandle, c: ClassRuntime, server: SimPod, o: Outcome): void {
+    const proxy = server.proxy;
+    if (!proxy) return;
+    pair.inRequest ??= proxy.counter('request_total', pair.inBase);
+    pair.inRequest.value++;
+    const sKey = `${o.status}|${o.grpcStatus}|${o.failure}`;
+    let resp = pair.inResponse.get(sKey);
+    if (!resp) {
+      resp = proxy.counter('response_total', `${pair.inBase},${TrafficEngine.statusLabels({ ...o, error: '' })}`);
+      pair.inResponse.set(sKey, resp);
+    }
+    resp.value++;
+    let lat = pair.inLatency.get(String(o.status));
+    if (!lat) {
+      lat = proxy.histogram('response_latency_ms', `${pair.inBase},status_code="${o.status}"`, LATENCY_MS_BUCKETS);
+      pair.inLatency.set(String(o.status), lat);
+    }
+    lat.observe(Math.round(o.latencyMs));
+    const d = pair.decision;
+    const authzBase = labelText({ ...inboundTarget(server, c.svc), ...srvLabels(d), ...routeLabels(d) });
+    const tls = pair.inTls;
+    if (d.allowed) {
+      pair.inAllow ??= proxy.counter('inbound_http_authz_allow_total', `${authzBase},${labelText(authzLabels(d))},${tls}`);
+      pair.inAllow.value++;
+    } else {
+      pair.inDeny ??= proxy.counter('inbound_http_authz_deny_total', `${authzBase},${tls}`);
+      pair.inDeny.value++;
+    }
+    pair.inTcp ??= this.openTcp(proxy, `direction="inbound",peer="src",${labelText(inboundTarget(server, c.svc))},${tls},${labelText(srvLabels(d))}`);
+    pair.inTcp.read.value += c.cls.requestBytes ?? DEFAULT_REQUEST_BYTES;
+    pair.inTcp.write.value += c.cls.responseBytes ?? DEFAULT_RESPONSE_BYTES;
+    // Inbound ServiceProfile route metrics come from the server's own service profile.
+    const sp = c.route.source === 'serviceprofile';
+    if (sp) {
+      const base = labelText({ direction: 'inbound', dst: authorityOf(c.svc), rt_route: c.route.rtRoute ?? '' });
+      this.cached(`${server.uid}|rin|${base}`, () => proxy.counter('route_request_total', base)).value++;
+      this.cached(`${server.uid}|rinr|${base}|${sKey}`, () => proxy.counter('route_response_total', `${base},${TrafficEngine.statusLabels({ ...o, error: '' })}`)).value++;
+      this.cached(`${server.uid}|rinl|${base}|${o.status}`, () => proxy.histogram('route_response_latency_ms', `${base},status_code="${o.status}"`, LATENCY_MS_BUCKETS)).observe(Math.round(o.latencyMs));
+    }
+  }
+
+  private openTcp(proxy: ProxyRegistry, labels: string): TcpHandle {
+    const h = this.tcpHandle(proxy, labels);
+    h.open.value++;
+    h.connections.value++;
+    return h;
+  }
+
+  /** The client's view of one attempt: endpoint-level (actual) families. */
+  private recordAttempt(pair: PairHandle, c: ClassRuntime, client: SimPod, o: Outcome, isRetry: boolean): void {
+    const proxy = client.proxy;
+    if (!proxy) return;
+    pair.outRequest ??= proxy.counter('request_total', pair.outBase);
+    pair.outRequest.value++;
+    const sKey = `${o.status}|${o.grpcStatus}|${o.failure}|${o.error}`;
+    let resp = pair.outResponse.get(sKey);
+    if (!resp) {
+      resp = proxy.counter('response_total', `${pair.outBase},${TrafficEngine.statusLabels(o)}`);
+      pair.outResponse.set(sKey, resp);
+    }
+    resp.value++;
+    let lat = pair.outLatency.get(String(o.status));
+    if (!lat) {
+      lat = proxy.histogram('response_latency_ms', `${pair.outBase},status_code="${o.status}"`, LATENCY_MS_BUCKETS);
+      pair.outLatency.set(String(o.status), lat);
+    }
+    lat.observe(Math.round(o.latencyMs));
+    pair.outTcp ??= this.openTcp(proxy, pair.outTcpBase);
+    pair.outTcp.write.value += c.cls.requestBytes ?? DEFAULT_REQUEST_BYTES;
+    pair.outTcp.read.value += o.error ? 0 : (c.cls.responseBytes ?? DEFAULT_RESPONSE_BYTES);
+
+    const id = client.uid;
+    if (c.route.source === 'serviceprofile') {
+      const base = labelText({ direction: 'outbound', dst: authorityOf(c.svc), rt_route: c.route.rtRoute ?? '' });
+      this.cached(`${id}|ract|${base}`, () => proxy.counter('route_actual_request_total', base)).value++;
+      this.cached(`${id}|ractr|${base}|${sKey}`, () => proxy.counter('route_actual_response_total', `${base},${TrafficEngine.statusLabels(o)}`)).value++;
+      return;
+    }
+    const fam = c.grpc ? 'outbound_grpc_route' : 'outbound_http_route';
+    const gw = labelText({ ...gatewayRouteLabels(c.svc, c.route), ...backendLabels(c.svc) });
+    this.cached(`${id}|bereq|${gw}`, () => proxy.counter(`${fam}_backend_requests_total`, gw)).value++;
+    const statusText = c.grpc
+      ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
+      : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
+    this.cached(`${id}|beresp|${gw}|${sKey}`, () => proxy.counter(`${fam}_backend_response_statuses_total`, `${gw},${statusText}`)).value++;
+    this.cached(`${id}|bedur|${gw}`, () => proxy.histogram(`${fam}_backend_response_duration_seconds`, gw, BACKEND_DURATION_BUCKETS)).observe(o.latencyMs / 1000);
+    if (isRetry) {
+      const rl = labelText(gatewayRouteLabels(c.svc, c.route));
+      this.cached(`${id}|retry|${rl}`, () => proxy.counter('outbound_http_route_retry_requests_total', rl)).value++;
+      if (!o.failure) this.cached(`${id}|retryok|${rl}`, () => proxy.counter('outbound_http_route_retry_successes_total', rl)).value++;
+    }
+  }
+
+  /** What the calling app saw, after retries: route-level (effective) families. */
+  private recordEffective(c: ClassRuntime, client: SimPod, o: Outcome, _retries: number, skippedNoBudget: boolean, limitExceeded: boolean): void {
+    const proxy = client.proxy;
+    if (!proxy) return;
+    const id = client.uid;
+    const sKey = `${o.status}|${o.grpcStatus}|${o.failure}|${o.error}`;
+    if (c.route.source === 'serviceprofile') {
+      const base = labelText({ direction: 'outbound', dst: authorityOf(c.svc), rt_route: c.route.rtRoute ?? '' });
+      this.cached(`${id}|rreq|${base}`, () => proxy.counter('route_request_total', base)).value++;
+      this.cached(`${id}|rresp|${base}|${sKey}`, () => proxy.counter('route_response_total', `${base},${TrafficEngine.statusLabels(o)}`)).value++;
+      this.cached(`${id}|rlat|${base}|${o.status}`, () => proxy.histogram('route_response_latency_ms', `${base},status_code="${o.status}"`, LATENCY_MS_BUCKETS)).observe(Math.round(o.latencyMs));
+      if (skippedNoBudget) this.cached(`${id}|rretry|${base}`, () => proxy.counter('route_retryable_total', `${base},skipped="no_budget"`)).value++;
+      return;
+    }
+    const fam = c.grpc ? 'outbound_grpc_route' : 'outbound_http_route';
+    const rl = labelText({ ...gatewayRouteLabels(c.svc, c.route), hostname: '' });
+    const statusText = c.grpc
+      ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
+      : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
+    this.cached(`${id}|stat|${rl}|${sKey}`, () => proxy.counter(`${fam}_request_statuses_total`, `${rl},${statusText}`)).value++;
+    this.cached(`${id}|dur|${rl}`, () => proxy.histogram(`${fam}_request_duration_seconds`, rl, ROUTE_DURATION_BUCKETS)).observe(o.latencyMs / 1000);
+    if (limitExceeded) {
+      const gl = labelText(gatewayRouteLabels(c.svc, c.route));
+      this.cached(`${id}|rlimit|${gl}`, () => proxy.counter('outbound_http_route_retry_limit_exceeded_total', gl)).value++;
+    }
+  }
+
+  private tickTcp(t: TcpCallRuntime, dt: number): void {
+    const [ns = '', workload = ''] = t.call.from.split('/');
+    const clients = this.cluster.podsOf(ns, workload);
+    const servers = this.cluster.endpointsOf(t.svc.namespace, t.svc.name);
+    const spec = t.call.tcp;
+    if (!spec || clients.length === 0 || servers.length === 0) return;
+    const share = 1 / servers.length;
+    const want = Math.max(1, Math.round(spec.connections * share));
+    for (const client of clients) {
+      for (const server of servers) {
+        const pair = this.pair(client, server, t.svc);
+        t.pairs.add(pair);
+        const d = pair.decision;
+        if (client.proxy) {
+          pair.outTcp ??= this.tcpHandle(client.proxy, pair.outTcpBase);
+          pair.outTcp.write.value += Math.round(spec.writeBytesPerSec * dt * share);
+          pair.outTcp.read.value += Math.round(spec.readBytesPerSec * dt * share);
+        }
+        if (server.proxy) {
+          const proxy = server.proxy;
+          const target = labelText(inboundTarget(server, t.svc));
+          pair.inTcp ??= this.tcpHandle(proxy, `direction="inbound",peer="src",${target},${pair.inTls},${labelText(srvLabels(d))}`);
+          pair.inTcp.read.value += Math.round(spec.writeBytesPerSec * dt * share);
+          pair.inTcp.write.value += Math.round(spec.readBytesPerSec * dt * share);
+          const opened = Math.max(0, want - pair.inTcp.connections.value);
+          if (opened > 0) {
+            const labels = `${target},${labelText({ ...srvLabels(d), ...authzLabels(d) })},${pair.inTls}`;
+            this.cached(`${server.uid}|tcpallow|${labels}`, () => proxy.counter('inbound_tcp_authz_allow_total', labels)).value += opened;
+          }
+        }
+        // Connections are pooled: keep the declared number open.
+        for (const h of [pair.outTcp, pair.inTcp]) {
+          if (h && h.connections.value < want) {
+            h.open.value += want - h.connections.value;
+            h.connections.value = want;
+          }
+        }
+      }
+    }
+    // ...and replace one connection per pair a minute, as pools recycle them.
+    t.due += dt / 60;
+    while (t.due >= 1) {
+      t.due -= 1;
+      for (const pair of t.pairs) {
+        for (const h of [pair.outTcp, pair.inTcp]) {
+          if (h && h.connections.value > 0) {
+            h.close.value++;
+            h.open.value++;
+          }
+        }
+      }
+    }
+  }
+}
+
+interface TcpCallRuntime {
+  call: CallSpec;
+  svc: ServiceSpec;
+  due: number;
+  pairs: Set<PairHandle>;
+}
+
+export function incidentActive(inc: IncidentSpec, t: number): boolean {
+  const since = t - inc.startSeconds;
+  if (since < 0) return false;
+  return inc.everySeconds ? since % inc.everySeconds < inc.durationSeconds : since < inc.durationSeconds;
+}

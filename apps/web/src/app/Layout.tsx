@@ -1,0 +1,38 @@
+import { useQuery } from '@tanstack/react-query';
+import { NavLink, Outlet } from 'react-router-dom';
+import { healthQuery } from '../api/health';
+import './layout.css';
+
+const NAV = [
+  { to: '/namespaces', label: 'Namespaces' },
+  { to: '/graph', label: 'Graph' },
+  { to: '/mtls', label: 'mTLS' },
+];
+
+export function Layout() {
+  const health = useQuery(healthQuery());
+  return (
+    <div className="layout">
+      <header className="topbar">
+        <span className="brand">meshviz</span>
+        <nav aria-label="Main">
+          {NAV.map((item) => (
+            <NavLink key={item.to} to={item.to}>
+              {item.label}
+            </NavLink>
+          ))}
+        </nav>
+        <span className="api-status" role="status">
+          {health.isPending
+            ? 'Connecting to API…'
+            : health.isError
+              ? 'API unreachable'
+              : `API ${health.data.version}`}
+        </span>
+      </header>
+      <main>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
