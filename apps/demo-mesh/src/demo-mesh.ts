@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,12 +40,17 @@ export interface DemoMesh {
   admin: AdminServers;
   /** Makes the Kubernetes API answer 503 (false) or work again (true). */
   setKubeApiAvailable(available: boolean): void;
+  /** Ends every open watch; clients reconnect from their last resourceVersion. */
+  dropWatches(): void;
   stop(): Promise<void>;
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -53,7 +58,11 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   const seed = options.seed ?? 1;
   const adminPort = options.adminPort ?? ADMIN_PORT;
   const scenario = buildScenario(options.scenario, { ...options, seed });
-  const cluster = new Cluster(scenario, { seed, podSubnetOctet: options.podSubnetOctet ?? 42, adminPort });
+  const cluster = new Cluster(scenario, {
+    seed,
+    podSubnetOctet: options.podSubnetOctet ?? 42,
+    adminPort,
+  });
   const traffic = new TrafficEngine(cluster, { seed, incidents: options.incidents ?? true });
   const advance = () => {
     const now = Date.now();
@@ -65,17 +74,15 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
 
   let kubeAvailable = true;
   const kube = createKubeApiServer({ store: cluster.store, available: () => kubeAvailable });
-  const kubeHandler = kube.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
-  kube.removeAllListeners('request');
-  kube.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/demo/prometheus-sd')) {
       advance();
       sendJson(res, 200, discoveryBody(cluster, adminPort));
       return;
     }
-    kubeHandler(req, res);
+    kube.handle(req, res);
   });
-  const server: Server = kube;
+  server.on('close', kube.dropWatches);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -89,7 +96,10 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   writeFileSync(kubeconfigPath, kubeconfigYaml(kubeApiUrl));
   const prometheusSdUrl = `${kubeApiUrl}/demo/prometheus-sd`;
   const prometheusConfigPath = join(stateDir, 'prometheus.yml');
-  writeFileSync(prometheusConfigPath, prometheusConfig(prometheusSdUrl, options.scrapeIntervalSeconds ?? 10));
+  writeFileSync(
+    prometheusConfigPath,
+    prometheusConfig(prometheusSdUrl, options.scrapeIntervalSeconds ?? 10),
+  );
 
   const timer = setInterval(advance, options.tickMs ?? 1000);
   timer.unref();
@@ -105,6 +115,7 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     setKubeApiAvailable(available) {
       kubeAvailable = available;
     },
+    dropWatches: kube.dropWatches,
     async stop() {
       clearInterval(timer);
       await Promise.all([

@@ -43,10 +43,16 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const num = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
+  const num = (
+    name: string,
+    v: string | undefined,
+    min: number,
+    max: number,
+  ): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new Error(`--${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
     return n;
   };
   const mesh = await startDemoMesh({

@@ -85,7 +85,13 @@ const CONTROL_PLANE: WorkloadSpec[] = ['destination', 'identity', 'proxy-injecto
   meshed: true,
   serviceAccount: `linkerd-${c}`,
   image: `cr.l5d.io/linkerd/${c === 'proxy-injector' ? 'controller' : c === 'identity' ? 'controller' : 'controller'}:${LINKERD_VERSION}`,
-  ports: [{ name: c === 'identity' ? 'grpc' : c === 'destination' ? 'grpc' : 'proxy-injector', port: c === 'identity' ? 8080 : c === 'destination' ? 8086 : 8443, protocol: 'grpc' as const }],
+  ports: [
+    {
+      name: c === 'identity' ? 'grpc' : c === 'destination' ? 'grpc' : 'proxy-injector',
+      port: c === 'identity' ? 8080 : c === 'destination' ? 8086 : 8443,
+      protocol: 'grpc' as const,
+    },
+  ],
 }));
 
 /**
@@ -138,22 +144,40 @@ export class Cluster {
       this.put(nodeObject(name, this.rng.uid(), this.past(240), `10.0.0.${i + 10}`));
     }
     const namespaces = [
-      { name: CONTROL_PLANE_NS, labels: { 'linkerd.io/is-control-plane': 'true', 'linkerd.io/control-plane-ns': CONTROL_PLANE_NS }, annotations: { 'linkerd.io/inject': 'disabled' } },
+      {
+        name: CONTROL_PLANE_NS,
+        labels: {
+          'linkerd.io/is-control-plane': 'true',
+          'linkerd.io/control-plane-ns': CONTROL_PLANE_NS,
+        },
+        annotations: { 'linkerd.io/inject': 'disabled' },
+      },
       ...this.scenario.namespaces.map((n) => ({
         name: n.name,
         labels: n.labels ?? {},
-        annotations: { ...(n.inject ? { 'linkerd.io/inject': 'enabled' } : {}), ...(n.annotations ?? {}) },
+        annotations: {
+          ...(n.inject ? { 'linkerd.io/inject': 'enabled' } : {}),
+          ...(n.annotations ?? {}),
+        },
       })),
     ];
     for (const n of namespaces) {
-      const obj = this.put(namespaceObject(n.name, this.rng.uid(), this.past(200), n.labels, n.annotations));
+      const obj = this.put(
+        namespaceObject(n.name, this.rng.uid(), this.past(200), n.labels, n.annotations),
+      );
       this.namespaces.set(n.name, obj);
       this.put(serviceAccountObject(n.name, 'default', this.rng.uid(), this.past(200)));
     }
     this.put({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'linkerd-config', namespace: CONTROL_PLANE_NS, uid: this.rng.uid(), creationTimestamp: iso(this.past(200)), labels: { 'linkerd.io/control-plane-component': 'controller' } },
+      metadata: {
+        name: 'linkerd-config',
+        namespace: CONTROL_PLANE_NS,
+        uid: this.rng.uid(),
+        creationTimestamp: iso(this.past(200)),
+        labels: { 'linkerd.io/control-plane-component': 'controller' },
+      },
       data: {
         values: [
           `linkerdVersion: ${LINKERD_VERSION}`,
@@ -176,8 +200,14 @@ export class Cluster {
     }
     for (const s of this.scenario.services) this.addService(s);
     for (const r of this.scenario.resources) {
-      if (!resourceForKind(r.apiVersion, r.kind)) throw new Error(`scenario ${this.scenario.name}: no resource serves ${r.apiVersion} ${r.kind}`);
-      this.put({ ...r, metadata: { uid: this.rng.uid(), creationTimestamp: iso(this.past(24)), ...r.metadata } });
+      if (!resourceForKind(r.apiVersion, r.kind))
+        throw new Error(
+          `scenario ${this.scenario.name}: no resource serves ${r.apiVersion} ${r.kind}`,
+        );
+      this.put({
+        ...r,
+        metadata: { uid: this.rng.uid(), creationTimestamp: iso(this.past(24)), ...r.metadata },
+      });
     }
   }
 
@@ -200,13 +230,26 @@ export class Cluster {
         labels: selector,
         annotations: w.injectDisabled ? { 'linkerd.io/inject': 'disabled' } : {},
       },
-      spec: podSpec({ workload: w, labels: selector, annotations: {}, meshed: false, proxyVersion: LINKERD_VERSION }),
+      spec: podSpec({
+        workload: w,
+        labels: selector,
+        annotations: {},
+        meshed: false,
+        proxyVersion: LINKERD_VERSION,
+      }),
     };
     const replicas = w.replicas ?? 1;
     const base: KubeObject = {
       apiVersion,
       kind: w.kind,
-      metadata: { name: w.name, namespace: w.namespace, uid: this.rng.uid(), creationTimestamp: iso(created), labels: selector, annotations: {} },
+      metadata: {
+        name: w.name,
+        namespace: w.namespace,
+        uid: this.rng.uid(),
+        creationTimestamp: iso(created),
+        labels: selector,
+        annotations: {},
+      },
     };
     const runtime: WorkloadRuntime = { spec: w, object: base, pods: [] };
     this.workloads.set(`${w.namespace}/${w.name}`, runtime);
@@ -216,8 +259,19 @@ export class Cluster {
         runtime.object = this.put({
           ...base,
           metadata: { ...base.metadata, annotations: { 'deployment.kubernetes.io/revision': '1' } },
-          spec: { replicas, selector: { matchLabels: selector }, template, strategy: { type: 'RollingUpdate' } },
-          status: { replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas, observedGeneration: 1 },
+          spec: {
+            replicas,
+            selector: { matchLabels: selector },
+            template,
+            strategy: { type: 'RollingUpdate' },
+          },
+          status: {
+            replicas,
+            readyReplicas: replicas,
+            availableReplicas: replicas,
+            updatedReplicas: replicas,
+            observedGeneration: 1,
+          },
         });
         const rsLabels = { ...selector, 'pod-template-hash': runtime.templateHash };
         runtime.replicaSet = this.put({
@@ -232,19 +286,43 @@ export class Cluster {
             annotations: { 'deployment.kubernetes.io/revision': '1' },
             ownerReferences: [ownerRef(runtime.object)],
           },
-          spec: { replicas, selector: { matchLabels: rsLabels }, template: { ...template, metadata: { ...template.metadata, labels: rsLabels } } },
-          status: { replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 },
+          spec: {
+            replicas,
+            selector: { matchLabels: rsLabels },
+            template: { ...template, metadata: { ...template.metadata, labels: rsLabels } },
+          },
+          status: {
+            replicas,
+            readyReplicas: replicas,
+            availableReplicas: replicas,
+            observedGeneration: 1,
+          },
         });
-        for (let i = 0; i < replicas; i++) this.startPod(runtime, `${runtime.replicaSet.metadata.name}-${this.rng.suffix(5)}`, runtime.replicaSet, this.past(20));
+        for (let i = 0; i < replicas; i++)
+          this.startPod(
+            runtime,
+            `${runtime.replicaSet.metadata.name}-${this.rng.suffix(5)}`,
+            runtime.replicaSet,
+            this.past(20),
+          );
         break;
       }
       case 'StatefulSet': {
         runtime.object = this.put({
           ...base,
           spec: { replicas, serviceName: w.name, selector: { matchLabels: selector }, template },
-          status: { replicas, readyReplicas: replicas, currentReplicas: replicas, updatedReplicas: replicas, observedGeneration: 1 },
+          status: {
+            replicas,
+            readyReplicas: replicas,
+            currentReplicas: replicas,
+            updatedReplicas: replicas,
+            observedGeneration: 1,
+          },
         });
-        for (let i = 0; i < replicas; i++) this.startPod(runtime, `${w.name}-${i}`, runtime.object, this.past(20), { 'statefulset.kubernetes.io/pod-name': `${w.name}-${i}` });
+        for (let i = 0; i < replicas; i++)
+          this.startPod(runtime, `${w.name}-${i}`, runtime.object, this.past(20), {
+            'statefulset.kubernetes.io/pod-name': `${w.name}-${i}`,
+          });
         break;
       }
       case 'DaemonSet': {
@@ -252,18 +330,44 @@ export class Cluster {
         runtime.object = this.put({
           ...base,
           spec: { selector: { matchLabels: selector }, template },
-          status: { desiredNumberScheduled: n, currentNumberScheduled: n, numberReady: n, numberAvailable: n, observedGeneration: 1 },
+          status: {
+            desiredNumberScheduled: n,
+            currentNumberScheduled: n,
+            numberReady: n,
+            numberAvailable: n,
+            observedGeneration: 1,
+          },
         });
-        for (const node of this.nodeNames) this.startPod(runtime, `${w.name}-${this.rng.suffix(5)}`, runtime.object, this.past(20), {}, node);
+        for (const node of this.nodeNames)
+          this.startPod(
+            runtime,
+            `${w.name}-${this.rng.suffix(5)}`,
+            runtime.object,
+            this.past(20),
+            {},
+            node,
+          );
         break;
       }
       case 'Job': {
         runtime.object = this.put({
           ...base,
-          spec: { parallelism: replicas, completions: null, backoffLimit: 6, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': base.metadata.uid ?? '' } }, template },
+          spec: {
+            parallelism: replicas,
+            completions: null,
+            backoffLimit: 6,
+            selector: {
+              matchLabels: { 'batch.kubernetes.io/controller-uid': base.metadata.uid ?? '' },
+            },
+            template,
+          },
           status: { active: replicas, startTime: iso(this.past(2)) },
         });
-        for (let i = 0; i < replicas; i++) this.startPod(runtime, `${w.name}-${this.rng.suffix(5)}`, runtime.object, this.past(2), { 'batch.kubernetes.io/job-name': w.name, 'job-name': w.name });
+        for (let i = 0; i < replicas; i++)
+          this.startPod(runtime, `${w.name}-${this.rng.suffix(5)}`, runtime.object, this.past(2), {
+            'batch.kubernetes.io/job-name': w.name,
+            'job-name': w.name,
+          });
         break;
       }
       case 'CronJob': {
@@ -271,7 +375,8 @@ export class Cluster {
         runtime.object = this.put({
           ...base,
           spec: {
-            schedule: every % 60 === 0 ? `*/${Math.max(1, every / 60)} * * * *` : `@every ${every}s`,
+            schedule:
+              every % 60 === 0 ? `*/${Math.max(1, every / 60)} * * * *` : `@every ${every}s`,
             concurrencyPolicy: 'Forbid',
             successfulJobsHistoryLimit: 3,
             failedJobsHistoryLimit: 1,
@@ -303,7 +408,9 @@ export class Cluster {
     const sa = w.serviceAccount ?? w.name;
     const labels: Record<string, string> = {
       ...this.labelsFor(w),
-      ...(runtime.templateHash && w.kind === 'Deployment' ? { 'pod-template-hash': runtime.templateHash } : {}),
+      ...(runtime.templateHash && w.kind === 'Deployment'
+        ? { 'pod-template-hash': runtime.templateHash }
+        : {}),
       ...extraLabels,
       ...(meshed
         ? {
@@ -312,7 +419,9 @@ export class Cluster {
             'linkerd.io/workload-ns': w.namespace,
           }
         : {}),
-      ...(w.namespace === CONTROL_PLANE_NS ? { 'linkerd.io/control-plane-component': w.name.replace(/^linkerd-/, '') } : {}),
+      ...(w.namespace === CONTROL_PLANE_NS
+        ? { 'linkerd.io/control-plane-component': w.name.replace(/^linkerd-/, '') }
+        : {}),
     };
     const annotations: Record<string, string> = {
       ...(w.injectDisabled ? { 'linkerd.io/inject': 'disabled' } : {}),
@@ -324,7 +433,11 @@ export class Cluster {
     // Certificates: issued at start, renewed at 70% of their life; one that failed to refresh expires soon.
     const lifetimeMs = CERT_LIFETIME_SECONDS * 1000;
     const now = this.now();
-    let certRefreshedAt = startedAt + Math.floor((now - startedAt) / (lifetimeMs * CERT_REFRESH_FRACTION)) * lifetimeMs * CERT_REFRESH_FRACTION;
+    let certRefreshedAt =
+      startedAt +
+      Math.floor((now - startedAt) / (lifetimeMs * CERT_REFRESH_FRACTION)) *
+        lifetimeMs *
+        CERT_REFRESH_FRACTION;
     let certExpiresAt = certRefreshedAt + lifetimeMs;
     if (w.certExpiresInSeconds !== undefined) {
       certExpiresAt = now + w.certExpiresInSeconds * 1000;
@@ -350,7 +463,13 @@ export class Cluster {
       certExpiresAt,
       certRefreshedAt,
     };
-    const spec = podSpec({ workload: w, labels, annotations, meshed, proxyVersion: proxyVersion ?? LINKERD_VERSION });
+    const spec = podSpec({
+      workload: w,
+      labels,
+      annotations,
+      meshed,
+      proxyVersion: proxyVersion ?? LINKERD_VERSION,
+    });
     const restarts = w.restarts ?? 0;
     this.put({
       apiVersion: 'v1',
@@ -363,10 +482,19 @@ export class Cluster {
         labels,
         annotations,
         ownerReferences: [ownerRef(owner)],
-        ...(w.kind === 'Deployment' || w.kind === 'Job' || w.kind === 'CronJob' || w.kind === 'DaemonSet' ? { generateName: `${name.replace(/[^-]+$/, '')}` } : {}),
+        ...(w.kind === 'Deployment' ||
+        w.kind === 'Job' ||
+        w.kind === 'CronJob' ||
+        w.kind === 'DaemonSet'
+          ? { generateName: `${name.replace(/[^-]+$/, '')}` }
+          : {}),
       },
       spec: { ...spec, nodeName },
-      status: this.podStatus(pod, spec.containers.map((c) => ({ name: c.name, image: c.image })), restarts),
+      status: this.podStatus(
+        pod,
+        spec.containers.map((c) => ({ name: c.name, image: c.image })),
+        restarts,
+      ),
     });
     runtime.pods.push(pod);
     this.pods.set(uid, pod);
@@ -375,7 +503,12 @@ export class Cluster {
     return pod;
   }
 
-  private podStatus(pod: SimPod, containers: { name: string; image: string }[], restarts: number, phase = pod.phase) {
+  private podStatus(
+    pod: SimPod,
+    containers: { name: string; image: string }[],
+    restarts: number,
+    phase = pod.phase,
+  ) {
     const running = phase === 'Running';
     const t = iso(pod.startedAt);
     return {
@@ -387,7 +520,12 @@ export class Cluster {
       qosClass: 'Burstable',
       conditions: [
         { type: 'Initialized', status: 'True', lastTransitionTime: t },
-        { type: 'Ready', status: running ? 'True' : 'False', lastTransitionTime: t, ...(running ? {} : { reason: 'PodCompleted' }) },
+        {
+          type: 'Ready',
+          status: running ? 'True' : 'False',
+          lastTransitionTime: t,
+          ...(running ? {} : { reason: 'PodCompleted' }),
+        },
         { type: 'ContainersReady', status: running ? 'True' : 'False', lastTransitionTime: t },
         { type: 'PodScheduled', status: 'True', lastTransitionTime: t },
       ],
@@ -399,7 +537,16 @@ export class Cluster {
         started: running,
         // Restarts are app-container crashes; the proxy keeps running.
         restartCount: c.name === 'linkerd-proxy' ? 0 : restarts,
-        state: running ? { running: { startedAt: t } } : { terminated: { exitCode: 0, reason: 'Completed', startedAt: t, finishedAt: iso(this.now()) } },
+        state: running
+          ? { running: { startedAt: t } }
+          : {
+              terminated: {
+                exitCode: 0,
+                reason: 'Completed',
+                startedAt: t,
+                finishedAt: iso(this.now()),
+              },
+            },
       })),
     };
   }
@@ -465,7 +612,15 @@ export class Cluster {
     for (const j of jobs) {
       if (j.endsAt <= now && j.pods.some((p) => p.phase === 'Running')) {
         for (const p of j.pods) this.stopPod(runtime, p, 'complete');
-        this.put({ ...j.job, status: { succeeded: j.pods.length, startTime: (j.job.status as { startTime?: string }).startTime, completionTime: iso(j.endsAt), conditions: [{ type: 'Complete', status: 'True' }] } });
+        this.put({
+          ...j.job,
+          status: {
+            succeeded: j.pods.length,
+            startTime: (j.job.status as { startTime?: string }).startTime,
+            completionTime: iso(j.endsAt),
+            conditions: [{ type: 'Complete', status: 'True' }],
+          },
+        });
       }
     }
     while ((runtime.nextJobAt ?? now) <= now) {
@@ -476,16 +631,48 @@ export class Cluster {
       const job = this.put({
         apiVersion: 'batch/v1',
         kind: 'Job',
-        metadata: { name: jobName, namespace: w.namespace, uid: this.rng.uid(), creationTimestamp: iso(at), labels: { ...this.labelsFor(w) }, ownerReferences: [ownerRef(runtime.object)] },
-        spec: { parallelism: w.replicas ?? 1, completions: w.replicas ?? 1, backoffLimit: 6, template: (runtime.object.spec as { jobTemplate: { spec: { template: unknown } } }).jobTemplate.spec.template },
+        metadata: {
+          name: jobName,
+          namespace: w.namespace,
+          uid: this.rng.uid(),
+          creationTimestamp: iso(at),
+          labels: { ...this.labelsFor(w) },
+          ownerReferences: [ownerRef(runtime.object)],
+        },
+        spec: {
+          parallelism: w.replicas ?? 1,
+          completions: w.replicas ?? 1,
+          backoffLimit: 6,
+          template: (runtime.object.spec as { jobTemplate: { spec: { template: unknown } } })
+            .jobTemplate.spec.template,
+        },
         status: { active: w.replicas ?? 1, startTime: iso(at) },
       });
       const pods: SimPod[] = [];
       for (let i = 0; i < (w.replicas ?? 1); i++) {
-        pods.push(this.startPod(runtime, `${jobName}-${this.rng.suffix(5)}`, job, at, { 'batch.kubernetes.io/job-name': jobName, 'job-name': jobName }));
+        pods.push(
+          this.startPod(runtime, `${jobName}-${this.rng.suffix(5)}`, job, at, {
+            'batch.kubernetes.io/job-name': jobName,
+            'job-name': jobName,
+          }),
+        );
       }
       jobs.push({ job, pods, endsAt: at + run });
-      this.put({ ...runtime.object, status: { lastScheduleTime: iso(at), active: [{ kind: 'Job', name: jobName, namespace: w.namespace, apiVersion: 'batch/v1', uid: job.metadata.uid }] } });
+      this.put({
+        ...runtime.object,
+        status: {
+          lastScheduleTime: iso(at),
+          active: [
+            {
+              kind: 'Job',
+              name: jobName,
+              namespace: w.namespace,
+              apiVersion: 'batch/v1',
+              uid: job.metadata.uid,
+            },
+          ],
+        },
+      });
     }
     // successfulJobsHistoryLimit: 3
     while (jobs.length > 4) {
@@ -505,9 +692,16 @@ export class Cluster {
   replacePod(namespace: string, workload: string): { removed: SimPod; added: SimPod } | undefined {
     const runtime = this.workloads.get(`${namespace}/${workload}`);
     if (!runtime?.replicaSet) return undefined;
-    const oldest = runtime.pods.filter((p) => p.phase === 'Running').sort((a, b) => a.startedAt - b.startedAt)[0];
+    const oldest = runtime.pods
+      .filter((p) => p.phase === 'Running')
+      .sort((a, b) => a.startedAt - b.startedAt)[0];
     if (!oldest) return undefined;
-    const added = this.startPod(runtime, `${runtime.replicaSet.metadata.name}-${this.rng.suffix(5)}`, runtime.replicaSet, this.now());
+    const added = this.startPod(
+      runtime,
+      `${runtime.replicaSet.metadata.name}-${this.rng.suffix(5)}`,
+      runtime.replicaSet,
+      this.now(),
+    );
     this.stopPod(runtime, oldest, 'delete');
     return { removed: oldest, added };
   }
@@ -516,7 +710,15 @@ export class Cluster {
     const runtime = this.workloads.get(`${s.namespace}/${s.workload}`);
     if (!runtime) throw new Error(`service ${s.namespace}/${s.name}: no workload ${s.workload}`);
     const n = this.nextClusterIp++;
-    const object = this.put(serviceObject(s, this.rng.uid(), this.past(48), `10.96.${n >> 8}.${n & 255}`, this.labelsFor(runtime.spec)));
+    const object = this.put(
+      serviceObject(
+        s,
+        this.rng.uid(),
+        this.past(48),
+        `10.96.${n >> 8}.${n & 255}`,
+        this.labelsFor(runtime.spec),
+      ),
+    );
     this.services.set(`${s.namespace}/${s.name}`, { spec: s, object, sliceUid: this.rng.uid() });
     this.refreshEndpoints(s.namespace);
   }
@@ -530,7 +732,13 @@ export class Cluster {
           svc.spec,
           svc.object,
           svc.sliceUid,
-          pods.map((p) => ({ ip: p.ip, ready: true, podName: p.name, podUid: p.uid, nodeName: p.node })),
+          pods.map((p) => ({
+            ip: p.ip,
+            ready: true,
+            podName: p.name,
+            podUid: p.uid,
+            nodeName: p.node,
+          })),
         ),
       );
     }
@@ -538,7 +746,9 @@ export class Cluster {
 
   /** Running pods of a workload. */
   podsOf(namespace: string, workload: string): SimPod[] {
-    return (this.workloads.get(`${namespace}/${workload}`)?.pods ?? []).filter((p) => p.phase === 'Running');
+    return (this.workloads.get(`${namespace}/${workload}`)?.pods ?? []).filter(
+      (p) => p.phase === 'Running',
+    );
   }
 
   service(namespace: string, name: string): ServiceRuntime | undefined {
@@ -556,7 +766,12 @@ export class Cluster {
   }
 
   /** A Linkerd CRD object from the store. */
-  resource(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined {
+  resource(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): KubeObject | undefined {
     const r = resourceForKind(apiVersion, kind);
     return r ? this.store.get(r, namespace, name) : undefined;
   }

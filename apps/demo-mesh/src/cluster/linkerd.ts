@@ -14,4 +14,5 @@ export function identityOf(serviceAccount: string, namespace: string): string {
 }
 
 /** Pod label naming the workload that owns a meshed pod (`linkerd.io/proxy-<kind>`). */
-export type OwnerLabelKind = 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'job' | 'cronjob';
+export type OwnerLabelKind =
+  'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'job' | 'cronjob';

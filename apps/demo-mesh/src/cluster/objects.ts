@@ -1,6 +1,13 @@
 import type { KubeObject, OwnerReference } from '../kube/types';
 import type { PortSpec, ServiceSpec, WorkloadSpec } from '../scenarios/types';
-import { ADMIN_PORT, CONTROL_PLANE_NS, INBOUND_PORT, LINKERD_VERSION, PROXY_IMAGE, TRUST_DOMAIN } from './linkerd';
+import {
+  ADMIN_PORT,
+  CONTROL_PLANE_NS,
+  INBOUND_PORT,
+  LINKERD_VERSION,
+  PROXY_IMAGE,
+  TRUST_DOMAIN,
+} from './linkerd';
 
 export function iso(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -27,13 +34,24 @@ export function namespaceObject(
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, uid, creationTimestamp: iso(created), labels: { 'kubernetes.io/metadata.name': name, ...labels }, annotations },
+    metadata: {
+      name,
+      uid,
+      creationTimestamp: iso(created),
+      labels: { 'kubernetes.io/metadata.name': name, ...labels },
+      annotations,
+    },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   };
 }
 
-export function nodeObject(name: string, uid: string, created: number, internalIp: string): KubeObject {
+export function nodeObject(
+  name: string,
+  uid: string,
+  created: number,
+  internalIp: string,
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -41,7 +59,11 @@ export function nodeObject(name: string, uid: string, created: number, internalI
       name,
       uid,
       creationTimestamp: iso(created),
-      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'topology.kubernetes.io/zone': 'zone-a' },
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'topology.kubernetes.io/zone': 'zone-a',
+      },
     },
     spec: {},
     status: {
@@ -50,22 +72,41 @@ export function nodeObject(name: string, uid: string, created: number, internalI
         { type: 'Hostname', address: name },
       ],
       conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: iso(created) }],
-      nodeInfo: { kubeletVersion: 'v1.31.4', containerRuntimeVersion: 'containerd://1.7.22', osImage: 'Debian GNU/Linux 12', architecture: 'amd64', operatingSystem: 'linux' },
+      nodeInfo: {
+        kubeletVersion: 'v1.31.4',
+        containerRuntimeVersion: 'containerd://1.7.22',
+        osImage: 'Debian GNU/Linux 12',
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+      },
     },
   };
 }
 
-export function serviceAccountObject(namespace: string, name: string, uid: string, created: number): KubeObject {
-  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, uid, creationTimestamp: iso(created) } };
+export function serviceAccountObject(
+  namespace: string,
+  name: string,
+  uid: string,
+  created: number,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace, uid, creationTimestamp: iso(created) },
+  };
 }
 
 /** Annotations the proxy injector writes on a pod it injected. */
-export function injectedAnnotations(proxyVersion: string, opaquePorts?: number[]): Record<string, string> {
+export function injectedAnnotations(
+  proxyVersion: string,
+  opaquePorts?: number[],
+): Record<string, string> {
   return {
     'linkerd.io/created-by': `linkerd/proxy-injector ${LINKERD_VERSION}`,
     'linkerd.io/proxy-version': proxyVersion,
     'linkerd.io/identity-mode': 'default',
-    'linkerd.io/trust-root-sha256': '2b5e6b3e5c0f1c3b9e7d4a7f2f1d0c9b8a7e6d5c4b3a29181716151413121110',
+    'linkerd.io/trust-root-sha256':
+      '2b5e6b3e5c0f1c3b9e7d4a7f2f1d0c9b8a7e6d5c4b3a29181716151413121110',
     ...(opaquePorts?.length ? { 'config.linkerd.io/opaque-ports': opaquePorts.join(',') } : {}),
   };
 }
@@ -74,7 +115,11 @@ function appContainer(w: WorkloadSpec) {
   return {
     name: w.name,
     image: w.image ?? `ghcr.io/meshviz/demo/${w.name}:v1`,
-    ports: (w.ports ?? []).map((p: PortSpec) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+    ports: (w.ports ?? []).map((p: PortSpec) => ({
+      name: p.name,
+      containerPort: p.port,
+      protocol: 'TCP',
+    })),
     resources: { requests: { cpu: '10m', memory: '32Mi' } },
   };
 }
@@ -94,20 +139,42 @@ export function proxyContainer(proxyVersion: string) {
       { name: '_pod_sa', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
       { name: 'LINKERD2_PROXY_ADMIN_LISTEN_ADDR', value: `0.0.0.0:${ADMIN_PORT}` },
       { name: 'LINKERD2_PROXY_INBOUND_LISTEN_ADDR', value: `0.0.0.0:${INBOUND_PORT}` },
-      { name: 'LINKERD2_PROXY_DESTINATION_SVC_ADDR', value: `linkerd-dst-headless.${CONTROL_PLANE_NS}.svc.${TRUST_DOMAIN}.:8086` },
-      { name: 'LINKERD2_PROXY_IDENTITY_LOCAL_NAME', value: `$(_pod_sa).$(_pod_ns).serviceaccount.identity.${CONTROL_PLANE_NS}.${TRUST_DOMAIN}` },
-      { name: 'LINKERD2_PROXY_IDENTITY_SVC_NAME', value: `linkerd-identity.${CONTROL_PLANE_NS}.serviceaccount.identity.${CONTROL_PLANE_NS}.${TRUST_DOMAIN}` },
+      {
+        name: 'LINKERD2_PROXY_DESTINATION_SVC_ADDR',
+        value: `linkerd-dst-headless.${CONTROL_PLANE_NS}.svc.${TRUST_DOMAIN}.:8086`,
+      },
+      {
+        name: 'LINKERD2_PROXY_IDENTITY_LOCAL_NAME',
+        value: `$(_pod_sa).$(_pod_ns).serviceaccount.identity.${CONTROL_PLANE_NS}.${TRUST_DOMAIN}`,
+      },
+      {
+        name: 'LINKERD2_PROXY_IDENTITY_SVC_NAME',
+        value: `linkerd-identity.${CONTROL_PLANE_NS}.serviceaccount.identity.${CONTROL_PLANE_NS}.${TRUST_DOMAIN}`,
+      },
     ],
     readinessProbe: { httpGet: { path: '/ready', port: ADMIN_PORT } },
     livenessProbe: { httpGet: { path: '/live', port: ADMIN_PORT } },
-    securityContext: { runAsUser: 2102, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+    securityContext: {
+      runAsUser: 2102,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    },
   };
 }
 
 const LINKERD_INIT = {
   name: 'linkerd-init',
   image: 'cr.l5d.io/linkerd/proxy-init:v2.4.1',
-  args: ['--incoming-proxy-port', String(INBOUND_PORT), '--outgoing-proxy-port', '4140', '--proxy-uid', '2102', '--inbound-ports-to-ignore', `4190,${ADMIN_PORT}`],
+  args: [
+    '--incoming-proxy-port',
+    String(INBOUND_PORT),
+    '--outgoing-proxy-port',
+    '4140',
+    '--proxy-uid',
+    '2102',
+    '--inbound-ports-to-ignore',
+    `4190,${ADMIN_PORT}`,
+  ],
 };
 
 export interface PodTemplateInput {
@@ -122,17 +189,31 @@ export function podSpec(input: PodTemplateInput) {
   const { workload, meshed, proxyVersion } = input;
   return {
     serviceAccountName: workload.serviceAccount ?? workload.name,
-    containers: meshed ? [appContainer(workload), proxyContainer(proxyVersion)] : [appContainer(workload)],
+    containers: meshed
+      ? [appContainer(workload), proxyContainer(proxyVersion)]
+      : [appContainer(workload)],
     ...(meshed ? { initContainers: [LINKERD_INIT] } : {}),
     restartPolicy: workload.kind === 'CronJob' || workload.kind === 'Job' ? 'Never' : 'Always',
   };
 }
 
-export function serviceObject(s: ServiceSpec, uid: string, created: number, clusterIp: string, selector: Record<string, string>): KubeObject {
+export function serviceObject(
+  s: ServiceSpec,
+  uid: string,
+  created: number,
+  clusterIp: string,
+  selector: Record<string, string>,
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: s.name, namespace: s.namespace, uid, creationTimestamp: iso(created), labels: { app: s.workload } },
+    metadata: {
+      name: s.name,
+      namespace: s.namespace,
+      uid,
+      creationTimestamp: iso(created),
+      labels: { app: s.workload },
+    },
     spec: {
       type: 'ClusterIP',
       clusterIP: clusterIp,
@@ -140,7 +221,8 @@ export function serviceObject(s: ServiceSpec, uid: string, created: number, clus
       selector,
       ports: [
         {
-          name: s.portName ?? (s.protocol === 'grpc' ? 'grpc' : s.protocol === 'tcp' ? 'tcp' : 'http'),
+          name:
+            s.portName ?? (s.protocol === 'grpc' ? 'grpc' : s.protocol === 'tcp' ? 'tcp' : 'http'),
           port: s.port,
           targetPort: s.targetPort,
           protocol: 'TCP',
@@ -160,7 +242,12 @@ export interface EndpointInput {
   nodeName: string;
 }
 
-export function endpointSliceObject(s: ServiceSpec, service: KubeObject, uid: string, endpoints: EndpointInput[]): KubeObject {
+export function endpointSliceObject(
+  s: ServiceSpec,
+  service: KubeObject,
+  uid: string,
+  endpoints: EndpointInput[],
+): KubeObject {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -169,8 +256,20 @@ export function endpointSliceObject(s: ServiceSpec, service: KubeObject, uid: st
       namespace: s.namespace,
       uid,
       creationTimestamp: service.metadata.creationTimestamp,
-      labels: { 'kubernetes.io/service-name': s.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: s.name, uid: service.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      labels: {
+        'kubernetes.io/service-name': s.name,
+        'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          name: s.name,
+          uid: service.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     addressType: 'IPv4',
     endpoints: endpoints.map((e) => ({
@@ -179,6 +278,13 @@ export function endpointSliceObject(s: ServiceSpec, service: KubeObject, uid: st
       nodeName: e.nodeName,
       targetRef: { kind: 'Pod', namespace: s.namespace, name: e.podName, uid: e.podUid },
     })),
-    ports: [{ name: s.portName ?? (s.protocol === 'grpc' ? 'grpc' : s.protocol === 'tcp' ? 'tcp' : 'http'), port: s.targetPort, protocol: 'TCP' }],
+    ports: [
+      {
+        name:
+          s.portName ?? (s.protocol === 'grpc' ? 'grpc' : s.protocol === 'tcp' ? 'tcp' : 'http'),
+        port: s.targetPort,
+        protocol: 'TCP',
+      },
+    ],
   };
 }

@@ -50,11 +50,23 @@ export function discovery(path: string): unknown {
     };
   }
   if (path === '/api') {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+    };
   }
-  if (path === '/api/v1') return resourceList('v1', RESOURCES.filter((r) => r.group === ''));
+  if (path === '/api/v1')
+    return resourceList(
+      'v1',
+      RESOURCES.filter((r) => r.group === ''),
+    );
   if (path === '/apis') {
-    return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...groups()].map(([name, versions]) => group(name, versions)) };
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [...groups()].map(([name, versions]) => group(name, versions)),
+    };
   }
   const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
   if (m) {
@@ -62,7 +74,10 @@ export function discovery(path: string): unknown {
     if (!versions) return undefined;
     if (!m[2]) return { kind: 'APIGroup', apiVersion: 'v1', ...group(m[1] ?? '', versions) };
     if (!versions.includes(m[2])) return undefined;
-    return resourceList(`${m[1]}/${m[2]}`, RESOURCES.filter((r) => apiVersionOf(r) === `${m[1]}/${m[2]}`));
+    return resourceList(
+      `${m[1]}/${m[2]}`,
+      RESOURCES.filter((r) => apiVersionOf(r) === `${m[1]}/${m[2]}`),
+    );
   }
   return undefined;
 }

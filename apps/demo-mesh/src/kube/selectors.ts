@@ -9,7 +9,8 @@ type Requirement =
   | { op: 'exists' | 'notexists'; key: string }
   | { op: 'in' | 'notin'; key: string; values: Set<string> };
 
-const KEY = /^([a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
+const KEY =
+  /^([a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
 
 /** Splits on commas that are not inside `( )`. */
 function splitTop(text: string): string[] {
@@ -32,7 +33,12 @@ function splitTop(text: string): string[] {
 function parseRequirement(text: string): Requirement {
   let m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(text);
   if (m) {
-    const values = new Set((m[3] ?? '').split(',').map((v) => v.trim()).filter(Boolean));
+    const values = new Set(
+      (m[3] ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
     return { op: m[2] as 'in' | 'notin', key: checkKey(m[1] ?? ''), values };
   }
   m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(text);
@@ -83,14 +89,18 @@ export function parseFieldSelector(text: string | undefined): Matcher {
   return (obj) =>
     reqs.every((r) => {
       let cur: unknown = obj;
-      for (const p of r.path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+      for (const p of r.path)
+        cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
       const value = cur === undefined || cur === null ? '' : String(cur);
       return r.negate ? value !== r.value : value === r.value;
     });
 }
 
 /** `matchLabels` of a LabelSelector object, as used by Services and workloads. */
-export function matchesLabels(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+export function matchesLabels(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }

@@ -48,7 +48,10 @@ export interface KubeApiOptions {
 
 function send(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -67,8 +70,16 @@ function byKey(a: KubeObject, b: KubeObject): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+export interface KubeApiServer {
+  server: Server;
+  /** Handles one request (the demo mesh mounts its own paths beside it). */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Ends every open watch, as an API server restart or a proxy timeout does. */
+  dropWatches(): void;
+}
+
 /** A Kubernetes-API-compatible, read-only HTTP server over the object store. */
-export function createKubeApiServer(options: KubeApiOptions): Server {
+export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
   const { store } = options;
   const watches = new Set<ServerResponse>();
 
@@ -79,7 +90,15 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
       return;
     }
     if (req.method !== 'GET') {
-      send(res, 405, status(405, 'MethodNotAllowed', `the demo mesh API is read-only; ${req.method} is not supported`));
+      send(
+        res,
+        405,
+        status(
+          405,
+          'MethodNotAllowed',
+          `the demo mesh API is read-only; ${req.method} is not supported`,
+        ),
+      );
       return;
     }
     const disc = discovery(url.pathname.replace(/\/$/, ''));
@@ -111,11 +130,16 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
         send(
           res,
           404,
-          status(404, 'NotFound', `${resourceKey(resource).replace('/', '.')} "${name}" not found`, {
-            name,
-            group: resource.group,
-            kind: resource.plural,
-          }),
+          status(
+            404,
+            'NotFound',
+            `${resourceKey(resource).replace('/', '.')} "${name}" not found`,
+            {
+              name,
+              group: resource.group,
+              kind: resource.plural,
+            },
+          ),
         );
         return;
       }
@@ -130,7 +154,13 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
     list(res, resource, namespace, match, url.searchParams);
   };
 
-  const list = (res: ServerResponse, r: ResourceType, ns: string | undefined, match: Matcher, q: URLSearchParams) => {
+  const list = (
+    res: ServerResponse,
+    r: ResourceType,
+    ns: string | undefined,
+    match: Matcher,
+    q: URLSearchParams,
+  ) => {
     const all = store.list(r, ns).filter(match).sort(byKey);
     const limit = Number(q.get('limit') ?? 0);
     let offset = 0;
@@ -144,7 +174,10 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
       offset = parsed;
     }
     const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
-    const next = limit > 0 && offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
+    const next =
+      limit > 0 && offset + limit < all.length
+        ? Buffer.from(String(offset + limit)).toString('base64url')
+        : undefined;
     send(res, 200, {
       kind: listKind(r),
       apiVersion: apiVersion(r),
@@ -167,13 +200,23 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
     const rvParam = q.get('resourceVersion');
     const fromRv = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
     if (fromRv !== undefined && !Number.isInteger(fromRv)) {
-      send(res, 400, status(400, 'BadRequest', `invalid resourceVersion ${JSON.stringify(rvParam)}`));
+      send(
+        res,
+        400,
+        status(400, 'BadRequest', `invalid resourceVersion ${JSON.stringify(rvParam)}`),
+      );
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache',
+    });
     res.flushHeaders();
-    const visible = (o: KubeObject) => (ns === undefined || o.metadata.namespace === ns) && match(o);
-    const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+    const visible = (o: KubeObject) =>
+      (ns === undefined || o.metadata.namespace === ns) && match(o);
+    const write = (type: string, object: unknown) =>
+      res.write(`${JSON.stringify({ type, object })}\n`);
 
     let lastRv = fromRv ?? store.resourceVersion;
     const pending: StoredEvent[] = [];
@@ -194,7 +237,10 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
     } else {
       const history = store.eventsSince(r, fromRv);
       if (history === 'gone') {
-        write('ERROR', status(410, 'Expired', `too old resource version: ${fromRv} (${store.resourceVersion})`));
+        write(
+          'ERROR',
+          status(410, 'Expired', `too old resource version: ${fromRv} (${store.resourceVersion})`),
+        );
         store.events.off(key, onEvent);
         res.end();
         return;
@@ -210,7 +256,15 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
     watches.add(res);
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
     const bookmarkTimer = bookmarks
-      ? setInterval(() => write('BOOKMARK', { kind: r.kind, apiVersion: apiVersion(r), metadata: { resourceVersion: String(store.resourceVersion) } }), 30_000)
+      ? setInterval(
+          () =>
+            write('BOOKMARK', {
+              kind: r.kind,
+              apiVersion: apiVersion(r),
+              metadata: { resourceVersion: String(store.resourceVersion) },
+            }),
+          30_000,
+        )
       : undefined;
     const timeout = Number(q.get('timeoutSeconds') ?? 0);
     const timeoutTimer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
@@ -224,17 +278,20 @@ export function createKubeApiServer(options: KubeApiOptions): Server {
     res.on('close', cleanup);
   };
 
-  const server = createServer((req, res) => {
+  const safeHandle = (req: IncomingMessage, res: ServerResponse) => {
     try {
       handle(req, res);
     } catch (err) {
-      if (!res.headersSent) send(res, 500, status(500, 'InternalError', err instanceof Error ? err.message : String(err)));
+      const message = err instanceof Error ? err.message : String(err);
+      if (!res.headersSent) send(res, 500, status(500, 'InternalError', message));
       else res.end();
     }
-  });
-  // Watches are long-lived; close them so `server.close()` completes.
-  server.on('close', () => {
+  };
+  const dropWatches = () => {
     for (const w of watches) w.end();
-  });
-  return server;
+  };
+  const server = createServer(safeHandle);
+  // Watches are long-lived; close them so `server.close()` completes.
+  server.on('close', dropWatches);
+  return { server, handle: safeHandle, dropWatches };
 }

@@ -9,6 +9,20 @@ export interface Status {
   details?: { name?: string; group?: string; kind?: string };
 }
 
-export function status(code: number, reason: string, message: string, details?: Status['details']): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) };
+export function status(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Status['details'],
+): Status {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+    ...(details ? { details } : {}),
+  };
 }

@@ -75,7 +75,9 @@ export class ObjectStore {
       metadata: {
         ...obj.metadata,
         resourceVersion: String(rv),
-        generation: existing ? (existing.metadata.generation ?? 1) + (sameSpec(existing, obj) ? 0 : 1) : 1,
+        generation: existing
+          ? (existing.metadata.generation ?? 1) + (sameSpec(existing, obj) ? 0 : 1)
+          : 1,
       },
     };
     bucket.objects.set(key, stored);

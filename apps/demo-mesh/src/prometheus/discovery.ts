@@ -21,7 +21,12 @@ function promLabel(name: string): string {
  */
 export function targetsOf(pods: SimPod[], adminPort: number): SdTargetGroup[] {
   return pods
-    .filter((p) => p.meshed && p.phase === 'Running' && p.labels['linkerd.io/control-plane-ns'] === CONTROL_PLANE_NS)
+    .filter(
+      (p) =>
+        p.meshed &&
+        p.phase === 'Running' &&
+        p.labels['linkerd.io/control-plane-ns'] === CONTROL_PLANE_NS,
+    )
     .map((p) => {
       const labels: Record<string, string> = { namespace: p.namespace, pod: p.name };
       for (const [k, v] of Object.entries(p.labels)) {

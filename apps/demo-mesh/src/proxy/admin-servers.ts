@@ -15,7 +15,10 @@ function refreshProcessMetrics(pod: SimPod, now: number): void {
   proxy.gauge('process_resident_memory_bytes', '').value = 11_534_336 + proxy.seriesCount() * 1_024;
   proxy.gauge('process_open_fds', '').value = 24;
   proxy.gauge('process_max_fds', '').value = 1_048_576;
-  proxy.gauge('proxy_build_info', `version="${pod.proxyVersion ?? ''}",git_sha="${GIT_SHA}",profile="release",date="${BUILD_DATE}",vendor="linkerd"`).value = 1;
+  proxy.gauge(
+    'proxy_build_info',
+    `version="${pod.proxyVersion ?? ''}",git_sha="${GIT_SHA}",profile="release",date="${BUILD_DATE}",vendor="linkerd"`,
+  ).value = 1;
   // Renew at 70% of the lifetime unless this pod's renewal is failing (scenario: certExpiresInSeconds).
   const renewEvery = CERT_LIFETIME_SECONDS * 1000 * CERT_REFRESH_FRACTION;
   if (pod.workload.certExpiresInSeconds === undefined) {
@@ -24,12 +27,18 @@ function refreshProcessMetrics(pod: SimPod, now: number): void {
       pod.certExpiresAt = pod.certRefreshedAt + CERT_LIFETIME_SECONDS * 1000;
     }
   }
-  proxy.gauge('identity_cert_expiration_timestamp_seconds', '').value = Math.floor(pod.certExpiresAt / 1000);
-  proxy.gauge('identity_cert_refresh_timestamp_seconds', '').value = Math.floor(pod.certRefreshedAt / 1000);
+  proxy.gauge('identity_cert_expiration_timestamp_seconds', '').value = Math.floor(
+    pod.certExpiresAt / 1000,
+  );
+  proxy.gauge('identity_cert_refresh_timestamp_seconds', '').value = Math.floor(
+    pod.certRefreshedAt / 1000,
+  );
   const refreshes = 1 + Math.floor(uptime / (renewEvery / 1000));
   proxy.counter('identity_cert_refreshes_total', 'result="ok"').value = refreshes;
   if (pod.workload.certExpiresInSeconds !== undefined) {
-    proxy.counter('identity_cert_refreshes_total', 'result="failure"').value = Math.floor(uptime / 60);
+    proxy.counter('identity_cert_refreshes_total', 'result="failure"').value = Math.floor(
+      uptime / 60,
+    );
   }
 }
 
@@ -90,7 +99,11 @@ export class AdminServers {
     return new Promise((resolve, reject) => {
       server.once('error', (err) => {
         this.servers.delete(pod.uid);
-        reject(new Error(`cannot listen on ${pod.ip}:${this.adminPort} for pod ${pod.namespace}/${pod.name}: ${err.message}`));
+        reject(
+          new Error(
+            `cannot listen on ${pod.ip}:${this.adminPort} for pod ${pod.namespace}/${pod.name}: ${err.message}`,
+          ),
+        );
       });
       server.listen(this.adminPort, pod.ip, () => resolve());
     });

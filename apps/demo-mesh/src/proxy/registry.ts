@@ -100,7 +100,8 @@ export class ProxyRegistry {
   seriesCount(): number {
     let n = 0;
     for (const f of this.families.values()) {
-      n += f.meta.type === 'histogram' ? f.series.size * ((f.bounds?.length ?? 0) + 3) : f.series.size;
+      n +=
+        f.meta.type === 'histogram' ? f.series.size * ((f.bounds?.length ?? 0) + 3) : f.series.size;
     }
     return n;
   }
@@ -108,7 +109,10 @@ export class ProxyRegistry {
   render(): string {
     const out: string[] = [];
     for (const f of this.families.values()) {
-      const base = f.meta.openMetricsName && f.meta.type === 'counter' ? f.name.replace(/_total$/, '') : f.name;
+      const base =
+        f.meta.openMetricsName && f.meta.type === 'counter'
+          ? f.name.replace(/_total$/, '')
+          : f.name;
       out.push(`# HELP ${base} ${f.meta.help}`);
       out.push(`# TYPE ${base} ${f.meta.type}`);
       if (f.meta.unit) out.push(`# UNIT ${base} ${f.meta.unit}`);
@@ -125,7 +129,10 @@ export class ProxyRegistry {
         let cumulative = 0;
         for (let i = 0; i <= bounds.length; i++) {
           cumulative += h.counts[i] ?? 0;
-          const le = i < bounds.length ? formatBound(bounds[i] ?? 0, f.meta.openMetricsName === true) : '+Inf';
+          const le =
+            i < bounds.length
+              ? formatBound(bounds[i] ?? 0, f.meta.openMetricsName === true)
+              : '+Inf';
           out.push(`${f.name}_bucket{${labels}${sep}le="${le}"} ${cumulative}`);
         }
         out.push(`${f.name}_sum${labels ? `{${labels}}` : ''} ${formatNumber(h.sum)}`);

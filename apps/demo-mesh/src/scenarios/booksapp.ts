@@ -5,7 +5,12 @@ const NS = 'booksapp';
 const id = (sa: string) => `${sa}.${NS}.serviceaccount.identity.linkerd.cluster.local`;
 const fqdn = (svc: string) => `${svc}.${NS}.svc.cluster.local`;
 
-function route(method: string, pathRegex: string, name: string, extra: Record<string, unknown> = {}) {
+function route(
+  method: string,
+  pathRegex: string,
+  name: string,
+  extra: Record<string, unknown> = {},
+) {
   return { name, condition: { method, pathRegex }, ...extra };
 }
 
@@ -55,8 +60,15 @@ const resources: KubeObject[] = [
     spec: {
       parentRefs: [{ group: 'core', kind: 'Service', name: 'webapp', port: 7000 }],
       rules: [
-        { matches: [{ path: { type: 'PathPrefix', value: '/books' }, method: 'GET' }], timeouts: { request: '200ms' }, backendRefs: [{ name: 'webapp', port: 7000 }] },
-        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'webapp', port: 7000 }] },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/books' }, method: 'GET' }],
+          timeouts: { request: '200ms' },
+          backendRefs: [{ name: 'webapp', port: 7000 }],
+        },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ name: 'webapp', port: 7000 }],
+        },
       ],
     },
   },
@@ -67,7 +79,13 @@ const resources: KubeObject[] = [
     metadata: { name: 'books-timeout', namespace: NS },
     spec: {
       parentRefs: [{ group: '', kind: 'Service', name: 'books', port: 7002 }],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], timeouts: { request: '10ms' }, backendRefs: [{ name: 'books', port: 7002 }] }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          timeouts: { request: '10ms' },
+          backendRefs: [{ name: 'books', port: 7002 }],
+        },
+      ],
     },
   },
   // authors admits only webapp and books; audit-bot is denied.
@@ -75,7 +93,11 @@ const resources: KubeObject[] = [
     apiVersion: 'policy.linkerd.io/v1beta3',
     kind: 'Server',
     metadata: { name: 'authors-http', namespace: NS },
-    spec: { podSelector: { matchLabels: { app: 'authors' } }, port: 'http', proxyProtocol: 'HTTP/1' },
+    spec: {
+      podSelector: { matchLabels: { app: 'authors' } },
+      port: 'http',
+      proxyProtocol: 'HTTP/1',
+    },
   },
   {
     apiVersion: 'policy.linkerd.io/v1alpha1',
@@ -89,7 +111,9 @@ const resources: KubeObject[] = [
     metadata: { name: 'authors-from-webapp-and-books', namespace: NS },
     spec: {
       targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'authors-http' },
-      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'authors-clients' }],
+      requiredAuthenticationRefs: [
+        { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'authors-clients' },
+      ],
     },
   },
   // webapp admits any client inside the cluster networks, meshed or not.
@@ -111,7 +135,9 @@ const resources: KubeObject[] = [
     metadata: { name: 'webapp-from-cluster', namespace: NS },
     spec: {
       targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'webapp-http' },
-      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'cluster-networks' }],
+      requiredAuthenticationRefs: [
+        { group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'cluster-networks' },
+      ],
     },
   },
   // mysql: an opaque port, authorised the older way.
@@ -125,14 +151,21 @@ const resources: KubeObject[] = [
     apiVersion: 'policy.linkerd.io/v1beta1',
     kind: 'ServerAuthorization',
     metadata: { name: 'mysql-clients', namespace: NS },
-    spec: { server: { name: 'mysql' }, client: { meshTLS: { serviceAccounts: [{ name: 'books' }, { name: 'authors' }] } } },
+    spec: {
+      server: { name: 'mysql' },
+      client: { meshTLS: { serviceAccounts: [{ name: 'books' }, { name: 'authors' }] } },
+    },
   },
   // Mistakes an operator makes: a Server that selects nothing, a policy whose target is gone.
   {
     apiVersion: 'policy.linkerd.io/v1beta3',
     kind: 'Server',
     metadata: { name: 'admin-ui', namespace: NS },
-    spec: { podSelector: { matchLabels: { app: 'admin-ui' } }, port: 8080, proxyProtocol: 'HTTP/1' },
+    spec: {
+      podSelector: { matchLabels: { app: 'admin-ui' } },
+      port: 8080,
+      proxyProtocol: 'HTTP/1',
+    },
   },
   {
     apiVersion: 'policy.linkerd.io/v1alpha1',
@@ -140,7 +173,9 @@ const resources: KubeObject[] = [
     metadata: { name: 'reports-from-webapp', namespace: NS },
     spec: {
       targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'reports-http' },
-      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'authors-clients' }],
+      requiredAuthenticationRefs: [
+        { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'authors-clients' },
+      ],
     },
   },
 ];
@@ -157,25 +192,112 @@ export function booksapp(): Scenario {
   return {
     name: 'booksapp',
     description: 'Books and authors web app with retries, timeouts and authorization policy.',
-    namespaces: [{ name: NS, inject: true, annotations: { 'config.linkerd.io/default-inbound-policy': 'cluster-unauthenticated' } }],
+    namespaces: [
+      {
+        name: NS,
+        inject: true,
+        annotations: { 'config.linkerd.io/default-inbound-policy': 'cluster-unauthenticated' },
+      },
+    ],
     workloads: [
-      { namespace: NS, name: 'traffic', kind: 'Deployment', meshed: true, image: 'buoyantio/booksapp:v0.0.5' },
-      { namespace: NS, name: 'webapp', kind: 'Deployment', replicas: 3, meshed: true, ports: [{ name: 'service', port: 7000, protocol: 'http' }], image: 'buoyantio/booksapp:v0.0.5' },
-      { namespace: NS, name: 'authors', kind: 'Deployment', meshed: true, restarts: 2, ports: [{ name: 'http', port: 7001, protocol: 'http' }], image: 'buoyantio/booksapp:v0.0.5' },
-      { namespace: NS, name: 'books', kind: 'Deployment', meshed: true, ports: [{ name: 'http', port: 7002, protocol: 'http' }], image: 'buoyantio/booksapp:v0.0.5' },
-      { namespace: NS, name: 'mysql', kind: 'StatefulSet', meshed: true, opaquePorts: [3306], proxyVersion: 'edge-25.8.2', ports: [{ name: 'mysql', port: 3306, protocol: 'tcp' }], image: 'mysql:8.4' },
-      { namespace: NS, name: 'log-collector', kind: 'DaemonSet', meshed: true, certExpiresInSeconds: 3 * 3600, image: 'fluent/fluent-bit:3.1' },
-      { namespace: NS, name: 'report-generator', kind: 'CronJob', meshed: true, schedule: { everySeconds: 60, runSeconds: 25 } },
+      {
+        namespace: NS,
+        name: 'traffic',
+        kind: 'Deployment',
+        meshed: true,
+        image: 'buoyantio/booksapp:v0.0.5',
+      },
+      {
+        namespace: NS,
+        name: 'webapp',
+        kind: 'Deployment',
+        replicas: 3,
+        meshed: true,
+        ports: [{ name: 'service', port: 7000, protocol: 'http' }],
+        image: 'buoyantio/booksapp:v0.0.5',
+      },
+      {
+        namespace: NS,
+        name: 'authors',
+        kind: 'Deployment',
+        meshed: true,
+        restarts: 2,
+        ports: [{ name: 'http', port: 7001, protocol: 'http' }],
+        image: 'buoyantio/booksapp:v0.0.5',
+      },
+      {
+        namespace: NS,
+        name: 'books',
+        kind: 'Deployment',
+        meshed: true,
+        ports: [{ name: 'http', port: 7002, protocol: 'http' }],
+        image: 'buoyantio/booksapp:v0.0.5',
+      },
+      {
+        namespace: NS,
+        name: 'mysql',
+        kind: 'StatefulSet',
+        meshed: true,
+        opaquePorts: [3306],
+        proxyVersion: 'edge-25.8.2',
+        ports: [{ name: 'mysql', port: 3306, protocol: 'tcp' }],
+        image: 'mysql:8.4',
+      },
+      {
+        namespace: NS,
+        name: 'log-collector',
+        kind: 'DaemonSet',
+        meshed: true,
+        certExpiresInSeconds: 3 * 3600,
+        image: 'fluent/fluent-bit:3.1',
+      },
+      {
+        namespace: NS,
+        name: 'report-generator',
+        kind: 'CronJob',
+        meshed: true,
+        schedule: { everySeconds: 60, runSeconds: 25 },
+      },
       { namespace: NS, name: 'books-reindex', kind: 'Job', meshed: true },
       { namespace: NS, name: 'audit-bot', kind: 'Deployment', meshed: true },
       // Created before the namespace was annotated: no proxy until restarted.
       { namespace: NS, name: 'legacy-reporter', kind: 'Deployment', meshed: false },
     ],
     services: [
-      { namespace: NS, name: 'webapp', workload: 'webapp', port: 7000, targetPort: 7000, protocol: 'http', portName: 'service' },
-      { namespace: NS, name: 'authors', workload: 'authors', port: 7001, targetPort: 7001, protocol: 'http' },
-      { namespace: NS, name: 'books', workload: 'books', port: 7002, targetPort: 7002, protocol: 'http' },
-      { namespace: NS, name: 'mysql', workload: 'mysql', port: 3306, targetPort: 3306, protocol: 'tcp', portName: 'mysql' },
+      {
+        namespace: NS,
+        name: 'webapp',
+        workload: 'webapp',
+        port: 7000,
+        targetPort: 7000,
+        protocol: 'http',
+        portName: 'service',
+      },
+      {
+        namespace: NS,
+        name: 'authors',
+        workload: 'authors',
+        port: 7001,
+        targetPort: 7001,
+        protocol: 'http',
+      },
+      {
+        namespace: NS,
+        name: 'books',
+        workload: 'books',
+        port: 7002,
+        targetPort: 7002,
+        protocol: 'http',
+      },
+      {
+        namespace: NS,
+        name: 'mysql',
+        workload: 'mysql',
+        port: 3306,
+        targetPort: 3306,
+        protocol: 'tcp',
+        portName: 'mysql',
+      },
     ],
     calls: [
       {
@@ -183,9 +305,29 @@ export function booksapp(): Scenario {
         to: `${NS}/webapp`,
         protocol: 'http',
         requests: [
-          { method: 'GET', path: '/', rps: 2, successRate: 1, latency: { p50Ms: 30, p95Ms: 120 }, responseBytes: 9000 },
-          { method: 'GET', path: '/books/2417', rps: 1.5, successRate: 1, latency: { p50Ms: 60, p95Ms: 260 }, responseBytes: 5200 },
-          { method: 'POST', path: '/books', rps: 0.5, successRate: 0.6, latency: { p50Ms: 45, p95Ms: 160 } },
+          {
+            method: 'GET',
+            path: '/',
+            rps: 2,
+            successRate: 1,
+            latency: { p50Ms: 30, p95Ms: 120 },
+            responseBytes: 9000,
+          },
+          {
+            method: 'GET',
+            path: '/books/2417',
+            rps: 1.5,
+            successRate: 1,
+            latency: { p50Ms: 60, p95Ms: 260 },
+            responseBytes: 5200,
+          },
+          {
+            method: 'POST',
+            path: '/books',
+            rps: 0.5,
+            successRate: 0.6,
+            latency: { p50Ms: 45, p95Ms: 160 },
+          },
           { method: 'POST', path: '/books/2417/edit', rps: 0.5, successRate: 0.7, latency: slow },
           { method: 'POST', path: '/books/2417/delete', rps: 0.3, successRate: 1, latency: slow },
         ],
@@ -195,11 +337,41 @@ export function booksapp(): Scenario {
         to: `${NS}/books`,
         protocol: 'http',
         requests: [
-          { method: 'GET', path: '/books.json', rps: 2, successRate: 1, latency: { p50Ms: 8, p95Ms: 30 } },
-          { method: 'GET', path: '/books/2417.json', rps: 1.5, successRate: 1, latency: { p50Ms: 6, p95Ms: 20 } },
-          { method: 'POST', path: '/books.json', rps: 0.5, successRate: 0.6, latency: { p50Ms: 20, p95Ms: 70 } },
-          { method: 'PUT', path: '/books/2417.json', rps: 0.5, successRate: 0.7, latency: { p50Ms: 120, p95Ms: 450 } },
-          { method: 'DELETE', path: '/books/2417.json', rps: 0.3, successRate: 1, latency: { p50Ms: 10, p95Ms: 35 } },
+          {
+            method: 'GET',
+            path: '/books.json',
+            rps: 2,
+            successRate: 1,
+            latency: { p50Ms: 8, p95Ms: 30 },
+          },
+          {
+            method: 'GET',
+            path: '/books/2417.json',
+            rps: 1.5,
+            successRate: 1,
+            latency: { p50Ms: 6, p95Ms: 20 },
+          },
+          {
+            method: 'POST',
+            path: '/books.json',
+            rps: 0.5,
+            successRate: 0.6,
+            latency: { p50Ms: 20, p95Ms: 70 },
+          },
+          {
+            method: 'PUT',
+            path: '/books/2417.json',
+            rps: 0.5,
+            successRate: 0.7,
+            latency: { p50Ms: 120, p95Ms: 450 },
+          },
+          {
+            method: 'DELETE',
+            path: '/books/2417.json',
+            rps: 0.3,
+            successRate: 1,
+            latency: { p50Ms: 10, p95Ms: 35 },
+          },
         ],
       },
       {
@@ -207,45 +379,109 @@ export function booksapp(): Scenario {
         to: `${NS}/authors`,
         protocol: 'http',
         requests: [
-          { method: 'GET', path: '/authors.json', rps: 1, successRate: 1, latency: { p50Ms: 7, p95Ms: 25 } },
-          { method: 'GET', path: '/authors/331.json', rps: 1.5, successRate: 1, latency: { p50Ms: 5, p95Ms: 18 } },
+          {
+            method: 'GET',
+            path: '/authors.json',
+            rps: 1,
+            successRate: 1,
+            latency: { p50Ms: 7, p95Ms: 25 },
+          },
+          {
+            method: 'GET',
+            path: '/authors/331.json',
+            rps: 1.5,
+            successRate: 1,
+            latency: { p50Ms: 5, p95Ms: 18 },
+          },
         ],
       },
       {
         from: `${NS}/books`,
         to: `${NS}/authors`,
         protocol: 'http',
-        requests: [{ method: 'HEAD', path: '/authors/331.json', rps: 1.3, successRate: 0.5, latency: { p50Ms: 4, p95Ms: 15 } }],
+        requests: [
+          {
+            method: 'HEAD',
+            path: '/authors/331.json',
+            rps: 1.3,
+            successRate: 0.5,
+            latency: { p50Ms: 4, p95Ms: 15 },
+          },
+        ],
       },
-      { from: `${NS}/books`, to: `${NS}/mysql`, protocol: 'tcp', tcp: { connections: 4, readBytesPerSec: 48_000, writeBytesPerSec: 6_000 } },
-      { from: `${NS}/authors`, to: `${NS}/mysql`, protocol: 'tcp', tcp: { connections: 2, readBytesPerSec: 22_000, writeBytesPerSec: 3_000 } },
+      {
+        from: `${NS}/books`,
+        to: `${NS}/mysql`,
+        protocol: 'tcp',
+        tcp: { connections: 4, readBytesPerSec: 48_000, writeBytesPerSec: 6_000 },
+      },
+      {
+        from: `${NS}/authors`,
+        to: `${NS}/mysql`,
+        protocol: 'tcp',
+        tcp: { connections: 2, readBytesPerSec: 22_000, writeBytesPerSec: 3_000 },
+      },
       {
         from: `${NS}/audit-bot`,
         to: `${NS}/authors`,
         protocol: 'http',
-        requests: [{ method: 'GET', path: '/authors.json', rps: 0.4, successRate: 1, latency: { p50Ms: 7, p95Ms: 25 } }],
+        requests: [
+          {
+            method: 'GET',
+            path: '/authors.json',
+            rps: 0.4,
+            successRate: 1,
+            latency: { p50Ms: 7, p95Ms: 25 },
+          },
+        ],
       },
       {
         from: `${NS}/report-generator`,
         to: `${NS}/webapp`,
         protocol: 'http',
-        requests: [{ method: 'GET', path: '/', rps: 2, successRate: 1, latency: { p50Ms: 30, p95Ms: 120 } }],
+        requests: [
+          { method: 'GET', path: '/', rps: 2, successRate: 1, latency: { p50Ms: 30, p95Ms: 120 } },
+        ],
       },
       {
         from: `${NS}/books-reindex`,
         to: `${NS}/books`,
         protocol: 'http',
-        requests: [{ method: 'GET', path: '/books.json', rps: 0.5, successRate: 1, latency: { p50Ms: 8, p95Ms: 30 } }],
+        requests: [
+          {
+            method: 'GET',
+            path: '/books.json',
+            rps: 0.5,
+            successRate: 1,
+            latency: { p50Ms: 8, p95Ms: 30 },
+          },
+        ],
       },
       {
         from: `${NS}/legacy-reporter`,
         to: `${NS}/webapp`,
         protocol: 'http',
-        requests: [{ method: 'GET', path: '/authors', rps: 0.5, successRate: 1, latency: { p50Ms: 20, p95Ms: 80 } }],
+        requests: [
+          {
+            method: 'GET',
+            path: '/authors',
+            rps: 0.5,
+            successRate: 1,
+            latency: { p50Ms: 20, p95Ms: 80 },
+          },
+        ],
       },
     ],
     resources,
-    incidents: [{ service: `${NS}/authors`, startSeconds: 900, everySeconds: 1200, durationSeconds: 120, extraFailure: 0.3 }],
+    incidents: [
+      {
+        service: `${NS}/authors`,
+        startSeconds: 900,
+        everySeconds: 1200,
+        durationSeconds: 120,
+        extraFailure: 0.3,
+      },
+    ],
     replacements: [{ workload: `${NS}/webapp`, everySeconds: 1800 }],
   };
 }

@@ -16,7 +16,10 @@ const grpc = (path: string, rps: number, successRate = 1, latency = fast): Reque
   responseBytes: 180,
 });
 
-function serviceProfile(service: string, routes: { name: string; condition: { method: string; pathRegex: string } }[]): KubeObject {
+function serviceProfile(
+  service: string,
+  routes: { name: string; condition: { method: string; pathRegex: string } }[],
+): KubeObject {
   return {
     apiVersion: 'linkerd.io/v1alpha2',
     kind: 'ServiceProfile',
@@ -39,17 +42,86 @@ export function emojivoto(): Scenario {
     description: "Linkerd's emoji voting demo: every vote for :doughnut: fails.",
     namespaces: [{ name: NS, inject: true }],
     workloads: [
-      { namespace: NS, name: 'vote-bot', kind: 'Deployment', meshed: true, serviceAccount: 'default', image: 'docker.l5d.io/buoyantio/emojivoto-web:v11' },
-      { namespace: NS, name: 'web', kind: 'Deployment', meshed: true, ports: [{ name: 'http', port: 8080, protocol: 'http' }], image: 'docker.l5d.io/buoyantio/emojivoto-web:v11' },
-      { namespace: NS, name: 'emoji', kind: 'Deployment', meshed: true, ports: [{ name: 'grpc', port: 8080, protocol: 'grpc' }, { name: 'prom', port: 8801, protocol: 'http' }], image: 'docker.l5d.io/buoyantio/emojivoto-emoji-svc:v11' },
-      { namespace: NS, name: 'voting', kind: 'Deployment', meshed: true, ports: [{ name: 'grpc', port: 8080, protocol: 'grpc' }, { name: 'prom', port: 8801, protocol: 'http' }], image: 'docker.l5d.io/buoyantio/emojivoto-voting-svc:v11' },
-      { namespace: NS, name: 'geo-lookup', kind: 'Deployment', meshed: false, injectDisabled: true, ports: [{ name: 'http', port: 8080, protocol: 'http' }] },
+      {
+        namespace: NS,
+        name: 'vote-bot',
+        kind: 'Deployment',
+        meshed: true,
+        serviceAccount: 'default',
+        image: 'docker.l5d.io/buoyantio/emojivoto-web:v11',
+      },
+      {
+        namespace: NS,
+        name: 'web',
+        kind: 'Deployment',
+        meshed: true,
+        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+        image: 'docker.l5d.io/buoyantio/emojivoto-web:v11',
+      },
+      {
+        namespace: NS,
+        name: 'emoji',
+        kind: 'Deployment',
+        meshed: true,
+        ports: [
+          { name: 'grpc', port: 8080, protocol: 'grpc' },
+          { name: 'prom', port: 8801, protocol: 'http' },
+        ],
+        image: 'docker.l5d.io/buoyantio/emojivoto-emoji-svc:v11',
+      },
+      {
+        namespace: NS,
+        name: 'voting',
+        kind: 'Deployment',
+        meshed: true,
+        ports: [
+          { name: 'grpc', port: 8080, protocol: 'grpc' },
+          { name: 'prom', port: 8801, protocol: 'http' },
+        ],
+        image: 'docker.l5d.io/buoyantio/emojivoto-voting-svc:v11',
+      },
+      {
+        namespace: NS,
+        name: 'geo-lookup',
+        kind: 'Deployment',
+        meshed: false,
+        injectDisabled: true,
+        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+      },
     ],
     services: [
-      { namespace: NS, name: 'web-svc', workload: 'web', port: 80, targetPort: 8080, protocol: 'http' },
-      { namespace: NS, name: 'emoji-svc', workload: 'emoji', port: 8080, targetPort: 8080, protocol: 'grpc' },
-      { namespace: NS, name: 'voting-svc', workload: 'voting', port: 8080, targetPort: 8080, protocol: 'grpc' },
-      { namespace: NS, name: 'geo-lookup', workload: 'geo-lookup', port: 80, targetPort: 8080, protocol: 'http' },
+      {
+        namespace: NS,
+        name: 'web-svc',
+        workload: 'web',
+        port: 80,
+        targetPort: 8080,
+        protocol: 'http',
+      },
+      {
+        namespace: NS,
+        name: 'emoji-svc',
+        workload: 'emoji',
+        port: 8080,
+        targetPort: 8080,
+        protocol: 'grpc',
+      },
+      {
+        namespace: NS,
+        name: 'voting-svc',
+        workload: 'voting',
+        port: 8080,
+        targetPort: 8080,
+        protocol: 'grpc',
+      },
+      {
+        namespace: NS,
+        name: 'geo-lookup',
+        workload: 'geo-lookup',
+        port: 80,
+        targetPort: 8080,
+        protocol: 'http',
+      },
     ],
     calls: [
       {
@@ -57,29 +129,62 @@ export function emojivoto(): Scenario {
         to: `${NS}/web-svc`,
         protocol: 'http',
         requests: [
-          { method: 'GET', path: '/api/list', rps: 1, successRate: 1, latency: { p50Ms: 6, p95Ms: 18 }, responseBytes: 4200 },
-          { method: 'GET', path: '/api/vote', rps: voteRps * votes.length, successRate: 1, latency: { p50Ms: 5, p95Ms: 15 } },
+          {
+            method: 'GET',
+            path: '/api/list',
+            rps: 1,
+            successRate: 1,
+            latency: { p50Ms: 6, p95Ms: 18 },
+            responseBytes: 4200,
+          },
+          {
+            method: 'GET',
+            path: '/api/vote',
+            rps: voteRps * votes.length,
+            successRate: 1,
+            latency: { p50Ms: 5, p95Ms: 15 },
+          },
           // The doughnut vote: voting answers an error and web a 500.
-          { method: 'GET', path: '/api/vote', rps: voteRps, successRate: 0, latency: { p50Ms: 5, p95Ms: 15 } },
+          {
+            method: 'GET',
+            path: '/api/vote',
+            rps: voteRps,
+            successRate: 0,
+            latency: { p50Ms: 5, p95Ms: 15 },
+          },
         ],
       },
       {
         from: `${NS}/web`,
         to: `${NS}/emoji-svc`,
         protocol: 'grpc',
-        requests: [grpc(`${EMOJI}/ListAll`, 1), grpc(`${EMOJI}/FindByShortcode`, voteRps * (votes.length + 1))],
+        requests: [
+          grpc(`${EMOJI}/ListAll`, 1),
+          grpc(`${EMOJI}/FindByShortcode`, voteRps * (votes.length + 1)),
+        ],
       },
       {
         from: `${NS}/web`,
         to: `${NS}/voting-svc`,
         protocol: 'grpc',
-        requests: [...votes.map((v) => grpc(`${VOTING}/${v}`, voteRps)), grpc(`${VOTING}/VoteDoughnut`, voteRps, 0)],
+        requests: [
+          ...votes.map((v) => grpc(`${VOTING}/${v}`, voteRps)),
+          grpc(`${VOTING}/VoteDoughnut`, voteRps, 0),
+        ],
       },
       {
         from: `${NS}/web`,
         to: `${NS}/geo-lookup`,
         protocol: 'http',
-        requests: [{ method: 'GET', path: '/v1/lookup', rps: 0.5, successRate: 1, latency: { p50Ms: 12, p95Ms: 40 } }],
+        requests: [
+          {
+            method: 'GET',
+            path: '/v1/lookup',
+            rps: 0.5,
+            successRate: 1,
+            latency: { p50Ms: 12, p95Ms: 40 },
+          },
+        ],
       },
     ],
     resources: [
@@ -98,7 +203,13 @@ export function emojivoto(): Scenario {
     ],
     incidents: [
       // Every 15 minutes, emoji slows down for 2 minutes.
-      { service: `${NS}/emoji-svc`, startSeconds: 600, everySeconds: 900, durationSeconds: 120, latencyFactor: 8 },
+      {
+        service: `${NS}/emoji-svc`,
+        startSeconds: 600,
+        everySeconds: 900,
+        durationSeconds: 120,
+        latencyFactor: 8,
+      },
     ],
   };
 }

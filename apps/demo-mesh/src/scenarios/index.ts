@@ -33,6 +33,8 @@ export function buildScenario(name: string, options: ScenarioOptions = {}): Scen
     case 'demo':
       return merge('demo', 'emojivoto and booksapp side by side', [emojivoto(), booksapp()]);
     default:
-      throw new Error(`unknown scenario ${JSON.stringify(name)}; choose one of ${SCENARIOS.join(', ')}`);
+      throw new Error(
+        `unknown scenario ${JSON.stringify(name)}; choose one of ${SCENARIOS.join(', ')}`,
+      );
   }
 }

@@ -13,7 +13,28 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
-const WORDS = ['cart', 'catalog', 'checkout', 'payments', 'ledger', 'search', 'profile', 'inventory', 'shipping', 'pricing', 'reviews', 'auth', 'gateway', 'orders', 'notify', 'media', 'ads', 'billing', 'quotes', 'geo'];
+const WORDS = [
+  'cart',
+  'catalog',
+  'checkout',
+  'payments',
+  'ledger',
+  'search',
+  'profile',
+  'inventory',
+  'shipping',
+  'pricing',
+  'reviews',
+  'auth',
+  'gateway',
+  'orders',
+  'notify',
+  'media',
+  'ads',
+  'billing',
+  'quotes',
+  'geo',
+];
 
 /**
  * A mesh of N namespaces and M workloads with a random, layered call graph
@@ -26,14 +47,31 @@ export function synthetic(options: SyntheticOptions = {}): Scenario {
   const degree = Math.max(0, options.degree ?? 2);
   const failing = Math.min(1, Math.max(0, options.failing ?? 0.1));
   const rng = rngFor(options.seed ?? 1, 'synthetic');
-  const namespaces = Array.from({ length: nsCount }, (_, i) => ({ name: `synth-${String(i).padStart(2, '0')}`, inject: true }));
+  const namespaces = Array.from({ length: nsCount }, (_, i) => ({
+    name: `synth-${String(i).padStart(2, '0')}`,
+    inject: true,
+  }));
   const workloads: WorkloadSpec[] = [];
   const services: ServiceSpec[] = [];
   for (let i = 0; i < count; i++) {
     const ns = namespaces[i % nsCount]?.name ?? 'synth-00';
     const name = `${WORDS[i % WORDS.length]}-${String(i).padStart(4, '0')}`;
-    workloads.push({ namespace: ns, name, kind: 'Deployment', replicas, meshed: true, ports: [{ name: 'http', port: 8080, protocol: 'http' }] });
-    services.push({ namespace: ns, name, workload: name, port: 80, targetPort: 8080, protocol: 'http' });
+    workloads.push({
+      namespace: ns,
+      name,
+      kind: 'Deployment',
+      replicas,
+      meshed: true,
+      ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+    });
+    services.push({
+      namespace: ns,
+      name,
+      workload: name,
+      port: 80,
+      targetPort: 8080,
+      protocol: 'http',
+    });
   }
   const failingSet = new Set(workloads.filter(() => rng.next() < failing).map((w) => w.name));
   const calls: CallSpec[] = [];
@@ -41,7 +79,8 @@ export function synthetic(options: SyntheticOptions = {}): Scenario {
     const from = workloads[i] as WorkloadSpec;
     const n = Math.max(i === 0 ? 1 : 0, Math.round(degree * (0.5 + rng.next())));
     const targets = new Set<number>();
-    for (let k = 0; k < n; k++) targets.add(i + 1 + rng.int(Math.min(count - i - 1, Math.max(1, Math.ceil(count / 4)))));
+    for (let k = 0; k < n; k++)
+      targets.add(i + 1 + rng.int(Math.min(count - i - 1, Math.max(1, Math.ceil(count / 4)))));
     for (const j of targets) {
       const to = services[j] as ServiceSpec;
       const p50 = 2 + rng.int(40);

@@ -5,9 +5,18 @@ const Z95 = 1.6448536269514722;
 
 /** Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
 export function inverseNormal(p: number): number {
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2,
+    -3.066479806614716e1, 2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1,
+    -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const q = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
   const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
@@ -16,22 +25,35 @@ export function inverseNormal(p: number): number {
   const [d0, d1, d2, d3] = d as [number, number, number, number];
   if (q < 0.02425) {
     const r = Math.sqrt(-2 * Math.log(q));
-    return (((((c0 * r + c1) * r + c2) * r + c3) * r + c4) * r + c5) / ((((d0 * r + d1) * r + d2) * r + d3) * r + 1);
+    return (
+      (((((c0 * r + c1) * r + c2) * r + c3) * r + c4) * r + c5) /
+      ((((d0 * r + d1) * r + d2) * r + d3) * r + 1)
+    );
   }
   if (q > 1 - 0.02425) {
     const r = Math.sqrt(-2 * Math.log(1 - q));
-    return -(((((c0 * r + c1) * r + c2) * r + c3) * r + c4) * r + c5) / ((((d0 * r + d1) * r + d2) * r + d3) * r + 1);
+    return (
+      -(((((c0 * r + c1) * r + c2) * r + c3) * r + c4) * r + c5) /
+      ((((d0 * r + d1) * r + d2) * r + d3) * r + 1)
+    );
   }
   const r = q - 0.5;
   const s = r * r;
-  return ((((((a0 * s + a1) * s + a2) * s + a3) * s + a4) * s + a5) * r) / (((((b0 * s + b1) * s + b2) * s + b3) * s + b4) * s + 1);
+  return (
+    ((((((a0 * s + a1) * s + a2) * s + a3) * s + a4) * s + a5) * r) /
+    (((((b0 * s + b1) * s + b2) * s + b3) * s + b4) * s + 1)
+  );
 }
 
 /** Standard normal CDF (Abramowitz-Stegun 7.1.26 through erf, |error| < 1.5e-7). */
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
@@ -41,7 +63,8 @@ export class LogNormal {
   readonly sigma: number;
 
   constructor(spec: LatencySpec) {
-    if (!(spec.p50Ms > 0 && spec.p95Ms >= spec.p50Ms)) throw new Error(`bad latency spec ${JSON.stringify(spec)}`);
+    if (!(spec.p50Ms > 0 && spec.p95Ms >= spec.p50Ms))
+      throw new Error(`bad latency spec ${JSON.stringify(spec)}`);
     this.mu = Math.log(spec.p50Ms);
     this.sigma = Math.max((Math.log(spec.p95Ms) - this.mu) / Z95, 1e-6);
   }

@@ -1,5 +1,9 @@
 import type { Cluster, SimPod } from '../cluster/cluster';
-import { BACKEND_DURATION_BUCKETS, LATENCY_MS_BUCKETS, ROUTE_DURATION_BUCKETS } from '../proxy/families';
+import {
+  BACKEND_DURATION_BUCKETS,
+  LATENCY_MS_BUCKETS,
+  ROUTE_DURATION_BUCKETS,
+} from '../proxy/families';
 import { labelText, type Counter, type Histogram, type ProxyRegistry } from '../proxy/registry';
 import { rngFor, type Rng } from '../rng';
 import type { CallSpec, IncidentSpec, RequestClass, ServiceSpec } from '../scenarios/types';
@@ -15,7 +19,12 @@ import {
   routeLabels,
   srvLabels,
 } from './labels';
-import { resolveInbound, resolveOutbound, serviceProfileFor, type InboundDecision, type OutboundRoute } from './policy';
+import {
+  resolveInbound,
+  resolveOutbound,
+  type InboundDecision,
+  type OutboundRoute,
+} from './policy';
 
 /** Proxy overhead added to what the client sees. */
 const PROXY_OVERHEAD_MS = 0.3;
@@ -212,16 +221,40 @@ export class TrafficEngine {
     }
   }
 
-  private sampleOutcome(c: ClassRuntime, incident: { extraFailure: number; latencyFactor: number }, firstAttempt: boolean): Outcome {
+  private sampleOutcome(
+    c: ClassRuntime,
+    incident: { extraFailure: number; latencyFactor: number },
+    firstAttempt: boolean,
+  ): Outcome {
     const failP = Math.min(1, 1 - c.cls.successRate + incident.extraFailure);
     // First attempts follow an equidistributed sequence (exact rates over short windows);
     // retries draw independently, as a retry's fate does not depend on the first try's.
     const failure = (firstAttempt ? c.failureSeq.next() : this.rng.next()) < failP;
     const latencyMs = c.dist.quantile(c.latencySeq.next()) * incident.latencyFactor;
-    if (!failure) return { status: 200, grpcStatus: c.grpc ? 0 : undefined, failure: false, error: '', latencyMs };
-    if (c.grpc) return { status: 200, grpcStatus: c.cls.failureGrpcStatus ?? 2, failure: true, error: '', latencyMs };
+    if (!failure)
+      return {
+        status: 200,
+        grpcStatus: c.grpc ? 0 : undefined,
+        failure: false,
+        error: '',
+        latencyMs,
+      };
+    if (c.grpc)
+      return {
+        status: 200,
+        grpcStatus: c.cls.failureGrpcStatus ?? 2,
+        failure: true,
+        error: '',
+        latencyMs,
+      };
     const status = c.cls.failureStatus ?? 500;
-    return { status, grpcStatus: undefined, failure: this.isFailure(c.route, status), error: '', latencyMs };
+    return {
+      status,
+      grpcStatus: undefined,
+      failure: this.isFailure(c.route, status),
+      error: '',
+      latencyMs,
+    };
   }
 
   private isFailure(route: OutboundRoute, status: number): boolean {
@@ -230,7 +263,12 @@ export class TrafficEngine {
   }
 
   /** One request as the calling app sees it: attempts, retries, timeout. */
-  private request(c: ClassRuntime, client: SimPod, servers: SimPod[], incident: { extraFailure: number; latencyFactor: number }): void {
+  private request(
+    c: ClassRuntime,
+    client: SimPod,
+    servers: SimPod[],
+    incident: { extraFailure: number; latencyFactor: number },
+  ): void {
     this.requests++;
     const budget = this.budgetFor(client, c);
     budget?.request();
@@ -244,26 +282,48 @@ export class TrafficEngine {
       const pair = this.pair(client, server, c.svc);
       let outcome = this.sampleOutcome(c, incident, attempt === 0);
       if (!pair.decision.allowed) {
-        outcome = { status: 403, grpcStatus: c.grpc ? 7 : undefined, failure: c.grpc, error: '', latencyMs: 0.6 };
+        outcome = {
+          status: 403,
+          grpcStatus: c.grpc ? 7 : undefined,
+          failure: c.grpc,
+          error: '',
+          latencyMs: 0.6,
+        };
       }
       this.recordServer(pair, c, server, outcome);
       let seen: Outcome = { ...outcome, latencyMs: outcome.latencyMs + PROXY_OVERHEAD_MS };
       const remaining = c.route.timeoutMs !== undefined ? c.route.timeoutMs - elapsed : Infinity;
       if (seen.latencyMs > remaining) {
-        seen = { status: 504, grpcStatus: c.grpc ? 4 : undefined, failure: true, error: 'REQUEST_TIMEOUT', latencyMs: remaining };
+        seen = {
+          status: 504,
+          grpcStatus: c.grpc ? 4 : undefined,
+          failure: true,
+          error: 'REQUEST_TIMEOUT',
+          latencyMs: remaining,
+        };
       }
       elapsed += seen.latencyMs;
       this.recordAttempt(pair, c, client, seen, attempt > 0);
       last = seen;
       if (!seen.failure || seen.error || !c.route.retry || !pair.decision.allowed) break;
-      if (c.route.retry.kind === 'budget' ? !budget?.tryRetry() : attempt + 1 > c.route.retry.limit) {
+      if (
+        c.route.retry.kind === 'budget' ? !budget?.tryRetry() : attempt + 1 > c.route.retry.limit
+      ) {
         if (c.route.retry.kind === 'budget') skippedNoBudget = true;
         else limitExceeded = true;
         break;
       }
       retries++;
     }
-    if (last) this.recordEffective(c, client, { ...last, latencyMs: elapsed }, retries, skippedNoBudget, limitExceeded);
+    if (last)
+      this.recordEffective(
+        c,
+        client,
+        { ...last, latencyMs: elapsed },
+        retries,
+        skippedNoBudget,
+        limitExceeded,
+      );
   }
 
   private budgetFor(client: SimPod, c: ClassRuntime): RetryBudget | undefined {
@@ -292,7 +352,9 @@ export class TrafficEngine {
         decision,
         outBase: outboundLabels(server, svc),
         inTls: labelText(inboundTls(client)),
-        outTcpBase: outboundLabels(server, svc).replace(/authority="[^"]*",/, '').replace('direction="outbound",', 'direction="outbound",peer="dst",'),
+        outTcpBase: outboundLabels(server, svc)
+          .replace(/authority="[^"]*",/, '')
+          .replace('direction="outbound",', 'direction="outbound",peer="dst",'),
         inBase: labelText({
           direction: 'inbound',
           authority: authorityOf(svc),
@@ -345,36 +407,69 @@ export class TrafficEngine {
     const sKey = `${o.status}|${o.grpcStatus}|${o.failure}`;
     let resp = pair.inResponse.get(sKey);
     if (!resp) {
-      resp = proxy.counter('response_total', `${pair.inBase},${TrafficEngine.statusLabels({ ...o, error: '' })}`);
+      resp = proxy.counter(
+        'response_total',
+        `${pair.inBase},${TrafficEngine.statusLabels({ ...o, error: '' })}`,
+      );
       pair.inResponse.set(sKey, resp);
     }
     resp.value++;
     let lat = pair.inLatency.get(String(o.status));
     if (!lat) {
-      lat = proxy.histogram('response_latency_ms', `${pair.inBase},status_code="${o.status}"`, LATENCY_MS_BUCKETS);
+      lat = proxy.histogram(
+        'response_latency_ms',
+        `${pair.inBase},status_code="${o.status}"`,
+        LATENCY_MS_BUCKETS,
+      );
       pair.inLatency.set(String(o.status), lat);
     }
     lat.observe(Math.round(o.latencyMs));
     const d = pair.decision;
-    const authzBase = labelText({ ...inboundTarget(server, c.svc), ...srvLabels(d), ...routeLabels(d) });
+    const authzBase = labelText({
+      ...inboundTarget(server, c.svc),
+      ...srvLabels(d),
+      ...routeLabels(d),
+    });
     const tls = pair.inTls;
     if (d.allowed) {
-      pair.inAllow ??= proxy.counter('inbound_http_authz_allow_total', `${authzBase},${labelText(authzLabels(d))},${tls}`);
+      pair.inAllow ??= proxy.counter(
+        'inbound_http_authz_allow_total',
+        `${authzBase},${labelText(authzLabels(d))},${tls}`,
+      );
       pair.inAllow.value++;
     } else {
       pair.inDeny ??= proxy.counter('inbound_http_authz_deny_total', `${authzBase},${tls}`);
       pair.inDeny.value++;
     }
-    pair.inTcp ??= this.openTcp(proxy, `direction="inbound",peer="src",${labelText(inboundTarget(server, c.svc))},${tls},${labelText(srvLabels(d))}`);
+    pair.inTcp ??= this.openTcp(
+      proxy,
+      `direction="inbound",peer="src",${labelText(inboundTarget(server, c.svc))},${tls},${labelText(srvLabels(d))}`,
+    );
     pair.inTcp.read.value += c.cls.requestBytes ?? DEFAULT_REQUEST_BYTES;
     pair.inTcp.write.value += c.cls.responseBytes ?? DEFAULT_RESPONSE_BYTES;
     // Inbound ServiceProfile route metrics come from the server's own service profile.
     const sp = c.route.source === 'serviceprofile';
     if (sp) {
-      const base = labelText({ direction: 'inbound', dst: authorityOf(c.svc), rt_route: c.route.rtRoute ?? '' });
-      this.cached(`${server.uid}|rin|${base}`, () => proxy.counter('route_request_total', base)).value++;
-      this.cached(`${server.uid}|rinr|${base}|${sKey}`, () => proxy.counter('route_response_total', `${base},${TrafficEngine.statusLabels({ ...o, error: '' })}`)).value++;
-      this.cached(`${server.uid}|rinl|${base}|${o.status}`, () => proxy.histogram('route_response_latency_ms', `${base},status_code="${o.status}"`, LATENCY_MS_BUCKETS)).observe(Math.round(o.latencyMs));
+      const base = labelText({
+        direction: 'inbound',
+        dst: authorityOf(c.svc),
+        rt_route: c.route.rtRoute ?? '',
+      });
+      this.cached(`${server.uid}|rin|${base}`, () => proxy.counter('route_request_total', base))
+        .value++;
+      this.cached(`${server.uid}|rinr|${base}|${sKey}`, () =>
+        proxy.counter(
+          'route_response_total',
+          `${base},${TrafficEngine.statusLabels({ ...o, error: '' })}`,
+        ),
+      ).value++;
+      this.cached(`${server.uid}|rinl|${base}|${o.status}`, () =>
+        proxy.histogram(
+          'route_response_latency_ms',
+          `${base},status_code="${o.status}"`,
+          LATENCY_MS_BUCKETS,
+        ),
+      ).observe(Math.round(o.latencyMs));
     }
   }
 
@@ -386,7 +481,13 @@ export class TrafficEngine {
   }
 
   /** The client's view of one attempt: endpoint-level (actual) families. */
-  private recordAttempt(pair: PairHandle, c: ClassRuntime, client: SimPod, o: Outcome, isRetry: boolean): void {
+  private recordAttempt(
+    pair: PairHandle,
+    c: ClassRuntime,
+    client: SimPod,
+    o: Outcome,
+    isRetry: boolean,
+  ): void {
     const proxy = client.proxy;
     if (!proxy) return;
     pair.outRequest ??= proxy.counter('request_total', pair.outBase);
@@ -400,7 +501,11 @@ export class TrafficEngine {
     resp.value++;
     let lat = pair.outLatency.get(String(o.status));
     if (!lat) {
-      lat = proxy.histogram('response_latency_ms', `${pair.outBase},status_code="${o.status}"`, LATENCY_MS_BUCKETS);
+      lat = proxy.histogram(
+        'response_latency_ms',
+        `${pair.outBase},status_code="${o.status}"`,
+        LATENCY_MS_BUCKETS,
+      );
       pair.outLatency.set(String(o.status), lat);
     }
     lat.observe(Math.round(o.latencyMs));
@@ -410,38 +515,77 @@ export class TrafficEngine {
 
     const id = client.uid;
     if (c.route.source === 'serviceprofile') {
-      const base = labelText({ direction: 'outbound', dst: authorityOf(c.svc), rt_route: c.route.rtRoute ?? '' });
-      this.cached(`${id}|ract|${base}`, () => proxy.counter('route_actual_request_total', base)).value++;
-      this.cached(`${id}|ractr|${base}|${sKey}`, () => proxy.counter('route_actual_response_total', `${base},${TrafficEngine.statusLabels(o)}`)).value++;
+      const base = labelText({
+        direction: 'outbound',
+        dst: authorityOf(c.svc),
+        rt_route: c.route.rtRoute ?? '',
+      });
+      this.cached(`${id}|ract|${base}`, () => proxy.counter('route_actual_request_total', base))
+        .value++;
+      this.cached(`${id}|ractr|${base}|${sKey}`, () =>
+        proxy.counter('route_actual_response_total', `${base},${TrafficEngine.statusLabels(o)}`),
+      ).value++;
       return;
     }
     const fam = c.grpc ? 'outbound_grpc_route' : 'outbound_http_route';
     const gw = labelText({ ...gatewayRouteLabels(c.svc, c.route), ...backendLabels(c.svc) });
-    this.cached(`${id}|bereq|${gw}`, () => proxy.counter(`${fam}_backend_requests_total`, gw)).value++;
+    this.cached(`${id}|bereq|${gw}`, () => proxy.counter(`${fam}_backend_requests_total`, gw))
+      .value++;
     const statusText = c.grpc
       ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
       : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
-    this.cached(`${id}|beresp|${gw}|${sKey}`, () => proxy.counter(`${fam}_backend_response_statuses_total`, `${gw},${statusText}`)).value++;
-    this.cached(`${id}|bedur|${gw}`, () => proxy.histogram(`${fam}_backend_response_duration_seconds`, gw, BACKEND_DURATION_BUCKETS)).observe(o.latencyMs / 1000);
+    this.cached(`${id}|beresp|${gw}|${sKey}`, () =>
+      proxy.counter(`${fam}_backend_response_statuses_total`, `${gw},${statusText}`),
+    ).value++;
+    this.cached(`${id}|bedur|${gw}`, () =>
+      proxy.histogram(`${fam}_backend_response_duration_seconds`, gw, BACKEND_DURATION_BUCKETS),
+    ).observe(o.latencyMs / 1000);
     if (isRetry) {
       const rl = labelText(gatewayRouteLabels(c.svc, c.route));
-      this.cached(`${id}|retry|${rl}`, () => proxy.counter('outbound_http_route_retry_requests_total', rl)).value++;
-      if (!o.failure) this.cached(`${id}|retryok|${rl}`, () => proxy.counter('outbound_http_route_retry_successes_total', rl)).value++;
+      this.cached(`${id}|retry|${rl}`, () =>
+        proxy.counter('outbound_http_route_retry_requests_total', rl),
+      ).value++;
+      if (!o.failure)
+        this.cached(`${id}|retryok|${rl}`, () =>
+          proxy.counter('outbound_http_route_retry_successes_total', rl),
+        ).value++;
     }
   }
 
   /** What the calling app saw, after retries: route-level (effective) families. */
-  private recordEffective(c: ClassRuntime, client: SimPod, o: Outcome, _retries: number, skippedNoBudget: boolean, limitExceeded: boolean): void {
+  private recordEffective(
+    c: ClassRuntime,
+    client: SimPod,
+    o: Outcome,
+    _retries: number,
+    skippedNoBudget: boolean,
+    limitExceeded: boolean,
+  ): void {
     const proxy = client.proxy;
     if (!proxy) return;
     const id = client.uid;
     const sKey = `${o.status}|${o.grpcStatus}|${o.failure}|${o.error}`;
     if (c.route.source === 'serviceprofile') {
-      const base = labelText({ direction: 'outbound', dst: authorityOf(c.svc), rt_route: c.route.rtRoute ?? '' });
+      const base = labelText({
+        direction: 'outbound',
+        dst: authorityOf(c.svc),
+        rt_route: c.route.rtRoute ?? '',
+      });
       this.cached(`${id}|rreq|${base}`, () => proxy.counter('route_request_total', base)).value++;
-      this.cached(`${id}|rresp|${base}|${sKey}`, () => proxy.counter('route_response_total', `${base},${TrafficEngine.statusLabels(o)}`)).value++;
-      this.cached(`${id}|rlat|${base}|${o.status}`, () => proxy.histogram('route_response_latency_ms', `${base},status_code="${o.status}"`, LATENCY_MS_BUCKETS)).observe(Math.round(o.latencyMs));
-      if (skippedNoBudget) this.cached(`${id}|rretry|${base}`, () => proxy.counter('route_retryable_total', `${base},skipped="no_budget"`)).value++;
+      this.cached(`${id}|rresp|${base}|${sKey}`, () =>
+        proxy.counter('route_response_total', `${base},${TrafficEngine.statusLabels(o)}`),
+      ).value++;
+      this.cached(`${id}|rlat|${base}|${o.status}`, () =>
+        proxy.histogram(
+          'route_response_latency_ms',
+          `${base},status_code="${o.status}"`,
+          LATENCY_MS_BUCKETS,
+        ),
+      ).observe(Math.round(o.latencyMs));
+      if (skippedNoBudget)
+        this.cached(`${id}|rretry|${base}`, () =>
+          proxy.counter('route_retryable_total', `${base},skipped="no_budget"`),
+        ).value++;
       return;
     }
     const fam = c.grpc ? 'outbound_grpc_route' : 'outbound_http_route';
@@ -449,11 +593,17 @@ export class TrafficEngine {
     const statusText = c.grpc
       ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
       : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
-    this.cached(`${id}|stat|${rl}|${sKey}`, () => proxy.counter(`${fam}_request_statuses_total`, `${rl},${statusText}`)).value++;
-    this.cached(`${id}|dur|${rl}`, () => proxy.histogram(`${fam}_request_duration_seconds`, rl, ROUTE_DURATION_BUCKETS)).observe(o.latencyMs / 1000);
+    this.cached(`${id}|stat|${rl}|${sKey}`, () =>
+      proxy.counter(`${fam}_request_statuses_total`, `${rl},${statusText}`),
+    ).value++;
+    this.cached(`${id}|dur|${rl}`, () =>
+      proxy.histogram(`${fam}_request_duration_seconds`, rl, ROUTE_DURATION_BUCKETS),
+    ).observe(o.latencyMs / 1000);
     if (limitExceeded) {
       const gl = labelText(gatewayRouteLabels(c.svc, c.route));
-      this.cached(`${id}|rlimit|${gl}`, () => proxy.counter('outbound_http_route_retry_limit_exceeded_total', gl)).value++;
+      this.cached(`${id}|rlimit|${gl}`, () =>
+        proxy.counter('outbound_http_route_retry_limit_exceeded_total', gl),
+      ).value++;
     }
   }
 
@@ -478,13 +628,18 @@ export class TrafficEngine {
         if (server.proxy) {
           const proxy = server.proxy;
           const target = labelText(inboundTarget(server, t.svc));
-          pair.inTcp ??= this.tcpHandle(proxy, `direction="inbound",peer="src",${target},${pair.inTls},${labelText(srvLabels(d))}`);
+          pair.inTcp ??= this.tcpHandle(
+            proxy,
+            `direction="inbound",peer="src",${target},${pair.inTls},${labelText(srvLabels(d))}`,
+          );
           pair.inTcp.read.value += Math.round(spec.writeBytesPerSec * dt * share);
           pair.inTcp.write.value += Math.round(spec.readBytesPerSec * dt * share);
           const opened = Math.max(0, want - pair.inTcp.connections.value);
           if (opened > 0) {
             const labels = `${target},${labelText({ ...srvLabels(d), ...authzLabels(d) })},${pair.inTls}`;
-            this.cached(`${server.uid}|tcpallow|${labels}`, () => proxy.counter('inbound_tcp_authz_allow_total', labels)).value += opened;
+            this.cached(`${server.uid}|tcpallow|${labels}`, () =>
+              proxy.counter('inbound_tcp_authz_allow_total', labels),
+            ).value += opened;
           }
         }
         // Connections are pooled: keep the declared number open.
@@ -522,5 +677,7 @@ interface TcpCallRuntime {
 export function incidentActive(inc: IncidentSpec, t: number): boolean {
   const since = t - inc.startSeconds;
   if (since < 0) return false;
-  return inc.everySeconds ? since % inc.everySeconds < inc.durationSeconds : since < inc.durationSeconds;
+  return inc.everySeconds
+    ? since % inc.everySeconds < inc.durationSeconds
+    : since < inc.durationSeconds;
 }

@@ -26,7 +26,9 @@ export function outboundLabels(server: SimPod, svc: ServiceSpec): string {
     [`dst_${server.ownerKind === 'job' ? 'k8s_job' : server.ownerKind}`]: server.ownerName,
     dst_namespace: server.namespace,
     dst_pod: server.name,
-    ...(server.labels['pod-template-hash'] ? { dst_pod_template_hash: server.labels['pod-template-hash'] } : {}),
+    ...(server.labels['pod-template-hash']
+      ? { dst_pod_template_hash: server.labels['pod-template-hash'] }
+      : {}),
     dst_service: svc.name,
     dst_serviceaccount: server.serviceAccount,
     dst_zone_locality: 'local',
@@ -41,11 +43,20 @@ export function inboundTls(client: SimPod | undefined): Record<string, string | 
 }
 
 export function inboundTarget(server: SimPod, svc: ServiceSpec): Record<string, string> {
-  return { target_addr: `${server.ip}:${svc.targetPort}`, target_ip: server.ip, target_port: String(svc.targetPort) };
+  return {
+    target_addr: `${server.ip}:${svc.targetPort}`,
+    target_ip: server.ip,
+    target_port: String(svc.targetPort),
+  };
 }
 
 export function srvLabels(d: InboundDecision): Record<string, string> {
-  return { srv_group: d.srv.group, srv_kind: d.srv.kind, srv_name: d.srv.name, srv_port: d.srv.port };
+  return {
+    srv_group: d.srv.group,
+    srv_kind: d.srv.kind,
+    srv_name: d.srv.name,
+    srv_port: d.srv.port,
+  };
 }
 
 export function routeLabels(d: InboundDecision): Record<string, string> {

@@ -16,7 +16,9 @@ export interface OutboundRoute {
   routeName: string;
   routeNamespace: string;
   timeoutMs?: number;
-  retry?: { kind: 'budget'; ratio: number; minPerSecond: number; ttlSeconds: number } | { kind: 'limit'; limit: number };
+  retry?:
+    | { kind: 'budget'; ratio: number; minPerSecond: number; ttlSeconds: number }
+    | { kind: 'limit'; limit: number };
   /** Status classes a ServiceProfile marks as failures, overriding the default 5xx rule. */
   responseClasses?: { min: number; max: number; isFailure: boolean }[];
 }
@@ -26,7 +28,10 @@ interface SpRoute {
   condition?: Condition;
   isRetryable?: boolean;
   timeout?: string;
-  responseClasses?: { condition?: { status?: { min?: number; max?: number } }; isFailure?: boolean }[];
+  responseClasses?: {
+    condition?: { status?: { min?: number; max?: number } };
+    isFailure?: boolean;
+  }[];
 }
 interface Condition {
   method?: string;
@@ -71,7 +76,11 @@ function matchesHttpRoute(m: HttpRouteMatch, method: string, path: string): bool
     case 'RegularExpression':
       return new RegExp(`^(?:${value})$`).test(path);
     default:
-      return value === '/' || path === value || path.startsWith(value.endsWith('/') ? value : `${value}/`);
+      return (
+        value === '/' ||
+        path === value ||
+        path.startsWith(value.endsWith('/') ? value : `${value}/`)
+      );
   }
 }
 
@@ -81,22 +90,40 @@ export function httpRoutesFor(cluster: Cluster, svc: ServiceSpec): KubeObject[] 
     ...cluster.resources('policy.linkerd.io/v1beta3', 'HTTPRoute', svc.namespace),
     ...cluster.resources('gateway.networking.k8s.io/v1', 'HTTPRoute', svc.namespace),
   ].filter((r) =>
-    ((r.spec as { parentRefs?: { kind?: string; group?: string; name?: string }[] }).parentRefs ?? []).some(
-      (p) => (p.kind ?? '') === 'Service' && ['core', ''].includes(p.group ?? 'core') && p.name === svc.name,
+    (
+      (r.spec as { parentRefs?: { kind?: string; group?: string; name?: string }[] }).parentRefs ??
+      []
+    ).some(
+      (p) =>
+        (p.kind ?? '') === 'Service' &&
+        ['core', ''].includes(p.group ?? 'core') &&
+        p.name === svc.name,
     ),
   );
 }
 
 export function serviceProfileFor(cluster: Cluster, svc: ServiceSpec): KubeObject | undefined {
-  return cluster.resource('linkerd.io/v1alpha2', 'ServiceProfile', svc.namespace, `${svc.name}.${svc.namespace}.svc.cluster.local`);
+  return cluster.resource(
+    'linkerd.io/v1alpha2',
+    'ServiceProfile',
+    svc.namespace,
+    `${svc.name}.${svc.namespace}.svc.cluster.local`,
+  );
 }
 
-export function resolveOutbound(cluster: Cluster, svc: ServiceSpec, cls: RequestClass): OutboundRoute {
+export function resolveOutbound(
+  cluster: Cluster,
+  svc: ServiceSpec,
+  cls: RequestClass,
+): OutboundRoute {
   const method = cls.method ?? (svc.protocol === 'grpc' ? 'POST' : 'GET');
   const defaultName = svc.protocol === 'grpc' ? 'grpc' : 'http';
   const sp = serviceProfileFor(cluster, svc);
   if (sp) {
-    const spec = sp.spec as { routes?: SpRoute[]; retryBudget?: { retryRatio?: number; minRetriesPerSecond?: number; ttl?: string } };
+    const spec = sp.spec as {
+      routes?: SpRoute[];
+      retryBudget?: { retryRatio?: number; minRetriesPerSecond?: number; ttl?: string };
+    };
     const route = (spec.routes ?? []).find((r) => matchesCondition(r.condition, method, cls.path));
     const budget = spec.retryBudget ?? { retryRatio: 0.2, minRetriesPerSecond: 10, ttl: '10s' };
     const timeoutMs = ms(route?.timeout);
@@ -109,20 +136,37 @@ export function resolveOutbound(cluster: Cluster, svc: ServiceSpec, cls: Request
       routeNamespace: '',
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(route?.isRetryable
-        ? { retry: { kind: 'budget' as const, ratio: budget.retryRatio ?? 0.2, minPerSecond: budget.minRetriesPerSecond ?? 10, ttlSeconds: (ms(budget.ttl) ?? 10_000) / 1000 } }
+        ? {
+            retry: {
+              kind: 'budget' as const,
+              ratio: budget.retryRatio ?? 0.2,
+              minPerSecond: budget.minRetriesPerSecond ?? 10,
+              ttlSeconds: (ms(budget.ttl) ?? 10_000) / 1000,
+            },
+          }
         : {}),
       ...(route?.responseClasses?.length
-        ? { responseClasses: route.responseClasses.map((c) => ({ min: c.condition?.status?.min ?? 100, max: c.condition?.status?.max ?? 599, isFailure: c.isFailure ?? false })) }
+        ? {
+            responseClasses: route.responseClasses.map((c) => ({
+              min: c.condition?.status?.min ?? 100,
+              max: c.condition?.status?.max ?? 599,
+              isFailure: c.isFailure ?? false,
+            })),
+          }
         : {}),
     };
   }
   for (const r of httpRoutesFor(cluster, svc)) {
     const rules = (r.spec as { rules?: HttpRouteRule[] }).rules ?? [];
-    const rule = rules.find((x) => (x.matches?.length ? x.matches : [{}]).some((m) => matchesHttpRoute(m, method, cls.path)));
+    const rule = rules.find((x) =>
+      (x.matches?.length ? x.matches : [{}]).some((m) => matchesHttpRoute(m, method, cls.path)),
+    );
     if (!rule) continue;
     const group = r.apiVersion.split('/')[0] ?? '';
     const annotations = r.metadata.annotations ?? {};
-    const limit = Number(annotations['retry.linkerd.io/limit'] ?? (annotations['retry.linkerd.io/http'] ? 1 : 0));
+    const limit = Number(
+      annotations['retry.linkerd.io/limit'] ?? (annotations['retry.linkerd.io/http'] ? 1 : 0),
+    );
     const timeoutMs = ms(rule.timeouts?.request) ?? ms(annotations['timeout.linkerd.io/request']);
     return {
       source: 'httproute',
@@ -134,7 +178,13 @@ export function resolveOutbound(cluster: Cluster, svc: ServiceSpec, cls: Request
       ...(limit > 0 ? { retry: { kind: 'limit' as const, limit } } : {}),
     };
   }
-  return { source: 'default', routeGroup: '', routeKind: 'default', routeName: defaultName, routeNamespace: '' };
+  return {
+    source: 'default',
+    routeGroup: '',
+    routeKind: 'default',
+    routeName: defaultName,
+    routeNamespace: '',
+  };
 }
 
 /** What the server's proxy decides for requests from a client on a port. */
@@ -151,7 +201,8 @@ function defaultPolicy(cluster: Cluster, server: SimPod): string {
     server.namespace,
     server.name,
   )?.metadata.annotations?.['config.linkerd.io/default-inbound-policy'];
-  const nsPolicy = cluster.resource('v1', 'Namespace', '', server.namespace)?.metadata.annotations?.['config.linkerd.io/default-inbound-policy'];
+  const nsPolicy = cluster.resource('v1', 'Namespace', '', server.namespace)?.metadata
+    .annotations?.['config.linkerd.io/default-inbound-policy'];
   return podPolicy ?? nsPolicy ?? 'all-unauthenticated';
 }
 
@@ -161,12 +212,26 @@ function identityMatches(pattern: string, identity: string): boolean {
   return pattern === identity;
 }
 
-export function resolveInbound(cluster: Cluster, server: SimPod, port: number, portName: string, client: SimPod | undefined): InboundDecision {
+export function resolveInbound(
+  cluster: Cluster,
+  server: SimPod,
+  port: number,
+  portName: string,
+  client: SimPod | undefined,
+): InboundDecision {
   const clientId = client?.meshed && server.meshed ? client.identity : undefined;
-  const servers = cluster.resources('policy.linkerd.io/v1beta3', 'Server', server.namespace).filter((s) => {
-    const spec = s.spec as { podSelector?: { matchLabels?: Record<string, string> }; port?: number | string };
-    return matchesLabels(spec.podSelector?.matchLabels, server.labels) && (spec.port === port || spec.port === portName);
-  });
+  const servers = cluster
+    .resources('policy.linkerd.io/v1beta3', 'Server', server.namespace)
+    .filter((s) => {
+      const spec = s.spec as {
+        podSelector?: { matchLabels?: Record<string, string> };
+        port?: number | string;
+      };
+      return (
+        matchesLabels(spec.podSelector?.matchLabels, server.labels) &&
+        (spec.port === port || spec.port === portName)
+      );
+    });
   const srv = servers[0];
   const route = { group: '', kind: 'default', name: 'default' };
   if (!srv) {
@@ -174,7 +239,8 @@ export function resolveInbound(cluster: Cluster, server: SimPod, port: number, p
     const allowed =
       policy === 'all-unauthenticated' ||
       (policy === 'cluster-unauthenticated' && client !== undefined) ||
-      ((policy === 'all-authenticated' || policy === 'cluster-authenticated') && clientId !== undefined);
+      ((policy === 'all-authenticated' || policy === 'cluster-authenticated') &&
+        clientId !== undefined);
     return {
       allowed,
       srv: { group: '', kind: 'default', name: policy, port: String(port) },
@@ -182,48 +248,115 @@ export function resolveInbound(cluster: Cluster, server: SimPod, port: number, p
       route,
     };
   }
-  const srvLabels = { group: 'policy.linkerd.io', kind: 'server', name: srv.metadata.name, port: String(port) };
-  const policies = cluster.resources('policy.linkerd.io/v1alpha1', 'AuthorizationPolicy', server.namespace).filter((p) => {
-    const t = (p.spec as { targetRef?: { kind?: string; name?: string } }).targetRef;
-    return (t?.kind === 'Server' && t.name === srv.metadata.name) || (t?.kind === 'Namespace' && t.name === server.namespace);
-  });
+  const srvLabels = {
+    group: 'policy.linkerd.io',
+    kind: 'server',
+    name: srv.metadata.name,
+    port: String(port),
+  };
+  const policies = cluster
+    .resources('policy.linkerd.io/v1alpha1', 'AuthorizationPolicy', server.namespace)
+    .filter((p) => {
+      const t = (p.spec as { targetRef?: { kind?: string; name?: string } }).targetRef;
+      return (
+        (t?.kind === 'Server' && t.name === srv.metadata.name) ||
+        (t?.kind === 'Namespace' && t.name === server.namespace)
+      );
+    });
   for (const p of policies) {
-    const refs = (p.spec as { requiredAuthenticationRefs?: { kind?: string; name?: string; namespace?: string }[] }).requiredAuthenticationRefs ?? [];
+    const refs =
+      (
+        p.spec as {
+          requiredAuthenticationRefs?: { kind?: string; name?: string; namespace?: string }[];
+        }
+      ).requiredAuthenticationRefs ?? [];
     const ok = refs.every((ref) => {
       if (ref.kind === 'MeshTLSAuthentication') {
-        const m = cluster.resource('policy.linkerd.io/v1alpha1', 'MeshTLSAuthentication', ref.namespace ?? server.namespace, ref.name ?? '');
-        const spec = (m?.spec ?? {}) as { identities?: string[]; identityRefs?: { kind?: string; name?: string; namespace?: string }[] };
+        const m = cluster.resource(
+          'policy.linkerd.io/v1alpha1',
+          'MeshTLSAuthentication',
+          ref.namespace ?? server.namespace,
+          ref.name ?? '',
+        );
+        const spec = (m?.spec ?? {}) as {
+          identities?: string[];
+          identityRefs?: { kind?: string; name?: string; namespace?: string }[];
+        };
         if (!clientId) return false;
         return (
           (spec.identities ?? []).some((i) => identityMatches(i, clientId)) ||
           (spec.identityRefs ?? []).some(
-            (r) => r.kind === 'ServiceAccount' && client?.serviceAccount === r.name && client?.namespace === (r.namespace ?? m?.metadata.namespace),
+            (r) =>
+              r.kind === 'ServiceAccount' &&
+              client?.serviceAccount === r.name &&
+              client?.namespace === (r.namespace ?? m?.metadata.namespace),
           )
         );
       }
-      if (ref.kind === 'ServiceAccount') return clientId !== undefined && client?.serviceAccount === ref.name && client?.namespace === (ref.namespace ?? server.namespace);
+      if (ref.kind === 'ServiceAccount')
+        return (
+          clientId !== undefined &&
+          client?.serviceAccount === ref.name &&
+          client?.namespace === (ref.namespace ?? server.namespace)
+        );
       if (ref.kind === 'NetworkAuthentication') {
-        const n = cluster.resource('policy.linkerd.io/v1alpha1', 'NetworkAuthentication', ref.namespace ?? server.namespace, ref.name ?? '');
-        const nets = ((n?.spec ?? {}) as { networks?: { cidr: string; except?: string[] }[] }).networks ?? [];
-        return client !== undefined && nets.some((net) => inCidr(client.ip, net.cidr) && !(net.except ?? []).some((e) => inCidr(client.ip, e)));
+        const n = cluster.resource(
+          'policy.linkerd.io/v1alpha1',
+          'NetworkAuthentication',
+          ref.namespace ?? server.namespace,
+          ref.name ?? '',
+        );
+        const nets =
+          ((n?.spec ?? {}) as { networks?: { cidr: string; except?: string[] }[] }).networks ?? [];
+        return (
+          client !== undefined &&
+          nets.some(
+            (net) =>
+              inCidr(client.ip, net.cidr) && !(net.except ?? []).some((e) => inCidr(client.ip, e)),
+          )
+        );
       }
       return false;
     });
-    if (ok) return { allowed: true, srv: srvLabels, authz: { group: 'policy.linkerd.io', kind: 'authorizationpolicy', name: p.metadata.name }, route };
+    if (ok)
+      return {
+        allowed: true,
+        srv: srvLabels,
+        authz: { group: 'policy.linkerd.io', kind: 'authorizationpolicy', name: p.metadata.name },
+        route,
+      };
   }
-  for (const saz of cluster.resources('policy.linkerd.io/v1beta1', 'ServerAuthorization', server.namespace)) {
+  for (const saz of cluster.resources(
+    'policy.linkerd.io/v1beta1',
+    'ServerAuthorization',
+    server.namespace,
+  )) {
     const spec = saz.spec as ServerAuthorizationSpec;
     const targets =
-      spec.server?.name === srv.metadata.name || matchesLabels(spec.server?.selector?.matchLabels, srv.metadata.labels);
-    if (!targets || !serverAuthorizationAllows(spec.client ?? {}, client, clientId, server.namespace)) continue;
-    return { allowed: true, srv: srvLabels, authz: { group: 'policy.linkerd.io', kind: 'serverauthorization', name: saz.metadata.name }, route };
+      spec.server?.name === srv.metadata.name ||
+      matchesLabels(spec.server?.selector?.matchLabels, srv.metadata.labels);
+    if (
+      !targets ||
+      !serverAuthorizationAllows(spec.client ?? {}, client, clientId, server.namespace)
+    )
+      continue;
+    return {
+      allowed: true,
+      srv: srvLabels,
+      authz: { group: 'policy.linkerd.io', kind: 'serverauthorization', name: saz.metadata.name },
+      route,
+    };
   }
   const accessPolicy = (srv.spec as { accessPolicy?: string }).accessPolicy ?? 'deny';
-  const allowedByDefault = accessPolicy === 'all-unauthenticated' || (accessPolicy === 'all-authenticated' && clientId !== undefined);
+  const allowedByDefault =
+    accessPolicy === 'all-unauthenticated' ||
+    (accessPolicy === 'all-authenticated' && clientId !== undefined);
   return {
     allowed: allowedByDefault,
     srv: srvLabels,
-    authz: allowedByDefault ? { group: '', kind: 'default', name: accessPolicy } : { group: '', kind: '', name: '' },
+    authz: allowedByDefault
+      ? { group: '', kind: 'default', name: accessPolicy }
+      : { group: '', kind: '', name: '' },
     route,
   };
 }
@@ -235,11 +368,21 @@ interface ServerAuthorizationSpec {
 interface ServerAuthorizationClient {
   unauthenticated?: boolean;
   networks?: { cidr: string; except?: string[] }[];
-  meshTLS?: { identities?: string[]; serviceAccounts?: { name: string; namespace?: string }[]; unauthenticatedTLS?: boolean };
+  meshTLS?: {
+    identities?: string[];
+    serviceAccounts?: { name: string; namespace?: string }[];
+    unauthenticatedTLS?: boolean;
+  };
 }
 
-function serverAuthorizationAllows(c: ServerAuthorizationClient, client: SimPod | undefined, clientId: string | undefined, namespace: string): boolean {
-  if (c.networks?.length && !(client && c.networks.some((n) => inCidr(client.ip, n.cidr)))) return false;
+function serverAuthorizationAllows(
+  c: ServerAuthorizationClient,
+  client: SimPod | undefined,
+  clientId: string | undefined,
+  namespace: string,
+): boolean {
+  if (c.networks?.length && !(client && c.networks.some((n) => inCidr(client.ip, n.cidr))))
+    return false;
   if (c.unauthenticated) return true;
   const m = c.meshTLS;
   if (!m) return false;
@@ -247,7 +390,10 @@ function serverAuthorizationAllows(c: ServerAuthorizationClient, client: SimPod 
   if (!clientId) return false;
   return (
     (m.identities ?? []).some((i) => identityMatches(i, clientId)) ||
-    (m.serviceAccounts ?? []).some((sa) => client?.serviceAccount === sa.name && client.namespace === (sa.namespace ?? namespace))
+    (m.serviceAccounts ?? []).some(
+      (sa) =>
+        client?.serviceAccount === sa.name && client.namespace === (sa.namespace ?? namespace),
+    )
   );
 }
 
