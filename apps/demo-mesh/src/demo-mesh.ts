@@ -64,8 +64,12 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     adminPort,
   });
   const traffic = new TrafficEngine(cluster, { seed, incidents: options.incidents ?? true });
+  // Scrapes advance the simulation too, so counters are fresh, but at most a few times a second.
+  let advancedAt = 0;
   const advance = () => {
     const now = Date.now();
+    if (now - advancedAt < 250) return;
+    advancedAt = now;
     cluster.tick(now);
     traffic.tick(now);
   };

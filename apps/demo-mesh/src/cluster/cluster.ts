@@ -75,6 +75,7 @@ interface WorkloadRuntime {
   /** CronJob: its Jobs, oldest first, each with its pods and end time. */
   jobs?: { job: KubeObject; pods: SimPod[]; endsAt: number }[];
   nextJobAt?: number;
+  podSpec?: ReturnType<typeof podSpec>;
 }
 
 const CONTROL_PLANE: WorkloadSpec[] = ['destination', 'identity', 'proxy-injector'].map((c) => ({
@@ -109,6 +110,7 @@ export class Cluster {
   private readonly rng: Rng;
   private readonly workloads = new Map<string, WorkloadRuntime>();
   private readonly services = new Map<string, ServiceRuntime>();
+  private readonly servicesByWorkload = new Map<string, ServiceRuntime[]>();
   private readonly namespaces = new Map<string, KubeObject>();
   private readonly nodeNames: string[] = [];
   private nextIp = 2;
@@ -463,13 +465,19 @@ export class Cluster {
       certExpiresAt,
       certRefreshedAt,
     };
-    const spec = podSpec({
-      workload: w,
-      labels,
-      annotations,
-      meshed,
-      proxyVersion: proxyVersion ?? LINKERD_VERSION,
-    });
+    // Pods of a workload share one spec object: stored objects are never mutated, and
+    // sharing keeps a 2,000-pod cluster's memory small.
+    let spec = runtime.podSpec;
+    if (!spec) {
+      spec = podSpec({
+        workload: w,
+        labels,
+        annotations,
+        meshed,
+        proxyVersion: proxyVersion ?? LINKERD_VERSION,
+      });
+      runtime.podSpec = spec;
+    }
     const restarts = w.restarts ?? 0;
     this.put({
       apiVersion: 'v1',
@@ -499,7 +507,7 @@ export class Cluster {
     runtime.pods.push(pod);
     this.pods.set(uid, pod);
     if (ns) this.podEvents.emit('added', pod);
-    this.refreshEndpoints(w.namespace);
+    this.refreshEndpoints(w.namespace, w.name);
     return pod;
   }
 
@@ -586,7 +594,7 @@ export class Cluster {
         this.put({ ...obj, status: this.podStatus(pod, spec.containers, 0, 'Succeeded') });
       }
     }
-    this.refreshEndpoints(pod.namespace);
+    this.refreshEndpoints(pod.namespace, pod.workload.name);
   }
 
   /** Advances time-driven behaviour: CronJob runs and pod replacements. */
@@ -719,13 +727,17 @@ export class Cluster {
         this.labelsFor(runtime.spec),
       ),
     );
-    this.services.set(`${s.namespace}/${s.name}`, { spec: s, object, sliceUid: this.rng.uid() });
-    this.refreshEndpoints(s.namespace);
+    const runtimeSvc = { spec: s, object, sliceUid: this.rng.uid() };
+    this.services.set(`${s.namespace}/${s.name}`, runtimeSvc);
+    const byWorkload = this.servicesByWorkload.get(`${s.namespace}/${s.workload}`) ?? [];
+    byWorkload.push(runtimeSvc);
+    this.servicesByWorkload.set(`${s.namespace}/${s.workload}`, byWorkload);
+    this.refreshEndpoints(s.namespace, s.workload);
   }
 
-  private refreshEndpoints(namespace: string): void {
-    for (const svc of this.services.values()) {
-      if (svc.spec.namespace !== namespace) continue;
+  /** Rewrites the EndpointSlices of the services backed by a workload whose pods changed. */
+  private refreshEndpoints(namespace: string, workload: string): void {
+    for (const svc of this.servicesByWorkload.get(`${namespace}/${workload}`) ?? []) {
       const pods = this.podsOf(namespace, svc.spec.workload);
       this.put(
         endpointSliceObject(

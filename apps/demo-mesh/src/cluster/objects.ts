@@ -125,7 +125,19 @@ function appContainer(w: WorkloadSpec) {
 }
 
 /** The `linkerd-proxy` container as the injector adds it. */
+const proxyContainers = new Map<string, ReturnType<typeof buildProxyContainer>>();
+
+/** The `linkerd-proxy` container as the injector adds it (one shared object per version). */
 export function proxyContainer(proxyVersion: string) {
+  let c = proxyContainers.get(proxyVersion);
+  if (!c) {
+    c = buildProxyContainer(proxyVersion);
+    proxyContainers.set(proxyVersion, c);
+  }
+  return c;
+}
+
+function buildProxyContainer(proxyVersion: string) {
   return {
     name: 'linkerd-proxy',
     image: `${PROXY_IMAGE}:${proxyVersion}`,

@@ -10,7 +10,7 @@ export interface StoredEvent {
 
 /** How long watch history is kept; a watch from an older resourceVersion gets 410 Gone, as after etcd compaction. */
 const HISTORY_MS = 5 * 60_000;
-const HISTORY_MAX_EVENTS = 20_000;
+const HISTORY_MAX_EVENTS = 5_000;
 
 class Bucket {
   readonly objects = new Map<string, KubeObject>();

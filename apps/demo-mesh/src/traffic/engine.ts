@@ -56,7 +56,21 @@ interface ClassRuntime {
   latencySeq: Sequence;
   failureSeq: Sequence;
   grpc: boolean;
+  /** Label texts of the route families, built once. */
+  labels: {
+    spOut: string;
+    spIn: string;
+    /** Gateway-API parent + route labels. */
+    gwRoute: string;
+    /** ...plus `hostname` (request families). */
+    gwRequest: string;
+    /** ...plus backend labels (backend families). */
+    gwBackend: string;
+    family: 'outbound_http_route' | 'outbound_grpc_route';
+  };
 }
+
+type Series = Counter | Histogram;
 
 /** Per client pod and service: a retry budget over a sliding window of one-second slots. */
 class RetryBudget {
@@ -126,9 +140,11 @@ interface TcpHandle {
 export class TrafficEngine {
   private readonly classes: ClassRuntime[] = [];
   private readonly tcpCalls: TcpCallRuntime[] = [];
-  private readonly pairs = new Map<string, PairHandle>();
+  /** Client pod -> server pod -> target port -> handle. */
+  private readonly pairs = new Map<SimPod, Map<SimPod, Map<number, PairHandle>>>();
   private readonly budgets = new Map<string, RetryBudget>();
-  private readonly memo = new Map<string, Counter | Histogram>();
+  /** Series a pod's proxy updates for one request class, by a short key. */
+  private readonly series = new WeakMap<SimPod, Map<ClassRuntime | string, Map<string, Series>>>();
   private readonly rng: Rng;
   private lastTick: number;
   /** Requests served so far, by call, for the process CPU model. */
@@ -151,13 +167,24 @@ export class TrafficEngine {
       }
       for (const cls of call.requests ?? []) {
         const seq = rngFor(options.seed, `${call.from}>${call.to}${cls.path}`);
+        const route = resolveOutbound(cluster, svc, cls);
+        const spBase = (direction: string) =>
+          labelText({ direction, dst: authorityOf(svc), rt_route: route.rtRoute ?? '' });
         this.classes.push({
           call,
           cls,
           svc,
           clientNs,
           clientWorkload,
-          route: resolveOutbound(cluster, svc, cls),
+          route,
+          labels: {
+            spOut: spBase('outbound'),
+            spIn: spBase('inbound'),
+            gwRoute: labelText(gatewayRouteLabels(svc, route)),
+            gwRequest: labelText({ ...gatewayRouteLabels(svc, route), hostname: '' }),
+            gwBackend: labelText({ ...gatewayRouteLabels(svc, route), ...backendLabels(svc) }),
+            family: call.protocol === 'grpc' ? 'outbound_grpc_route' : 'outbound_http_route',
+          },
           dist: new LogNormal(cls.latency),
           due: seq.next(),
           rotation: seq.int(1000),
@@ -169,10 +196,15 @@ export class TrafficEngine {
     }
     // Forget handles of pods that are gone, so their series are not kept alive.
     cluster.podEvents.on('removed', (pod: SimPod) => {
-      for (const [key, pair] of this.pairs) {
-        if (!key.includes(pod.uid)) continue;
-        this.pairs.delete(key);
-        for (const t of this.tcpCalls) t.pairs.delete(pair);
+      const forget = (byPort: Map<number, PairHandle> | undefined) => {
+        for (const pair of byPort?.values() ?? [])
+          for (const t of this.tcpCalls) t.pairs.delete(pair);
+      };
+      for (const byPort of this.pairs.get(pod)?.values() ?? []) forget(byPort);
+      this.pairs.delete(pod);
+      for (const byServer of this.pairs.values()) {
+        forget(byServer.get(pod));
+        byServer.delete(pod);
       }
       for (const key of this.budgets.keys()) if (key.startsWith(pod.uid)) this.budgets.delete(key);
     });
@@ -339,8 +371,17 @@ export class TrafficEngine {
   }
 
   private pair(client: SimPod, server: SimPod, svc: ServiceSpec): PairHandle {
-    const key = `${client.uid}>${server.uid}:${svc.targetPort}`;
-    let p = this.pairs.get(key);
+    let byServer = this.pairs.get(client);
+    if (!byServer) {
+      byServer = new Map();
+      this.pairs.set(client, byServer);
+    }
+    let byPort = byServer.get(server);
+    if (!byPort) {
+      byPort = new Map();
+      byServer.set(server, byPort);
+    }
+    let p = byPort.get(svc.targetPort);
     if (!p) {
       const portName = svc.portName ?? (svc.protocol === 'grpc' ? 'grpc' : 'http');
       const decision = resolveInbound(this.cluster, server, svc.targetPort, portName, client);
@@ -365,18 +406,40 @@ export class TrafficEngine {
           ...authzLabels(decision),
         }),
       };
-      this.pairs.set(key, p);
+      byPort.set(svc.targetPort, p);
     }
     return p;
   }
 
-  private cached<T extends Counter | Histogram>(key: string, make: () => T): T {
-    let v = this.memo.get(key);
+  /** A series of `pod`'s proxy for `scope` (a request class, or a name), made on first use. */
+  private cached<T extends Series>(
+    pod: SimPod,
+    scope: ClassRuntime | string,
+    key: string,
+    make: () => T,
+  ): T {
+    let byScope = this.series.get(pod);
+    if (!byScope) {
+      byScope = new Map();
+      this.series.set(pod, byScope);
+    }
+    let byKey = byScope.get(scope);
+    if (!byKey) {
+      byKey = new Map();
+      byScope.set(scope, byKey);
+    }
+    let v = byKey.get(key);
     if (!v) {
       v = make();
-      this.memo.set(key, v);
+      byKey.set(key, v);
     }
     return v as T;
+  }
+
+  private static routeStatusLabels(c: ClassRuntime, o: Outcome): string {
+    return c.grpc
+      ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
+      : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
   }
 
   private static statusLabels(o: Outcome): string {
@@ -448,22 +511,16 @@ export class TrafficEngine {
     pair.inTcp.read.value += c.cls.requestBytes ?? DEFAULT_REQUEST_BYTES;
     pair.inTcp.write.value += c.cls.responseBytes ?? DEFAULT_RESPONSE_BYTES;
     // Inbound ServiceProfile route metrics come from the server's own service profile.
-    const sp = c.route.source === 'serviceprofile';
-    if (sp) {
-      const base = labelText({
-        direction: 'inbound',
-        dst: authorityOf(c.svc),
-        rt_route: c.route.rtRoute ?? '',
-      });
-      this.cached(`${server.uid}|rin|${base}`, () => proxy.counter('route_request_total', base))
-        .value++;
-      this.cached(`${server.uid}|rinr|${base}|${sKey}`, () =>
+    if (c.route.source === 'serviceprofile') {
+      const base = c.labels.spIn;
+      this.cached(server, c, 'rin', () => proxy.counter('route_request_total', base)).value++;
+      this.cached(server, c, `rinr|${sKey}`, () =>
         proxy.counter(
           'route_response_total',
           `${base},${TrafficEngine.statusLabels({ ...o, error: '' })}`,
         ),
       ).value++;
-      this.cached(`${server.uid}|rinl|${base}|${o.status}`, () =>
+      this.cached(server, c, `rinl|${o.status}`, () =>
         proxy.histogram(
           'route_response_latency_ms',
           `${base},status_code="${o.status}"`,
@@ -513,42 +570,41 @@ export class TrafficEngine {
     pair.outTcp.write.value += c.cls.requestBytes ?? DEFAULT_REQUEST_BYTES;
     pair.outTcp.read.value += o.error ? 0 : (c.cls.responseBytes ?? DEFAULT_RESPONSE_BYTES);
 
-    const id = client.uid;
     if (c.route.source === 'serviceprofile') {
-      const base = labelText({
-        direction: 'outbound',
-        dst: authorityOf(c.svc),
-        rt_route: c.route.rtRoute ?? '',
-      });
-      this.cached(`${id}|ract|${base}`, () => proxy.counter('route_actual_request_total', base))
+      const base = c.labels.spOut;
+      this.cached(client, c, 'ract', () => proxy.counter('route_actual_request_total', base))
         .value++;
-      this.cached(`${id}|ractr|${base}|${sKey}`, () =>
+      this.cached(client, c, `ractr|${sKey}`, () =>
         proxy.counter('route_actual_response_total', `${base},${TrafficEngine.statusLabels(o)}`),
       ).value++;
       return;
     }
-    const fam = c.grpc ? 'outbound_grpc_route' : 'outbound_http_route';
-    const gw = labelText({ ...gatewayRouteLabels(c.svc, c.route), ...backendLabels(c.svc) });
-    this.cached(`${id}|bereq|${gw}`, () => proxy.counter(`${fam}_backend_requests_total`, gw))
-      .value++;
-    const statusText = c.grpc
-      ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
-      : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
-    this.cached(`${id}|beresp|${gw}|${sKey}`, () =>
-      proxy.counter(`${fam}_backend_response_statuses_total`, `${gw},${statusText}`),
+    const { family, gwBackend, gwRoute } = c.labels;
+    this.cached(client, c, 'bereq', () =>
+      proxy.counter(`${family}_backend_requests_total`, gwBackend),
     ).value++;
-    this.cached(`${id}|bedur|${gw}`, () =>
-      proxy.histogram(`${fam}_backend_response_duration_seconds`, gw, BACKEND_DURATION_BUCKETS),
+    this.cached(client, c, `beresp|${sKey}`, () =>
+      proxy.counter(
+        `${family}_backend_response_statuses_total`,
+        `${gwBackend},${TrafficEngine.routeStatusLabels(c, o)}`,
+      ),
+    ).value++;
+    this.cached(client, c, 'bedur', () =>
+      proxy.histogram(
+        `${family}_backend_response_duration_seconds`,
+        gwBackend,
+        BACKEND_DURATION_BUCKETS,
+      ),
     ).observe(o.latencyMs / 1000);
     if (isRetry) {
-      const rl = labelText(gatewayRouteLabels(c.svc, c.route));
-      this.cached(`${id}|retry|${rl}`, () =>
-        proxy.counter('outbound_http_route_retry_requests_total', rl),
+      this.cached(client, c, 'retry', () =>
+        proxy.counter('outbound_http_route_retry_requests_total', gwRoute),
       ).value++;
-      if (!o.failure)
-        this.cached(`${id}|retryok|${rl}`, () =>
-          proxy.counter('outbound_http_route_retry_successes_total', rl),
+      if (!o.failure) {
+        this.cached(client, c, 'retryok', () =>
+          proxy.counter('outbound_http_route_retry_successes_total', gwRoute),
         ).value++;
+      }
     }
   }
 
@@ -563,46 +619,40 @@ export class TrafficEngine {
   ): void {
     const proxy = client.proxy;
     if (!proxy) return;
-    const id = client.uid;
     const sKey = `${o.status}|${o.grpcStatus}|${o.failure}|${o.error}`;
     if (c.route.source === 'serviceprofile') {
-      const base = labelText({
-        direction: 'outbound',
-        dst: authorityOf(c.svc),
-        rt_route: c.route.rtRoute ?? '',
-      });
-      this.cached(`${id}|rreq|${base}`, () => proxy.counter('route_request_total', base)).value++;
-      this.cached(`${id}|rresp|${base}|${sKey}`, () =>
+      const base = c.labels.spOut;
+      this.cached(client, c, 'rreq', () => proxy.counter('route_request_total', base)).value++;
+      this.cached(client, c, `rresp|${sKey}`, () =>
         proxy.counter('route_response_total', `${base},${TrafficEngine.statusLabels(o)}`),
       ).value++;
-      this.cached(`${id}|rlat|${base}|${o.status}`, () =>
+      this.cached(client, c, `rlat|${o.status}`, () =>
         proxy.histogram(
           'route_response_latency_ms',
           `${base},status_code="${o.status}"`,
           LATENCY_MS_BUCKETS,
         ),
       ).observe(Math.round(o.latencyMs));
-      if (skippedNoBudget)
-        this.cached(`${id}|rretry|${base}`, () =>
+      if (skippedNoBudget) {
+        this.cached(client, c, 'rretry', () =>
           proxy.counter('route_retryable_total', `${base},skipped="no_budget"`),
         ).value++;
+      }
       return;
     }
-    const fam = c.grpc ? 'outbound_grpc_route' : 'outbound_http_route';
-    const rl = labelText({ ...gatewayRouteLabels(c.svc, c.route), hostname: '' });
-    const statusText = c.grpc
-      ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
-      : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
-    this.cached(`${id}|stat|${rl}|${sKey}`, () =>
-      proxy.counter(`${fam}_request_statuses_total`, `${rl},${statusText}`),
+    const { family, gwRequest, gwRoute } = c.labels;
+    this.cached(client, c, `stat|${sKey}`, () =>
+      proxy.counter(
+        `${family}_request_statuses_total`,
+        `${gwRequest},${TrafficEngine.routeStatusLabels(c, o)}`,
+      ),
     ).value++;
-    this.cached(`${id}|dur|${rl}`, () =>
-      proxy.histogram(`${fam}_request_duration_seconds`, rl, ROUTE_DURATION_BUCKETS),
+    this.cached(client, c, 'dur', () =>
+      proxy.histogram(`${family}_request_duration_seconds`, gwRequest, ROUTE_DURATION_BUCKETS),
     ).observe(o.latencyMs / 1000);
     if (limitExceeded) {
-      const gl = labelText(gatewayRouteLabels(c.svc, c.route));
-      this.cached(`${id}|rlimit|${gl}`, () =>
-        proxy.counter('outbound_http_route_retry_limit_exceeded_total', gl),
+      this.cached(client, c, 'rlimit', () =>
+        proxy.counter('outbound_http_route_retry_limit_exceeded_total', gwRoute),
       ).value++;
     }
   }
@@ -637,7 +687,7 @@ export class TrafficEngine {
           const opened = Math.max(0, want - pair.inTcp.connections.value);
           if (opened > 0) {
             const labels = `${target},${labelText({ ...srvLabels(d), ...authzLabels(d) })},${pair.inTls}`;
-            this.cached(`${server.uid}|tcpallow|${labels}`, () =>
+            this.cached(server, `tcpallow|${labels}`, '', () =>
               proxy.counter('inbound_tcp_authz_allow_total', labels),
             ).value += opened;
           }

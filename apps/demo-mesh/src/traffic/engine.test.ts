@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../cluster/cluster';
+import { booksapp } from '../scenarios/booksapp';
+import { emojivoto } from '../scenarios/emojivoto';
+import type { Scenario } from '../scenarios/types';
+import { TrafficEngine } from './engine';
+
+function simulate(scenario: Scenario, seconds: number) {
+  let now = Date.UTC(2026, 0, 1);
+  const clock = () => now;
+  const cluster = new Cluster(scenario, {
+    seed: 7,
+    podSubnetOctet: 99,
+    adminPort: 4191,
+    now: clock,
+  });
+  const engine = new TrafficEngine(cluster, { seed: 7, incidents: false, now: clock });
+  for (let i = 0; i < seconds; i++) {
+    now += 1000;
+    cluster.tick(now);
+    engine.tick(now);
+  }
+  return cluster;
+}
+
+/** Sum of a family's samples whose label text contains every fragment. */
+function total(cluster: Cluster, family: string, ...fragments: string[]): number {
+  let sum = 0;
+  for (const pod of cluster.runningPods()) {
+    for (const line of pod.proxy?.render().split('\n') ?? []) {
+      if (line.startsWith(`${family}{`) && fragments.every((f) => line.includes(f)))
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return sum;
+}
+
+describe('traffic engine', () => {
+  it('counts each request on both sides: client outbound equals server inbound exactly', () => {
+    const c = simulate(emojivoto(), 120);
+    const out = total(c, 'request_total', 'direction="outbound"', 'dst_service="voting-svc"');
+    const inb = total(
+      c,
+      'request_total',
+      'direction="inbound"',
+      'authority="voting-svc.emojivoto.svc.cluster.local:8080"',
+    );
+    // web -> voting: 3.5 rps for 120 s.
+    expect(out).toBeGreaterThan(3.5 * 120 * 0.95);
+    expect(out).toBeLessThan(3.5 * 120 * 1.05);
+    expect(inb).toBe(out);
+  });
+
+  it('fails every doughnut vote: a gRPC Unknown status classified as failure', () => {
+    const c = simulate(emojivoto(), 60);
+    const failed = total(
+      c,
+      'response_total',
+      'direction="outbound"',
+      'dst_service="voting-svc"',
+      'classification="failure"',
+    );
+    const doughnut = total(
+      c,
+      'route_request_total',
+      'direction="outbound"',
+      'rt_route="VoteDoughnut"',
+    );
+    expect(failed).toBe(doughnut);
+    expect(
+      total(
+        c,
+        'route_response_total',
+        'direction="outbound"',
+        'rt_route="VoteDoughnut"',
+        'grpc_status="2"',
+        'classification="failure"',
+      ),
+    ).toBe(doughnut);
+    expect(total(c, 'route_response_total', 'rt_route="VoteJoy"', 'classification="failure"')).toBe(
+      0,
+    );
+  });
+
+  it('retries within the budget: more attempts than requests, fewer failures seen by the app', () => {
+    const c = simulate(booksapp(), 120);
+    const route = 'rt_route="HEAD /authors/{id}.json"';
+    const effective = total(c, 'route_request_total', 'direction="outbound"', route);
+    const actual = total(c, 'route_actual_request_total', 'direction="outbound"', route);
+    const effectiveFailed = total(
+      c,
+      'route_response_total',
+      'direction="outbound"',
+      route,
+      'classification="failure"',
+    );
+    const actualFailed = total(
+      c,
+      'route_actual_response_total',
+      'direction="outbound"',
+      route,
+      'classification="failure"',
+    );
+    expect(actual).toBeGreaterThan(effective);
+    expect(effectiveFailed / effective).toBeLessThan(actualFailed / actual);
+    // Budget: 1 retry/s plus 20% of requests over a 10 s window, so retries are capped near 1.26/s.
+    expect(actual - effective).toBeLessThanOrEqual(Math.ceil((1 + 0.2 * 1.3) * 120) + 10);
+    expect(total(c, 'route_retryable_total', 'skipped="no_budget"')).toBeGreaterThan(0);
+  });
+
+  it('denies a client the policy does not name, and only that client', () => {
+    const c = simulate(booksapp(), 30);
+    expect(total(c, 'inbound_http_authz_deny_total', 'client_id="audit-bot.')).toBeGreaterThan(5);
+    expect(total(c, 'inbound_http_authz_deny_total', 'client_id="webapp.')).toBe(0);
+    expect(total(c, 'response_total', 'direction="outbound"', 'status_code="403"')).toBe(
+      total(c, 'inbound_http_authz_deny_total'),
+    );
+  });
+
+  it('ignores an HTTPRoute whose Service has a ServiceProfile', () => {
+    const c = simulate(booksapp(), 60);
+    expect(
+      total(c, 'route_response_total', 'rt_route="GET /books.json"', 'status_code="504"'),
+    ).toBe(0);
+    expect(
+      total(
+        c,
+        'outbound_http_route_request_statuses_total',
+        'route_name="webapp-books-timeout"',
+        'error="REQUEST_TIMEOUT"',
+      ),
+    ).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,261 @@
+import { startPrometheus, waitUntil, type RunningPrometheus } from '@meshviz/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoMesh, type CallSpec, type DemoMesh } from '../src/index';
+import { bucketIndex, declared } from './declared';
+
+/**
+ * Debian's Prometheus scrapes the demo mesh through its http_sd endpoint,
+ * and PromQL over the scraped series must reproduce what the scenarios declare.
+ */
+const SCRAPE_SECONDS = 2;
+const WINDOW = '60s';
+
+let mesh: DemoMesh;
+let prom: RunningPrometheus;
+
+beforeAll(async () => {
+  mesh = await startDemoMesh({
+    scenario: 'demo',
+    podSubnetOctet: 72,
+    incidents: false,
+    scrapeIntervalSeconds: SCRAPE_SECONDS,
+  });
+  prom = await startPrometheus(mesh.prometheusConfigPath);
+  const meshed = mesh.admin.size;
+  await waitUntil(
+    'every proxy to be scraped',
+    async () => {
+      const targets = await prom.targets();
+      return targets.length === meshed && targets.every((t) => t.health === 'up')
+        ? true
+        : undefined;
+    },
+    30_000,
+  );
+  // A full window of samples after the first scrape.
+  await new Promise((r) => setTimeout(r, 64_000));
+}, 120_000);
+
+afterAll(async () => {
+  await prom?.stop();
+  await mesh?.stop();
+});
+
+/** Selector of a client workload's own series (its Prometheus workload label). */
+function clientSelector(call: CallSpec): string {
+  const [ns = '', name = ''] = call.from.split('/');
+  const w = mesh.cluster.scenario.workloads.find((x) => x.namespace === ns && x.name === name);
+  const label = w?.kind === 'Job' ? 'k8s_job' : (w?.kind ?? 'Deployment').toLowerCase();
+  return `namespace="${ns}",${label}="${name}"`;
+}
+
+function dstSelector(call: CallSpec): string {
+  const [ns = '', svc = ''] = call.to.split('/');
+  return `dst_namespace="${ns}",dst_service="${svc}"`;
+}
+
+const calls = () => mesh.cluster.scenario.calls;
+const isMeshedDeploymentClient = (call: CallSpec) => {
+  const [ns = '', name = ''] = call.from.split('/');
+  const w = mesh.cluster.scenario.workloads.find((x) => x.namespace === ns && x.name === name);
+  return Boolean(w?.meshed && (w.kind === 'Deployment' || w.kind === 'Job'));
+};
+/** Calls whose routes add timeouts or retries change what the client sees; they are checked on their own below. */
+const SHAPED = new Set([
+  'booksapp/traffic>booksapp/webapp',
+  'booksapp/webapp>booksapp/books',
+  'booksapp/books>booksapp/authors',
+]);
+const key = (c: CallSpec) => `${c.from}>${c.to}`;
+
+describe('demo mesh scraped by Prometheus', () => {
+  it('scrapes every meshed pod with up == 1 and no scrape errors', async () => {
+    const targets = await prom.targets();
+    expect(targets.length).toBe(mesh.admin.size);
+    expect(targets.filter((t) => t.health !== 'up' || t.lastError !== '')).toEqual([]);
+    const up = await prom.query('up{job="linkerd-proxy"}');
+    expect(up.length).toBe(mesh.admin.size);
+    expect(up.every((s) => s.value[1] === '1')).toBe(true);
+  });
+
+  it('attaches the labels of linkerd-viz to every series', async () => {
+    const series = await prom.query('request_total');
+    expect(series.length).toBeGreaterThan(20);
+    const workloadLabels = ['deployment', 'statefulset', 'daemonset', 'k8s_job', 'cronjob'];
+    for (const s of series) {
+      expect(s.metric).toMatchObject({
+        job: 'linkerd-proxy',
+        control_plane_ns: 'linkerd',
+        namespace: expect.any(String),
+        pod: expect.any(String),
+        instance: expect.stringMatching(/^127\.72\.\d+\.\d+:4191$/),
+      });
+      expect(s.metric.workload_ns).toBe(s.metric.namespace);
+      expect(workloadLabels.filter((l) => l in s.metric)).toHaveLength(1);
+    }
+    const job = await prom.query('count by (k8s_job) (request_total{k8s_job!=""})');
+    expect(job.map((s) => s.metric.k8s_job)).toEqual(['books-reindex']);
+  });
+
+  it("reproduces each call's declared RPS within 5%", async () => {
+    const checked: string[] = [];
+    for (const call of calls().filter((c) => c.protocol !== 'tcp' && isMeshedDeploymentClient(c))) {
+      const rps = await prom.scalar(
+        `sum(rate(route_request_total{direction="outbound",${clientSelector(call)},dst=~"${call.to.split('/')[1]}\\\\..*"}[${WINDOW}])) or sum(rate(request_total{direction="outbound",${clientSelector(call)},${dstSelector(call)}}[${WINDOW}]))`,
+      );
+      const want = declared(call).rps;
+      expect(rps, key(call)).toBeGreaterThan(want * 0.95);
+      expect(rps, key(call)).toBeLessThan(want * 1.05);
+      checked.push(key(call));
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it("reproduces each call's declared success rate within 1 point and p50/p95 within one bucket", async () => {
+    const checked: string[] = [];
+    for (const call of calls().filter(
+      (c) => c.protocol !== 'tcp' && isMeshedDeploymentClient(c) && !SHAPED.has(key(c)),
+    )) {
+      const sel = `direction="outbound",${clientSelector(call)},${dstSelector(call)}`;
+      const sr = await prom.scalar(
+        `sum(rate(response_total{${sel},classification="success"}[${WINDOW}])) / sum(rate(response_total{${sel}}[${WINDOW}]))`,
+      );
+      const d = declared(call);
+      // A denied client gets 403s, which Linkerd classifies as success.
+      expect(
+        Math.abs((sr ?? Number.NaN) - d.successRate),
+        `${key(call)} success rate ${sr} vs ${d.successRate}`,
+      ).toBeLessThanOrEqual(0.01);
+      for (const [q, want] of [
+        [0.5, d.p50Ms],
+        [0.95, d.p95Ms],
+      ] as const) {
+        if (key(call) === 'booksapp/audit-bot>booksapp/authors') continue; // denied before the app answers
+        const got = await prom.scalar(
+          `histogram_quantile(${q}, sum by (le) (rate(response_latency_ms_bucket{${sel}}[${WINDOW}])))`,
+        );
+        expect(
+          Math.abs(bucketIndex(got ?? Number.NaN) - bucketIndex(want)),
+          `${key(call)} p${q * 100}: ${got} ms vs declared ${want.toFixed(1)} ms`,
+        ).toBeLessThanOrEqual(1);
+      }
+      checked.push(key(call));
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'emojivoto/vote-bot>emojivoto/web-svc',
+        'emojivoto/web>emojivoto/voting-svc',
+        'booksapp/webapp>booksapp/authors',
+      ]),
+    );
+  });
+
+  it("counts the same requests on the client's outbound side as on the server's inbound side, within 2%", async () => {
+    const pairs = [
+      ['emojivoto', 'vote-bot', 'default', 'web-svc', 'web'],
+      ['emojivoto', 'web', 'web', 'voting-svc', 'voting'],
+      ['emojivoto', 'web', 'web', 'emoji-svc', 'emoji'],
+      ['booksapp', 'webapp', 'webapp', 'books', 'books'],
+      ['booksapp', 'books', 'books', 'authors', 'authors'],
+    ];
+    for (const [ns, client, sa, svc, server] of pairs) {
+      const out = await prom.scalar(
+        `sum(increase(request_total{direction="outbound",namespace="${ns}",deployment="${client}",dst_service="${svc}"}[${WINDOW}]))`,
+      );
+      const inb = await prom.scalar(
+        `sum(increase(request_total{direction="inbound",namespace="${ns}",deployment="${server}",client_id="${sa}.${ns}.serviceaccount.identity.linkerd.cluster.local"}[${WINDOW}]))`,
+      );
+      expect(out, `${client} -> ${server}`).toBeGreaterThan(20);
+      expect(
+        Math.abs((out ?? 0) - (inb ?? 0)) / (out ?? 1),
+        `${client} -> ${server}: ${out} out, ${inb} in`,
+      ).toBeLessThanOrEqual(0.02);
+    }
+  });
+
+  it("shows booksapp's retried route sending more than the app asked, and succeeding more often than its attempts", async () => {
+    const sel =
+      'direction="outbound",namespace="booksapp",deployment="books",rt_route="HEAD /authors/{id}.json"';
+    const effectiveRps = await prom.scalar(`sum(rate(route_request_total{${sel}}[${WINDOW}]))`);
+    const actualRps = await prom.scalar(`sum(rate(route_actual_request_total{${sel}}[${WINDOW}]))`);
+    const effectiveSr = await prom.scalar(
+      `sum(rate(route_response_total{${sel},classification="success"}[${WINDOW}])) / sum(rate(route_response_total{${sel}}[${WINDOW}]))`,
+    );
+    const actualSr = await prom.scalar(
+      `sum(rate(route_actual_response_total{${sel},classification="success"}[${WINDOW}])) / sum(rate(route_actual_response_total{${sel}}[${WINDOW}]))`,
+    );
+    expect(actualRps).toBeGreaterThan((effectiveRps ?? Infinity) * 1.2);
+    expect(effectiveSr).toBeGreaterThan((actualSr ?? Infinity) + 0.1);
+    // Each attempt fails half the time, as declared.
+    expect(Math.abs((actualSr ?? 0) - 0.5)).toBeLessThan(0.08);
+  });
+
+  it("applies the HTTPRoute timeout on webapp, and ignores the one shadowed by books' ServiceProfile", async () => {
+    const timeouts = await prom.scalar(
+      `sum(increase(outbound_http_route_request_statuses_total{namespace="booksapp",deployment="traffic",route_name="webapp-books-timeout",error="REQUEST_TIMEOUT"}[${WINDOW}]))`,
+    );
+    expect(timeouts).toBeGreaterThan(0);
+    // books-timeout (10 ms) would cut most GET /books.json requests if it applied.
+    const cut = await prom.scalar(
+      `sum(increase(route_response_total{direction="outbound",namespace="booksapp",deployment="webapp",rt_route="GET /books.json",status_code="504"}[${WINDOW}])) or vector(0)`,
+    );
+    expect(cut).toBe(0);
+    const served = await prom.scalar(
+      `sum(increase(route_response_total{direction="outbound",namespace="booksapp",deployment="webapp",rt_route="GET /books.json"}[${WINDOW}]))`,
+    );
+    expect(served).toBeGreaterThan(60);
+  });
+
+  it('denies audit-bot at authors: the deny counter grows and the client sees 403s', async () => {
+    const denied = await prom.scalar(
+      `sum(rate(inbound_http_authz_deny_total{namespace="booksapp",deployment="authors",client_id="audit-bot.booksapp.serviceaccount.identity.linkerd.cluster.local"}[${WINDOW}]))`,
+    );
+    expect(Math.abs((denied ?? 0) - 0.4) / 0.4).toBeLessThan(0.05);
+    const allowedAudit = await prom.query(
+      `inbound_http_authz_allow_total{client_id=~"audit-bot.*"}`,
+    );
+    expect(allowedAudit).toEqual([]);
+    const forbidden = await prom.scalar(
+      `sum(rate(response_total{direction="outbound",deployment="audit-bot",status_code="403"}[${WINDOW}]))`,
+    );
+    expect(forbidden).toBeGreaterThan(0.3);
+  });
+
+  it('shows plaintext where one side has no proxy, with the reason each side gives', async () => {
+    const fromUnmeshed = await prom.query(
+      `sum by (tls, no_tls_reason) (rate(request_total{direction="inbound",deployment="webapp",tls!="true"}[${WINDOW}]))`,
+    );
+    expect(fromUnmeshed.map((s) => s.metric)).toEqual([
+      { tls: 'no_identity', no_tls_reason: 'no_tls_from_remote' },
+    ]);
+    expect(Number(fromUnmeshed[0]?.value[1])).toBeCloseTo(0.5, 1);
+    const toUnmeshed = await prom.query(
+      `sum by (tls, no_tls_reason) (rate(request_total{direction="outbound",deployment="web",dst_service="geo-lookup"}[${WINDOW}]))`,
+    );
+    expect(toUnmeshed.map((s) => s.metric)).toEqual([
+      { tls: 'no_identity', no_tls_reason: 'not_provided_by_service_discovery' },
+    ]);
+  });
+
+  it('carries opaque MySQL traffic in TCP metrics only', async () => {
+    const http = await prom.query('request_total{statefulset="mysql"}');
+    expect(http).toEqual([]);
+    const read = await prom.scalar(
+      `sum(rate(tcp_read_bytes_total{direction="inbound",statefulset="mysql"}[${WINDOW}]))`,
+    );
+    // Clients write 6,000 + 3,000 bytes/s to MySQL (booksapp scenario).
+    expect(Math.abs((read ?? 0) - 9000) / 9000).toBeLessThan(0.05);
+    expect(
+      await prom.scalar('sum(tcp_open_connections{direction="inbound",statefulset="mysql"})'),
+    ).toBe(6);
+  });
+
+  it('reports build info, and certificate expiry with one proxy failing to renew', async () => {
+    const versions = await prom.query('count by (version) (proxy_build_info)');
+    expect(versions.map((s) => s.metric.version).sort()).toEqual(['edge-25.10.1', 'edge-25.8.2']);
+    const soon = await prom.query(
+      '(identity_cert_expiration_timestamp_seconds - time()) < 6 * 3600',
+    );
+    expect(new Set(soon.map((s) => s.metric.daemonset))).toEqual(new Set(['log-collector']));
+  });
+});
