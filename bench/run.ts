@@ -1,0 +1,17 @@
+/**
+ * `npm run bench [-- --short]`: every benchmark, printed as tables.
+ * Results are figures to read, never assertions.
+ */
+import { parseArgs } from 'node:util';
+import { demoMeshScale } from './demo-mesh-scale';
+
+const { values } = parseArgs({ options: { short: { type: 'boolean', default: false } } });
+
+const benches: [string, (short: boolean) => Promise<string>][] = [
+  ['demo-mesh-scale', demoMeshScale],
+];
+
+for (const [name, bench] of benches) {
+  process.stdout.write(`\n## ${name}${values.short ? ' (short)' : ''}\n`);
+  process.stdout.write(`${await bench(values.short)}\n`);
+}
