@@ -137,6 +137,8 @@ vitest('unit', ['unit-node', 'unit-web']);
 vitest('integration', ['integration']);
 check('build', 'npm', ['run', '--silent', 'build']);
 playwright('e2e');
+// CI also runs the benchmarks briefly, so they keep working; their figures are printed, not judged.
+if (process.env.CI) check('bench', 'npm', ['run', '--silent', 'bench', '--', '--short']);
 
 const total = results.reduce(
   (t, r) => ({
