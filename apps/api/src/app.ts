@@ -23,6 +23,8 @@ export function createApp(options: AppOptions): Express {
   app.use(hostCheck(options.allowedHosts));
   app.use(
     helmet({
+      // Served over plain HTTP on localhost or behind a port-forward; TLS and HSTS belong to an ingress.
+      strictTransportSecurity: false,
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -43,7 +45,12 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use(
-    pinoHttp({ logger: options.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }),
+    pinoHttp({
+      logger: options.log,
+      // Requests are logged at debug; failures stand out at warn and error.
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
+    }),
   );
 
   const root = express.Router();

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -122,6 +122,7 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     dropWatches: kube.dropWatches,
     async stop() {
       clearInterval(timer);
+      if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
       await Promise.all([
         admin.stop(),
         new Promise<void>((resolve) => {

@@ -82,9 +82,11 @@ async function main(): Promise<void> {
       `kubeconfig: ${mesh.kubeconfigPath}`,
       `prometheus-sd: ${mesh.prometheusSdUrl}`,
       `prometheus-config: ${mesh.prometheusConfigPath}`,
-      `pods: ${mesh.cluster.runningPods().length} running, ${mesh.admin.size} proxies`,
       '',
     ].join('\n'),
+  );
+  process.stderr.write(
+    `demo mesh ${values.scenario}: ${mesh.cluster.runningPods().length} pods running, ${mesh.admin.size} proxies\n`,
   );
   const stop = () => {
     void mesh.stop().then(() => process.exit(0));

@@ -5,7 +5,7 @@ import { emojivoto } from '../scenarios/emojivoto';
 import type { Scenario } from '../scenarios/types';
 import { TrafficEngine } from './engine';
 
-function simulate(scenario: Scenario, seconds: number) {
+function simulate(scenario: Scenario, seconds: number, incidents = false) {
   let now = Date.UTC(2026, 0, 1);
   const clock = () => now;
   const cluster = new Cluster(scenario, {
@@ -14,7 +14,7 @@ function simulate(scenario: Scenario, seconds: number) {
     adminPort: 4191,
     now: clock,
   });
-  const engine = new TrafficEngine(cluster, { seed: 7, incidents: false, now: clock });
+  const engine = new TrafficEngine(cluster, { seed: 7, incidents, now: clock });
   for (let i = 0; i < seconds; i++) {
     now += 1000;
     cluster.tick(now);
@@ -130,5 +130,46 @@ describe('traffic engine', () => {
         'error="REQUEST_TIMEOUT"',
       ),
     ).toBeGreaterThan(0);
+  });
+
+  it('when an incident is scheduled, its error burst shows in the window it covers and nowhere else', () => {
+    // booksapp: from 900 s after start, authors fails 30% more for 120 s.
+    const failures = (c: Cluster) =>
+      total(
+        c,
+        'response_total',
+        'direction="outbound"',
+        'dst_service="authors"',
+        'classification="failure"',
+      );
+    const before = simulate(booksapp(), 890, true);
+    const quiet = total(
+      before,
+      'route_response_total',
+      'direction="outbound"',
+      'rt_route="GET /authors.json"',
+      'classification="failure"',
+    );
+    expect(quiet).toBe(0);
+    const during = simulate(booksapp(), 1020, true);
+    const burst = total(
+      during,
+      'route_response_total',
+      'direction="outbound"',
+      'rt_route="GET /authors.json"',
+      'classification="failure"',
+    );
+    // webapp asks GET /authors.json once a second: ~30% of ~120 requests fail.
+    expect(burst).toBeGreaterThan(20);
+    expect(burst).toBeLessThan(60);
+    expect(failures(during)).toBeGreaterThan(failures(before));
+    expect(
+      total(
+        simulate(booksapp(), 1020, false),
+        'route_response_total',
+        'rt_route="GET /authors.json"',
+        'classification="failure"',
+      ),
+    ).toBe(0);
   });
 });
