@@ -25,7 +25,7 @@ export default defineConfig({
           environment: 'node',
           include: ['apps/*/test/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
           testTimeout: 120_000,
-          hookTimeout: 120_000,
+          hookTimeout: 240_000,
           // Each file starts its own demo mesh and Prometheus; two at a time fit 2 cores.
           maxWorkers: 2,
         },

@@ -9,6 +9,8 @@ import { staticWeb } from './http/static-web';
 
 export interface AppOptions {
   log: Logger;
+  /** The `/api/v1` routes; absent in tests of the shell alone. */
+  api?: express.Router;
   allowedHosts: RegExp;
   basePath: string;
   webDist: string;
@@ -56,6 +58,7 @@ export function createApp(options: AppOptions): Express {
   const root = express.Router();
   root.use(healthRouter(options.readiness));
   const api = express.Router();
+  if (options.api) api.use(options.api);
   api.use(notFoundHandler);
   root.use('/api/v1', api);
   root.use(staticWeb(options.webDist, options.basePath));

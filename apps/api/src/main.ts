@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import { createApp } from './app';
 import { HELP, parseConfig } from './config';
 import { createLogger } from './logger';
+import { buildServer } from './server';
 
 function main(): void {
   let parsed;
@@ -17,14 +17,10 @@ function main(): void {
   }
   const { config } = parsed;
   const log = createLogger(config.logLevel);
-  const app = createApp({
-    log,
-    allowedHosts: config.allowedHosts,
-    basePath: config.basePath,
-    webDist: config.webDist,
-    readiness: { notReady: () => [] },
-  });
-  const server: Server = app.listen(config.listen.port, config.listen.host, () => {
+  const meshviz = buildServer(config, log);
+  // Informers sync in the background: until then /readyz says why, and answers carry errors.
+  void meshviz.start().catch((err: unknown) => log.error({ err }, 'topology did not start'));
+  const server: Server = meshviz.app.listen(config.listen.port, config.listen.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.listen.port;
     const host = config.listen.host === '0.0.0.0' ? 'localhost' : config.listen.host;
@@ -39,6 +35,7 @@ function main(): void {
   });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
+    meshviz.stop();
     server.close(() => process.exit(0));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 3000).unref();

@@ -1,3 +1,4 @@
 export * from './duration';
 export * from './window';
 export * from './health';
+export * from './api';

@@ -59,7 +59,7 @@ export function prometheusConfig(sdUrl: string, scrapeIntervalSeconds: number): 
     '    metrics_path: /metrics',
     '    http_sd_configs:',
     `      - url: ${sdUrl}`,
-    `        refresh_interval: ${Math.max(5, scrapeIntervalSeconds)}s`,
+    `        refresh_interval: ${scrapeIntervalSeconds}s`,
     '',
   ].join('\n');
 }

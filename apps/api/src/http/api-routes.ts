@@ -1,0 +1,85 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { k8sNameSchema, windowSchema, type WindowBounds } from '@meshviz/shared';
+import { graphView } from '../mesh/graph';
+import type { MeshDeps } from '../mesh/deps';
+import { namespacesView } from '../mesh/namespaces';
+import { workloadsView } from '../mesh/workloads';
+import { WORKLOAD_KINDS } from '../model/kinds';
+import { InputError } from './errors';
+
+/** Parses `req.query` with a schema; a failure is a 400 naming each bad parameter. */
+function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  const result = schema.safeParse(req.query);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
+}
+
+function parseParam<T extends z.ZodType>(schema: T, value: unknown, name: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new InputError(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}
+
+const kindSchema = z.enum([...WORKLOAD_KINDS, 'services']);
+
+export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
+  const router = Router();
+  const window = windowSchema(bounds);
+  const single = <T extends z.ZodType>(s: T) =>
+    z.preprocess((v) => (Array.isArray(v) ? Symbol('repeated') : v), s);
+
+  router.get('/namespaces', async (req, res) => {
+    const q = parseQuery(z.object({ window: single(window) }), req);
+    res.json(await namespacesView(deps, q.window));
+  });
+
+  router.get('/namespaces/:ns/workloads', async (req, res) => {
+    const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
+    const q = parseQuery(
+      z.object({ window: single(window), kind: single(kindSchema.optional()) }),
+      req,
+    );
+    res.json(await workloadsView(deps, ns, q.kind, q.window));
+  });
+
+  router.get('/graph', async (req, res) => {
+    const q = parseQuery(
+      z.object({
+        window: single(window),
+        namespaces: single(
+          z
+            .string()
+            .max(4096)
+            .default('all')
+            .transform((v, ctx) => {
+              if (v === 'all') return 'all' as const;
+              const names = v
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean);
+              for (const n of names) {
+                if (!k8sNameSchema.safeParse(n).success) {
+                  ctx.addIssue({
+                    code: 'custom',
+                    message: `${JSON.stringify(n.slice(0, 80))} is not a namespace name`,
+                  });
+                  return z.NEVER;
+                }
+              }
+              return names;
+            }),
+        ),
+      }),
+      req,
+    );
+    res.json(await graphView(deps, q.namespaces, q.window));
+  });
+
+  return router;
+}

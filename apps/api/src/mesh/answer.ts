@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { errorsSchema } from '@meshviz/shared';
+
+type ErrorItem = z.infer<typeof errorsSchema>[number];
+
+/**
+ * Collects what failed while building one answer. A failed metrics query
+ * yields no rows and an error entry; the rest of the answer still stands.
+ */
+export class Answer {
+  readonly errors: ErrorItem[] = [];
+
+  constructor(topologyErrors: string[], proxyErrors: string[] = []) {
+    for (const m of topologyErrors) this.errors.push({ source: 'kubernetes', message: m });
+    // Many proxies failing at once would drown the answer; report a few and a count.
+    for (const m of proxyErrors.slice(0, 5)) this.errors.push({ source: 'proxy', message: m });
+    if (proxyErrors.length > 5)
+      this.errors.push({
+        source: 'proxy',
+        message: `${proxyErrors.length - 5} more proxies could not be scraped`,
+      });
+  }
+
+  async metrics<T>(query: Promise<T[]>): Promise<T[]> {
+    try {
+      return await query;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!this.errors.some((e) => e.message === message))
+        this.errors.push({ source: 'metrics', message });
+      return [];
+    }
+  }
+}

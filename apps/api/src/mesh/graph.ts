@@ -1,0 +1,318 @@
+import type { GraphEdge, GraphNode, GraphResponse } from '@meshviz/shared';
+import { golden, mtlsOf, NO_TRAFFIC, tlsReason } from '../model/golden';
+import { DST_LABELS, dstWorkload, SOURCE_LABELS, sourceWorkload } from '../model/kinds';
+import { workloadsOf } from '../model/workloads';
+import { eq, ne, re, type Matcher, type Sample } from '../sources/metrics/engine';
+import { regexLiteral } from '../sources/metrics/promql';
+import { Answer } from './answer';
+import { QUANTILES, type MeshDeps } from './deps';
+
+function countResponse(acc: { success: number; failure: number }, s: Sample): void {
+  if (s.labels.classification === 'success') acc.success += s.value;
+  else acc.failure += s.value;
+}
+
+const nodeId = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
+
+interface EdgeAcc {
+  source: string;
+  target: string;
+  success: number;
+  failure: number;
+  secured: number;
+  plain: Map<string, number>;
+  serverIds: Set<string>;
+  p95: number | null;
+  tcpBytes: number;
+}
+
+/**
+ * Workloads as nodes, and who calls whom as edges, for some namespaces or
+ * all. Edges come from meshed clients' outbound metrics (which know the
+ * destination workload and identity) and, for clients without a proxy, from
+ * the servers' inbound plaintext traffic.
+ */
+export async function graphView(
+  deps: MeshDeps,
+  namespaces: string[] | 'all',
+  window: { seconds: number; text: string },
+): Promise<GraphResponse> {
+  const { snapshot, pods } = deps.snapshots.get();
+  const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
+  const w = window.seconds;
+  const e = deps.engine;
+  const all = namespaces === 'all';
+  const wanted = new Set(all ? snapshot.namespaces.map((n) => n.name) : namespaces);
+  const nsRegex = [...wanted].map(regexLiteral).join('|') || '^$';
+  // Edges touching the namespaces: from a client in them, or to a server in them.
+  const scopes: Matcher[][] = all
+    ? [[]]
+    : [[re('namespace', nsRegex)], [re('dst_namespace', nsRegex)]];
+  const edgeBy = ['namespace', ...SOURCE_LABELS, 'dst_namespace', ...DST_LABELS];
+  const outbound = (extra: Matcher[]) => [eq('direction', 'outbound'), ...extra];
+
+  const run = async (scope: Matcher[]) =>
+    Promise.all([
+      answer.metrics(
+        e.rate({
+          metric: 'response_total',
+          matchers: outbound(scope),
+          by: [...edgeBy, 'classification'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'request_total',
+          matchers: outbound(scope),
+          by: [...edgeBy, 'tls', 'no_tls_reason', 'server_id'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.quantiles({
+          histogram: 'response_latency_ms',
+          matchers: outbound(scope),
+          by: edgeBy,
+          windowSeconds: w,
+          quantiles: [0.95],
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'tcp_write_bytes_total',
+          matchers: [...outbound(scope), eq('peer', 'dst')],
+          by: [...edgeBy, 'tls', 'no_tls_reason', 'server_id'],
+          windowSeconds: w,
+        }),
+      ),
+    ]);
+  const inScope: Matcher[] = all ? [] : [re('namespace', nsRegex)];
+  const [scoped, nodeResp, nodeLat, fromUnmeshed, fromUnmeshedResp] = await Promise.all([
+    Promise.all(scopes.map(run)),
+    answer.metrics(
+      e.rate({
+        metric: 'response_total',
+        matchers: [eq('direction', 'inbound'), ...inScope],
+        by: ['namespace', ...SOURCE_LABELS, 'classification'],
+        windowSeconds: w,
+      }),
+    ),
+    answer.metrics(
+      e.quantiles({
+        histogram: 'response_latency_ms',
+        matchers: [eq('direction', 'inbound'), ...inScope],
+        by: ['namespace', ...SOURCE_LABELS],
+        windowSeconds: w,
+        quantiles: QUANTILES,
+      }),
+    ),
+    answer.metrics(
+      e.rate({
+        metric: 'request_total',
+        matchers: [
+          eq('direction', 'inbound'),
+          ne('tls', 'true'),
+          eq('no_tls_reason', 'no_tls_from_remote'),
+          ...inScope,
+        ],
+        by: ['namespace', ...SOURCE_LABELS, 'no_tls_reason'],
+        windowSeconds: w,
+      }),
+    ),
+    answer.metrics(
+      e.rate({
+        metric: 'response_total',
+        matchers: [
+          eq('direction', 'inbound'),
+          ne('tls', 'true'),
+          eq('no_tls_reason', 'no_tls_from_remote'),
+          ...inScope,
+        ],
+        by: ['namespace', ...SOURCE_LABELS, 'classification'],
+        windowSeconds: w,
+      }),
+    ),
+  ]);
+
+  const nodes = new Map<string, GraphNode>();
+  const podsByWorkload = new Map<string, { meshed: number }>();
+  for (const wl of workloadsOf(snapshot, pods))
+    podsByWorkload.set(nodeId(wl.namespace, wl.kind, wl.name), { meshed: wl.meshedPods });
+  const ensureNode = (ns: string, kind: GraphNode['kind'], name: string): string => {
+    const id = nodeId(ns, kind, name);
+    if (!nodes.has(id)) {
+      nodes.set(id, {
+        id,
+        namespace: ns,
+        kind,
+        name,
+        meshed: (podsByWorkload.get(id)?.meshed ?? 0) > 0,
+        ...NO_TRAFFIC,
+      });
+    }
+    return id;
+  };
+  for (const wl of workloadsOf(snapshot, pods)) {
+    if (wanted.has(wl.namespace) && wl.namespace !== snapshot.linkerdNamespace)
+      ensureNode(wl.namespace, wl.kind, wl.name);
+  }
+
+  const edges = new Map<string, EdgeAcc>();
+  const edgeOf = (labels: Record<string, string>): EdgeAcc | undefined => {
+    const src = sourceWorkload(labels);
+    const dst = dstWorkload(labels);
+    if (!src || !dst || !labels.namespace || !labels.dst_namespace) return undefined;
+    const source = ensureNode(labels.namespace, src.kind, src.name);
+    const target = ensureNode(labels.dst_namespace, dst.kind, dst.name);
+    const id = `${source}>${target}`;
+    let acc = edges.get(id);
+    if (!acc) {
+      acc = {
+        source,
+        target,
+        success: 0,
+        failure: 0,
+        secured: 0,
+        plain: new Map(),
+        serverIds: new Set(),
+        p95: null,
+        tcpBytes: 0,
+      };
+      edges.set(id, acc);
+    }
+    return acc;
+  };
+  const seen = new Set<string>();
+  for (const [resp, req, lat, tcp] of scoped) {
+    const dedupe = (s: Sample) => {
+      const k = JSON.stringify(s.labels);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    };
+    for (const s of resp.filter(dedupe)) {
+      const acc = edgeOf(s.labels);
+      if (acc) countResponse(acc, s);
+    }
+    for (const s of req.filter(dedupe)) {
+      const acc = edgeOf(s.labels);
+      if (!acc) continue;
+      const reason = tlsReason(s.labels);
+      if (reason === undefined) acc.secured += s.value;
+      else acc.plain.set(reason, (acc.plain.get(reason) ?? 0) + s.value);
+      if (s.labels.server_id) acc.serverIds.add(s.labels.server_id);
+    }
+    for (const s of lat) {
+      const acc = edgeOf(s.labels);
+      const v = s.values['0.95'];
+      if (acc && v !== undefined && Number.isFinite(v)) acc.p95 = v;
+    }
+    for (const s of tcp.filter(dedupe)) {
+      const acc = edgeOf(s.labels);
+      if (!acc) continue;
+      acc.tcpBytes += s.value;
+      // Opaque traffic has no request metrics: TLS comes from the connection's labels.
+      if (acc.success + acc.failure === 0) {
+        const reason = tlsReason(s.labels);
+        if (reason === undefined) acc.secured += s.value;
+        else acc.plain.set(reason, (acc.plain.get(reason) ?? 0) + s.value);
+        if (s.labels.server_id) acc.serverIds.add(s.labels.server_id);
+      }
+    }
+  }
+  // Clients without a proxy: the server only knows the traffic was plaintext.
+  for (const s of fromUnmeshed) {
+    const dst = sourceWorkload(s.labels);
+    if (!dst || !s.labels.namespace) continue;
+    const target = ensureNode(s.labels.namespace, dst.kind, dst.name);
+    const source = ensureNode(s.labels.namespace, 'unknown', 'unmeshed clients');
+    const id = `${source}>${target}`;
+    const acc = edges.get(id) ?? {
+      source,
+      target,
+      success: 0,
+      failure: 0,
+      secured: 0,
+      plain: new Map(),
+      serverIds: new Set(),
+      p95: null,
+      tcpBytes: 0,
+    };
+    acc.plain.set('no_tls_from_remote', (acc.plain.get('no_tls_from_remote') ?? 0) + s.value);
+    edges.set(id, acc);
+  }
+  for (const s of fromUnmeshedResp) {
+    const dst = sourceWorkload(s.labels);
+    if (!dst || !s.labels.namespace) continue;
+    const acc = edges.get(
+      `${nodeId(s.labels.namespace, 'unknown', 'unmeshed clients')}>${nodeId(s.labels.namespace, dst.kind, dst.name)}`,
+    );
+    if (acc) countResponse(acc, s);
+  }
+
+  // Node stats: server-side for meshed workloads, else what their clients saw.
+  const nodeTally = new Map<string, { ok: number; bad: number }>();
+  for (const s of nodeResp) {
+    const wl = sourceWorkload(s.labels);
+    if (!wl || !s.labels.namespace) continue;
+    const id = nodeId(s.labels.namespace, wl.kind, wl.name);
+    const t = nodeTally.get(id) ?? { ok: 0, bad: 0 };
+    if (s.labels.classification === 'success') t.ok += s.value;
+    else t.bad += s.value;
+    nodeTally.set(id, t);
+  }
+  for (const node of nodes.values()) {
+    const t = nodeTally.get(node.id);
+    if (t) {
+      const lat = nodeLat.find((l) => {
+        const wl = sourceWorkload(l.labels);
+        return wl && l.labels.namespace && nodeId(l.labels.namespace, wl.kind, wl.name) === node.id;
+      });
+      Object.assign(node, golden(t.ok, t.bad, lat?.values));
+    } else if (!node.meshed) {
+      const incoming = [...edges.values()].filter((x) => x.target === node.id);
+      const ok = incoming.reduce((a, x) => a + x.success, 0);
+      const bad = incoming.reduce((a, x) => a + x.failure, 0);
+      Object.assign(node, golden(ok, bad));
+    }
+  }
+
+  const clientIdentity = (id: string): string | null => {
+    const node = nodes.get(id);
+    if (!node?.meshed) return null;
+    const pod = pods.find(
+      (p) =>
+        p.namespace === node.namespace &&
+        p.workload.kind === node.kind &&
+        p.workload.name === node.name &&
+        p.meshed,
+    );
+    return pod?.identity ?? null;
+  };
+  const edgeList: GraphEdge[] = [...edges.entries()].map(([id, acc]) => {
+    const http = acc.success + acc.failure > 0;
+    const g = golden(acc.success, acc.failure);
+    return {
+      id,
+      source: acc.source,
+      target: acc.target,
+      protocol: http ? 'http' : 'tcp',
+      rps: g.rps,
+      successRate: g.successRate,
+      latencyMs: { p95: http ? acc.p95 : null },
+      mtls: {
+        ...mtlsOf(acc.secured, acc.plain),
+        clientIdentity: clientIdentity(acc.source),
+        serverIdentities: [...acc.serverIds].sort(),
+      },
+    };
+  });
+  return {
+    window: window.text,
+    namespaces: [...wanted].sort(),
+    nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    edges: edgeList.sort((a, b) => a.id.localeCompare(b.id)),
+    errors: answer.errors,
+  };
+}

@@ -1,0 +1,74 @@
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { kindOfObject } from '../model/kinds';
+import { podInfo, type PodInfo, type TopologySnapshot } from '../model/workloads';
+
+/** What the mesh layer needs of the topology source. */
+export interface TopologyReader {
+  list<T extends KubernetesObject>(key: string, namespace?: string): T[];
+  errors(): string[];
+  version: number;
+}
+
+const WORKLOAD_KEYS = [
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'replicasets',
+] as const;
+
+/** Builds the model's plain view of the topology; cached until the topology changes. */
+export class SnapshotCache {
+  private cached: { version: number; snapshot: TopologySnapshot; pods: PodInfo[] } | undefined;
+
+  constructor(
+    private readonly topology: TopologyReader,
+    private readonly linkerdNamespace: string,
+    private readonly clusterDomain: string,
+  ) {}
+
+  get(): { snapshot: TopologySnapshot; pods: PodInfo[] } {
+    if (this.cached && this.cached.version === this.topology.version) return this.cached;
+    const t = this.topology;
+    const owners = new Map<string, { kind: string; name: string } | undefined>();
+    for (const key of ['replicasets', 'jobs'] as const) {
+      for (const o of t.list(key)) {
+        const ref =
+          o.metadata?.ownerReferences?.find((r) => r.controller) ??
+          o.metadata?.ownerReferences?.[0];
+        owners.set(
+          `${o.kind ?? (key === 'jobs' ? 'Job' : 'ReplicaSet')}/${o.metadata?.namespace}/${o.metadata?.name}`,
+          ref ? { kind: ref.kind, name: ref.name } : undefined,
+        );
+      }
+    }
+    const snapshot: TopologySnapshot = {
+      namespaces: t
+        .list('namespaces')
+        .map((n) => ({ name: n.metadata?.name ?? '', annotations: n.metadata?.annotations ?? {} })),
+      pods: t.list<V1Pod>('pods'),
+      owners,
+      workloads: WORKLOAD_KEYS.flatMap((key) =>
+        t.list(key).map((o) => ({
+          kind: kindOfObject(o.kind ?? '') ?? key,
+          namespace: o.metadata?.namespace ?? '',
+          name: o.metadata?.name ?? '',
+          annotations: o.metadata?.annotations ?? {},
+        })),
+      ),
+      services: t
+        .list<KubernetesObject & { spec?: { selector?: Record<string, string> } }>('services')
+        .map((s) => ({
+          namespace: s.metadata?.namespace ?? '',
+          name: s.metadata?.name ?? '',
+          selector: s.spec?.selector,
+        })),
+      linkerdNamespace: this.linkerdNamespace,
+      clusterDomain: this.clusterDomain,
+    };
+    const pods = snapshot.pods.map((p) => podInfo(p, snapshot));
+    this.cached = { version: t.version, snapshot, pods };
+    return this.cached;
+  }
+}

@@ -1,0 +1,239 @@
+import type { WorkloadRow, WorkloadsResponse } from '@meshviz/shared';
+import { golden, mtlsOf, tlsReason } from '../model/golden';
+import {
+  DST_LABELS,
+  dstWorkload,
+  SOURCE_LABELS,
+  sourceWorkload,
+  type WorkloadKind,
+} from '../model/kinds';
+import { workloadsOf } from '../model/workloads';
+import { eq, type Sample } from '../sources/metrics/engine';
+import { Answer } from './answer';
+import { QUANTILES, type MeshDeps } from './deps';
+
+const wkey = (kind: string, name: string) => `${kind}/${name}`;
+
+function byWorkload(samples: Sample[], dst: boolean): Map<string, Sample[]> {
+  const out = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const w = dst ? dstWorkload(s.labels) : sourceWorkload(s.labels);
+    if (!w) continue;
+    const k = wkey(w.kind, w.name);
+    out.set(k, [...(out.get(k) ?? []), s]);
+  }
+  return out;
+}
+
+function sumWhere(
+  samples: Sample[] | undefined,
+  pred: (l: Record<string, string>) => boolean,
+): number {
+  return (samples ?? []).filter((s) => pred(s.labels)).reduce((a, s) => a + s.value, 0);
+}
+
+/**
+ * A row per workload of a namespace, and per service. Meshed workloads use
+ * their own inbound (server-side) metrics; unmeshed ones and services use
+ * what their meshed clients saw on the way out.
+ */
+export async function workloadsView(
+  deps: MeshDeps,
+  namespace: string,
+  kind: WorkloadKind | 'services' | undefined,
+  window: { seconds: number; text: string },
+): Promise<WorkloadsResponse> {
+  const { snapshot, pods } = deps.snapshots.get();
+  const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
+  const w = window.seconds;
+  const e = deps.engine;
+  const inbound = [eq('direction', 'inbound'), eq('namespace', namespace)];
+  const outboundTo = [eq('direction', 'outbound'), eq('dst_namespace', namespace)];
+  const tcpIn = [...inbound, eq('peer', 'src')];
+  const [resp, lat, req, conns, readB, writeB, outResp, outLat, outReq, svcResp, svcLat, svcReq] =
+    await Promise.all([
+      answer.metrics(
+        e.rate({
+          metric: 'response_total',
+          matchers: inbound,
+          by: [...SOURCE_LABELS, 'classification'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.quantiles({
+          histogram: 'response_latency_ms',
+          matchers: inbound,
+          by: SOURCE_LABELS,
+          windowSeconds: w,
+          quantiles: QUANTILES,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'request_total',
+          matchers: inbound,
+          by: [...SOURCE_LABELS, 'tls', 'no_tls_reason'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.gauge({
+          metric: 'tcp_open_connections',
+          matchers: tcpIn,
+          by: SOURCE_LABELS,
+          aggregate: 'sum',
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'tcp_read_bytes_total',
+          matchers: tcpIn,
+          by: SOURCE_LABELS,
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'tcp_write_bytes_total',
+          matchers: tcpIn,
+          by: SOURCE_LABELS,
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'response_total',
+          matchers: outboundTo,
+          by: [...DST_LABELS, 'classification'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.quantiles({
+          histogram: 'response_latency_ms',
+          matchers: outboundTo,
+          by: DST_LABELS,
+          windowSeconds: w,
+          quantiles: QUANTILES,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'request_total',
+          matchers: outboundTo,
+          by: [...DST_LABELS, 'tls', 'no_tls_reason'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'response_total',
+          matchers: outboundTo,
+          by: ['dst_service', 'classification'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.quantiles({
+          histogram: 'response_latency_ms',
+          matchers: outboundTo,
+          by: ['dst_service'],
+          windowSeconds: w,
+          quantiles: QUANTILES,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'request_total',
+          matchers: outboundTo,
+          by: ['dst_service', 'tls', 'no_tls_reason'],
+          windowSeconds: w,
+        }),
+      ),
+    ]);
+  const maps = {
+    resp: byWorkload(resp, false),
+    req: byWorkload(req, false),
+    conns: byWorkload(conns, false),
+    readB: byWorkload(readB, false),
+    writeB: byWorkload(writeB, false),
+    outResp: byWorkload(outResp, true),
+    outReq: byWorkload(outReq, true),
+  };
+  const latency = (samples: typeof lat, dst: boolean, k: string) =>
+    samples.find((s) => {
+      const x = dst ? dstWorkload(s.labels) : sourceWorkload(s.labels);
+      return x && wkey(x.kind, x.name) === k;
+    })?.values;
+  const tcpValue = (m: Map<string, Sample[]>, k: string) => {
+    const list = m.get(k);
+    return list && list.length > 0 ? list.reduce((a, s) => a + s.value, 0) : null;
+  };
+  const mtlsFrom = (samples: Sample[] | undefined) => {
+    let secured = 0;
+    const plain = new Map<string, number>();
+    for (const s of samples ?? []) {
+      const r = tlsReason(s.labels);
+      if (r === undefined) secured += s.value;
+      else plain.set(r, (plain.get(r) ?? 0) + s.value);
+    }
+    return mtlsOf(secured, plain);
+  };
+
+  const rows: WorkloadRow[] = [];
+  if (kind !== 'services') {
+    for (const wl of workloadsOf(snapshot, pods, namespace)) {
+      if (kind && wl.kind !== kind) continue;
+      const k = wkey(wl.kind, wl.name);
+      // Server-side numbers need a proxy; an unmeshed workload is seen through its clients.
+      const own = wl.meshedPods > 0;
+      const r = own ? maps.resp.get(k) : maps.outResp.get(k);
+      const ok = sumWhere(r, (l) => l.classification === 'success');
+      const bad = sumWhere(r, (l) => l.classification !== 'success');
+      rows.push({
+        namespace,
+        kind: wl.kind,
+        name: wl.name,
+        meshedPods: wl.meshedPods,
+        totalPods: wl.totalPods,
+        ...golden(ok, bad, own ? latency(lat, false, k) : latency(outLat, true, k)),
+        tcp: {
+          openConnections: tcpValue(maps.conns, k),
+          readBytesPerSec: tcpValue(maps.readB, k),
+          writeBytesPerSec: tcpValue(maps.writeB, k),
+        },
+        mtls: mtlsFrom(own ? maps.req.get(k) : maps.outReq.get(k)),
+      });
+    }
+  }
+  if (kind === undefined || kind === 'services') {
+    for (const svc of snapshot.services
+      .filter((s) => s.namespace === namespace)
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const backing = pods.filter(
+        (p) =>
+          p.namespace === namespace &&
+          svc.selector &&
+          Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v) &&
+          p.phase === 'Running',
+      );
+      const r = svcResp.filter((s) => s.labels.dst_service === svc.name);
+      rows.push({
+        namespace,
+        kind: 'services',
+        name: svc.name,
+        meshedPods: backing.filter((p) => p.meshed).length,
+        totalPods: backing.length,
+        ...golden(
+          sumWhere(r, (l) => l.classification === 'success'),
+          sumWhere(r, (l) => l.classification !== 'success'),
+          svcLat.find((s) => s.labels.dst_service === svc.name)?.values,
+        ),
+        tcp: { openConnections: null, readBytesPerSec: null, writeBytesPerSec: null },
+        mtls: mtlsFrom(svcReq.filter((s) => s.labels.dst_service === svc.name)),
+      });
+    }
+  }
+  return { window: window.text, namespace, workloads: rows, errors: answer.errors };
+}

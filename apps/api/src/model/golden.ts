@@ -1,0 +1,61 @@
+import type { Golden, Mtls } from '@meshviz/shared';
+
+/** Golden numbers from success and failure rates and latency quantiles; no traffic gives nulls, never 0% or 100%. */
+export function golden(success: number, failure: number, latency?: Record<string, number>): Golden {
+  const total = success + failure;
+  const has = total > 0;
+  const q = (k: string) => {
+    const v = latency?.[k];
+    return has && v !== undefined && Number.isFinite(v) ? v : null;
+  };
+  return {
+    successRate: has ? success / total : null,
+    rps: has ? total : null,
+    latencyMs: { p50: q('0.5'), p95: q('0.95'), p99: q('0.99') },
+  };
+}
+
+export const NO_TRAFFIC: Golden = {
+  successRate: null,
+  rps: null,
+  latencyMs: { p50: null, p95: null, p99: null },
+};
+
+/**
+ * The share of requests on mTLS, with three states: all, some (with the
+ * share) and none, and the plaintext reasons each with its share of the total.
+ */
+export function mtlsOf(secured: number, plaintext: Map<string, number>): Mtls {
+  const plain = [...plaintext.values()].reduce((a, b) => a + b, 0);
+  const total = secured + plain;
+  if (!(total > 0)) return { securedShare: null, state: null, reasons: [] };
+  return {
+    securedShare: secured / total,
+    state: plain === 0 ? 'all' : secured === 0 ? 'none' : 'some',
+    reasons: [...plaintext]
+      .filter(([, v]) => v > 0)
+      .map(([reason, v]) => ({ reason, share: v / total }))
+      .sort((a, b) => b.share - a.share),
+  };
+}
+
+/** Accumulates rates under string keys. */
+export class Tally {
+  private readonly m = new Map<string, number>();
+  add(key: string, v: number): void {
+    if (Number.isFinite(v)) this.m.set(key, (this.m.get(key) ?? 0) + v);
+  }
+  get(key: string): number {
+    return this.m.get(key) ?? 0;
+  }
+  keys(): string[] {
+    return [...this.m.keys()];
+  }
+}
+
+/** TLS labels of a request_total series -> secured or the plaintext reason. */
+export function tlsReason(labels: Record<string, string>): string | undefined {
+  if (labels.tls === 'true') return undefined;
+  if (labels.tls === 'no_identity') return labels.no_tls_reason || 'no_identity';
+  return labels.tls ? `tls=${labels.tls}` : 'unknown';
+}

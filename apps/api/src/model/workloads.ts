@@ -1,0 +1,190 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { kindOfObject, type WorkloadKind } from './kinds';
+
+/** The objects the model reads, as plain lists (no I/O here). */
+export interface TopologySnapshot {
+  namespaces: { name: string; annotations: Record<string, string> }[];
+  pods: V1Pod[];
+  /** Owner references of ReplicaSets and Jobs, to resolve pods to their top workload. */
+  owners: Map<string, { kind: string; name: string } | undefined>;
+  /** Workload objects by `kind/namespace/name`, to list workloads that have no pod right now. */
+  workloads: {
+    kind: WorkloadKind;
+    namespace: string;
+    name: string;
+    annotations: Record<string, string>;
+  }[];
+  services: { namespace: string; name: string; selector: Record<string, string> | undefined }[];
+  linkerdNamespace: string;
+  clusterDomain: string;
+}
+
+export interface PodInfo {
+  name: string;
+  namespace: string;
+  ip: string | undefined;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  meshed: boolean;
+  identity: string | undefined;
+  proxyVersion: string | undefined;
+  serviceAccount: string;
+  workload: { kind: WorkloadKind; name: string };
+  labels: Record<string, string>;
+  /** Port of the linkerd-admin container port, for scraping. */
+  adminPort: number | undefined;
+  /** The namespace or pod asks for injection but the pod has no proxy: it needs a restart. */
+  injectionPending: boolean;
+}
+
+const key = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+
+/** Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob (mesh-facts §5). */
+export function resolveOwner(
+  pod: V1Pod,
+  owners: TopologySnapshot['owners'],
+): { kind: WorkloadKind; name: string } {
+  const ns = pod.metadata?.namespace ?? '';
+  const ref =
+    pod.metadata?.ownerReferences?.find((r) => r.controller) ?? pod.metadata?.ownerReferences?.[0];
+  if (!ref) return { kind: 'pods', name: pod.metadata?.name ?? '' };
+  if (ref.kind === 'ReplicaSet' || ref.kind === 'Job') {
+    const parent = owners.get(key(ref.kind, ns, ref.name));
+    if (parent && (parent.kind === 'Deployment' || parent.kind === 'CronJob')) {
+      return { kind: kindOfObject(parent.kind) ?? 'pods', name: parent.name };
+    }
+    // The ReplicaSet is not (yet) known: a Deployment's pods carry its hash.
+    const hash = pod.metadata?.labels?.['pod-template-hash'];
+    if (
+      ref.kind === 'ReplicaSet' &&
+      hash &&
+      ref.name.endsWith(`-${hash}`) &&
+      parent === undefined &&
+      !owners.has(key(ref.kind, ns, ref.name))
+    ) {
+      return { kind: 'deployments', name: ref.name.slice(0, -hash.length - 1) };
+    }
+  }
+  return { kind: kindOfObject(ref.kind) ?? 'pods', name: ref.name };
+}
+
+export function podInfo(pod: V1Pod, snapshot: TopologySnapshot): PodInfo {
+  const ns = pod.metadata?.namespace ?? '';
+  const proxy =
+    pod.spec?.containers.find((c) => c.name === 'linkerd-proxy') ??
+    pod.spec?.initContainers?.find((c) => c.name === 'linkerd-proxy');
+  const meshed = Boolean(proxy && pod.metadata?.labels?.['linkerd.io/control-plane-ns']);
+  const sa = pod.spec?.serviceAccountName ?? 'default';
+  const nsAnnotation = snapshot.namespaces.find((n) => n.name === ns)?.annotations[
+    'linkerd.io/inject'
+  ];
+  const podAnnotation = pod.metadata?.annotations?.['linkerd.io/inject'];
+  const wantsInjection = podAnnotation ? podAnnotation === 'enabled' : nsAnnotation === 'enabled';
+  return {
+    name: pod.metadata?.name ?? '',
+    namespace: ns,
+    ip: pod.status?.podIP,
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    restarts: (pod.status?.containerStatuses ?? []).reduce((s, c) => s + (c.restartCount ?? 0), 0),
+    meshed,
+    identity: meshed
+      ? `${sa}.${ns}.serviceaccount.identity.${snapshot.linkerdNamespace}.${snapshot.clusterDomain}`
+      : undefined,
+    proxyVersion: proxy?.image?.split(':').pop(),
+    serviceAccount: sa,
+    workload: resolveOwner(pod, snapshot.owners),
+    labels: pod.metadata?.labels ?? {},
+    adminPort: proxy?.ports?.find((p) => p.name === 'linkerd-admin')?.containerPort,
+    injectionPending: !meshed && wantsInjection && pod.status?.phase === 'Running',
+  };
+}
+
+export interface WorkloadInfo {
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+  pods: PodInfo[];
+  meshedPods: number;
+  totalPods: number;
+}
+
+/** Every workload of a namespace (or all), with its running pods. */
+export function workloadsOf(
+  snapshot: TopologySnapshot,
+  pods: PodInfo[],
+  namespace?: string,
+): WorkloadInfo[] {
+  const byKey = new Map<string, WorkloadInfo>();
+  for (const w of snapshot.workloads) {
+    if (namespace !== undefined && w.namespace !== namespace) continue;
+    // ReplicaSets owned by a Deployment and Jobs owned by a CronJob are shown through their owner.
+    if (
+      (w.kind === 'replicasets' || w.kind === 'jobs') &&
+      snapshot.owners.get(key(w.kind === 'replicasets' ? 'ReplicaSet' : 'Job', w.namespace, w.name))
+    )
+      continue;
+    byKey.set(key(w.kind, w.namespace, w.name), {
+      namespace: w.namespace,
+      kind: w.kind,
+      name: w.name,
+      pods: [],
+      meshedPods: 0,
+      totalPods: 0,
+    });
+  }
+  for (const p of pods) {
+    if (namespace !== undefined && p.namespace !== namespace) continue;
+    if (p.phase !== 'Running' && p.phase !== 'Pending') continue;
+    const k = key(p.workload.kind, p.namespace, p.workload.name);
+    const w = byKey.get(k) ?? {
+      namespace: p.namespace,
+      kind: p.workload.kind,
+      name: p.workload.name,
+      pods: [],
+      meshedPods: 0,
+      totalPods: 0,
+    };
+    w.pods.push(p);
+    w.totalPods++;
+    if (p.meshed) w.meshedPods++;
+    byKey.set(k, w);
+  }
+  return [...byKey.values()].sort(
+    (a, b) =>
+      a.namespace.localeCompare(b.namespace) ||
+      a.kind.localeCompare(b.kind) ||
+      a.name.localeCompare(b.name),
+  );
+}
+
+/** Scrape targets as linkerd-viz's Prometheus job keeps and labels them (mesh-facts §3). */
+export function scrapeTargets(
+  pods: PodInfo[],
+  linkerdNamespace: string,
+): { address: string; labels: Record<string, string> }[] {
+  return pods
+    .filter(
+      (p) =>
+        p.meshed &&
+        p.ip &&
+        p.adminPort &&
+        (p.phase === 'Running' || p.phase === 'Pending') &&
+        p.labels['linkerd.io/control-plane-ns'] === linkerdNamespace,
+    )
+    .map((p) => {
+      const labels: Record<string, string> = { namespace: p.namespace, pod: p.name };
+      for (const [k, v] of Object.entries(p.labels)) {
+        if (!k.startsWith('linkerd.io/')) continue;
+        const rest = k.slice('linkerd.io/'.length);
+        if (rest.startsWith('proxy-')) {
+          const kind = rest.slice('proxy-'.length);
+          labels[kind === 'job' ? 'k8s_job' : kind.replace(/[-.]/g, '_')] = v;
+        } else {
+          labels[rest.replace(/[-./]/g, '_')] = v;
+        }
+      }
+      return { address: `${p.ip}:${p.adminPort}`, labels };
+    });
+}

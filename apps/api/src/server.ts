@@ -1,0 +1,79 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import type { Config } from './config';
+import { apiRoutes } from './http/api-routes';
+import type { MeshDeps } from './mesh/deps';
+import { SnapshotCache } from './mesh/snapshot';
+import { scrapeTargets } from './model/workloads';
+import { EmbeddedEngine } from './sources/metrics/embedded/engine';
+import { Scraper } from './sources/metrics/embedded/scraper';
+import { SampleStore } from './sources/metrics/embedded/store';
+import type { MetricsEngine } from './sources/metrics/engine';
+import { PrometheusEngine } from './sources/metrics/prometheus-engine';
+import { PrometheusClient } from './sources/prometheus/client';
+import { Topology } from './sources/kubernetes/topology';
+
+export interface MeshvizServer {
+  app: Express;
+  topology: Topology;
+  engine: MetricsEngine;
+  scraper: Scraper | undefined;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/** Wires the sources (Kubernetes, a metrics engine) to the mesh layer and the HTTP app. */
+export function buildServer(config: Config, log: Logger): MeshvizServer {
+  const kc = Topology.fromKubeconfig(config.kubeconfig, config.inCluster);
+  const topology = new Topology(kc, log.child({ source: 'kubernetes' }));
+  const snapshots = new SnapshotCache(topology, config.linkerdNamespace, config.clusterDomain);
+  let engine: MetricsEngine;
+  let scraper: Scraper | undefined;
+  if (config.prometheusUrl) {
+    engine = new PrometheusEngine(
+      new PrometheusClient({ baseUrl: config.prometheusUrl }),
+      2 * config.scrapeInterval,
+    );
+  } else {
+    const store = new SampleStore(
+      Math.ceil(config.retention / config.scrapeInterval) + 2,
+      config.retention,
+    );
+    scraper = new Scraper({
+      store,
+      intervalSeconds: config.scrapeInterval,
+      targets: () => scrapeTargets(snapshots.get().pods, config.linkerdNamespace),
+      log: log.child({ source: 'scraper' }),
+    });
+    engine = new EmbeddedEngine(store, config.scrapeInterval);
+  }
+  const deps: MeshDeps = {
+    engine,
+    topology,
+    snapshots,
+    proxyErrors: () => scraper?.errors() ?? [],
+  };
+  const app = createApp({
+    log,
+    allowedHosts: config.allowedHosts,
+    basePath: config.basePath,
+    webDist: config.webDist,
+    readiness: { notReady: () => topology.notReady() },
+    api: apiRoutes(deps, { minSeconds: engine.minWindowSeconds, maxSeconds: config.retention }),
+  });
+  return {
+    app,
+    topology,
+    engine,
+    scraper,
+    async start() {
+      await topology.start();
+      scraper?.start();
+    },
+    stop() {
+      scraper?.stop();
+      topology.stop();
+    },
+  };
+}

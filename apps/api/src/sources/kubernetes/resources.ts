@@ -1,0 +1,90 @@
+/** The Kubernetes resources meshviz watches (mesh-facts §5), with their API paths. */
+export interface WatchedResource {
+  key: string;
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  /** A Linkerd or Gateway API CRD that a cluster may not have installed. */
+  optional?: boolean;
+}
+
+export const WATCHED: readonly WatchedResource[] = [
+  { key: 'namespaces', apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
+  { key: 'pods', apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+  { key: 'services', apiVersion: 'v1', kind: 'Service', plural: 'services' },
+  { key: 'serviceaccounts', apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts' },
+  { key: 'deployments', apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
+  { key: 'replicasets', apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets' },
+  { key: 'statefulsets', apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
+  { key: 'daemonsets', apiVersion: 'apps/v1', kind: 'DaemonSet', plural: 'daemonsets' },
+  { key: 'jobs', apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs' },
+  { key: 'cronjobs', apiVersion: 'batch/v1', kind: 'CronJob', plural: 'cronjobs' },
+  {
+    key: 'endpointslices',
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    plural: 'endpointslices',
+  },
+  {
+    key: 'serviceprofiles',
+    apiVersion: 'linkerd.io/v1alpha2',
+    kind: 'ServiceProfile',
+    plural: 'serviceprofiles',
+    optional: true,
+  },
+  {
+    key: 'servers',
+    apiVersion: 'policy.linkerd.io/v1beta3',
+    kind: 'Server',
+    plural: 'servers',
+    optional: true,
+  },
+  {
+    key: 'serverauthorizations',
+    apiVersion: 'policy.linkerd.io/v1beta1',
+    kind: 'ServerAuthorization',
+    plural: 'serverauthorizations',
+    optional: true,
+  },
+  {
+    key: 'authorizationpolicies',
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'AuthorizationPolicy',
+    plural: 'authorizationpolicies',
+    optional: true,
+  },
+  {
+    key: 'meshtlsauthentications',
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'MeshTLSAuthentication',
+    plural: 'meshtlsauthentications',
+    optional: true,
+  },
+  {
+    key: 'networkauthentications',
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'NetworkAuthentication',
+    plural: 'networkauthentications',
+    optional: true,
+  },
+  {
+    key: 'httproutes.policy',
+    apiVersion: 'policy.linkerd.io/v1beta3',
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
+    optional: true,
+  },
+  {
+    key: 'httproutes.gateway',
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
+    optional: true,
+  },
+];
+
+export function listPath(r: WatchedResource): string {
+  return r.apiVersion.includes('/')
+    ? `/apis/${r.apiVersion}/${r.plural}`
+    : `/api/${r.apiVersion}/${r.plural}`;
+}

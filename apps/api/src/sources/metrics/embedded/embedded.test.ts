@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { eq } from '../engine';
+import { EmbeddedEngine, extrapolatedRate } from './engine';
+import { histogramQuantile } from './histogram';
+import { SampleStore } from './store';
+
+const sample = (name: string, labels: Record<string, string>, value: number) => ({
+  name,
+  labels,
+  value,
+});
+const target = { namespace: 'ns', pod: 'web-1', deployment: 'web' };
+
+describe('embedded sample store', () => {
+  it('when a counter resets, counts the new value as the increase', () => {
+    const store = new SampleStore(10, 3600);
+    const values = [100, 110, 5, 15];
+    values.forEach((v, i) =>
+      store.ingest('a', target, 1000 + i * 10, [
+        sample('request_total', { direction: 'inbound' }, v),
+      ]),
+    );
+    const [view] = store.select('request_total', [eq('direction', 'inbound')], 0, 2000);
+    // 100 -> 110 (+10) -> reset to 5 (+5) -> 15 (+10)
+    expect(view?.values).toEqual([100, 110, 115, 125]);
+  });
+
+  it('sums away labels meshviz does not use, and keeps the target labels', () => {
+    const store = new SampleStore(10, 3600);
+    store.ingest('a', target, 1000, [
+      sample(
+        'request_total',
+        { direction: 'outbound', target_addr: '10.0.0.1:80', dst_service: 'x' },
+        3,
+      ),
+      sample(
+        'request_total',
+        { direction: 'outbound', target_addr: '10.0.0.2:80', dst_service: 'x' },
+        4,
+      ),
+      sample('unrelated_total', {}, 1),
+    ]);
+    const views = store.select('request_total', [], 0, 2000);
+    expect(views).toHaveLength(1);
+    expect(views[0]?.labels).toEqual({ direction: 'outbound', dst_service: 'x', ...target });
+    expect(views[0]?.values).toEqual([7]);
+    expect(store.select('unrelated_total', [], 0, 2000)).toEqual([]);
+  });
+
+  it('when a target stops being scraped, keeps its samples until retention passes', () => {
+    const store = new SampleStore(10, 60);
+    store.ingest('a', target, 1000, [sample('request_total', {}, 1)]);
+    store.expire(1030);
+    expect(store.select('request_total', [], 0, 2000)).toHaveLength(1);
+    store.expire(1100);
+    expect(store.select('request_total', [], 0, 2000)).toHaveLength(0);
+  });
+
+  it('keeps at most its capacity of samples per series', () => {
+    const store = new SampleStore(4, 3600);
+    for (let i = 0; i < 10; i++)
+      store.ingest('a', target, 1000 + i, [sample('request_total', {}, i)]);
+    expect(store.select('request_total', [], 0, 2000)[0]?.values).toEqual([6, 7, 8, 9]);
+  });
+});
+
+describe('embedded engine', () => {
+  it('extrapolates rates as Prometheus does', () => {
+    // 1 request/s sampled every 10 s across a 60 s window.
+    const times = [1005, 1015, 1025, 1035, 1045, 1055];
+    const view = { labels: {}, times, values: times.map((t) => 1000 + (t - 1000)) };
+    expect(extrapolatedRate(view, 1060, 60)).toBeCloseTo(1, 5);
+    expect(extrapolatedRate({ labels: {}, times: [1000], values: [5] }, 1060, 60)).toBeUndefined();
+  });
+
+  it('sums rates by the asked labels, and answers nothing without two samples', async () => {
+    const store = new SampleStore(100, 3600);
+    let now = 1000;
+    for (let i = 0; i <= 6; i++) {
+      now = 1000 + i * 10;
+      store.ingest('a', target, now, [
+        sample('response_total', { direction: 'inbound', classification: 'success' }, 20 * i),
+      ]);
+      store.ingest('b', { ...target, pod: 'web-2' }, now, [
+        sample('response_total', { direction: 'inbound', classification: 'success' }, 10 * i),
+      ]);
+    }
+    const engine = new EmbeddedEngine(store, 10, () => now);
+    const rates = await engine.rate({
+      metric: 'response_total',
+      matchers: [eq('direction', 'inbound')],
+      by: ['deployment'],
+      windowSeconds: 60,
+    });
+    expect(rates).toHaveLength(1);
+    expect(rates[0]?.labels).toEqual({ deployment: 'web' });
+    expect(rates[0]?.value).toBeCloseTo(3, 5);
+    await expect(
+      engine.rate({
+        metric: 'response_total',
+        matchers: [eq('target_addr', 'x')],
+        by: [],
+        windowSeconds: 60,
+      }),
+    ).rejects.toThrow(/does not keep label target_addr/);
+  });
+});
+
+describe('histogram quantile', () => {
+  it('interpolates inside the bucket holding the rank, like Prometheus', () => {
+    const buckets = [
+      { le: 10, count: 50 },
+      { le: 20, count: 90 },
+      { le: 50, count: 100 },
+      { le: Infinity, count: 100 },
+    ];
+    expect(histogramQuantile(0.5, buckets)).toBeCloseTo(10);
+    expect(histogramQuantile(0.7, buckets)).toBeCloseTo(15);
+    expect(histogramQuantile(0.25, buckets)).toBeCloseTo(5);
+  });
+
+  it('answers the highest finite bound for ranks in +Inf, and NaN without observations', () => {
+    expect(
+      histogramQuantile(0.99, [
+        { le: 10, count: 1 },
+        { le: Infinity, count: 10 },
+      ]),
+    ).toBe(10);
+    expect(
+      histogramQuantile(0.5, [
+        { le: 10, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNaN();
+  });
+});

@@ -1,0 +1,199 @@
+import type {
+  GaugeQuery,
+  MetricsEngine,
+  QuantileQuery,
+  QuantileSample,
+  RangeSeries,
+  RangeSpec,
+  RateQuery,
+  Sample,
+} from '../engine';
+import { quantileKey } from '../engine';
+import { histogramQuantile } from './histogram';
+import { KEPT_LABELS } from './reduce';
+import type { SampleStore, SeriesView } from './store';
+
+/**
+ * Prometheus's extrapolated rate over [t - window, t] for one series
+ * (promql/functions.go extrapolatedRate), so both engines agree.
+ */
+export function extrapolatedRate(
+  view: SeriesView,
+  t: number,
+  windowSeconds: number,
+): number | undefined {
+  const n = view.values.length;
+  if (n < 2) return undefined;
+  const first = view.values[0] ?? 0;
+  const last = view.values[n - 1] ?? 0;
+  const firstT = view.times[0] ?? 0;
+  const lastT = view.times[n - 1] ?? 0;
+  const rangeStart = t - windowSeconds;
+  const sampledInterval = lastT - firstT;
+  if (sampledInterval <= 0) return undefined;
+  const increase = last - first;
+  const averageBetween = sampledInterval / (n - 1);
+  const threshold = averageBetween * 1.1;
+  let toStart = firstT - rangeStart;
+  let toEnd = t - lastT;
+  if (toStart >= threshold) toStart = averageBetween / 2;
+  if (increase > 0 && first >= 0) {
+    const toZero = sampledInterval * (first / increase);
+    if (toZero < toStart) toStart = toZero;
+  }
+  if (toEnd >= threshold) toEnd = averageBetween / 2;
+  const factor = (sampledInterval + toStart + toEnd) / sampledInterval;
+  return (increase * factor) / windowSeconds;
+}
+
+function groupKey(labels: Record<string, string>, by: string[]): string {
+  return JSON.stringify(by.map((l) => labels[l] ?? ''));
+}
+
+function pick(labels: Record<string, string>, by: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of by) if (labels[l] !== undefined && labels[l] !== '') out[l] = labels[l];
+  return out;
+}
+
+/** Staleness: a gauge sample older than this is not "current" (as Prometheus's 5-minute lookback, shortened to scrapes). */
+const GAUGE_LOOKBACK_INTERVALS = 2.5;
+
+/** Answers the model's questions from the embedded scraper's samples. */
+export class EmbeddedEngine implements MetricsEngine {
+  readonly kind = 'embedded' as const;
+  readonly minWindowSeconds: number;
+
+  constructor(
+    private readonly store: SampleStore,
+    private readonly scrapeIntervalSeconds: number,
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {
+    this.minWindowSeconds = 2 * scrapeIntervalSeconds;
+  }
+
+  private checkLabels(names: string[]): void {
+    for (const n of names) {
+      if (!KEPT_LABELS.has(n)) throw new Error(`the embedded engine does not keep label ${n}`);
+    }
+  }
+
+  private rateAt(q: RateQuery, t: number): Map<string, Sample> {
+    this.checkLabels([...q.by, ...q.matchers.map((m) => m.label)]);
+    const groups = new Map<string, Sample>();
+    for (const view of this.store.select(q.metric, q.matchers, t - q.windowSeconds, t)) {
+      const r = extrapolatedRate(view, t, q.windowSeconds);
+      if (r === undefined) continue;
+      const key = groupKey(view.labels, q.by);
+      const g = groups.get(key);
+      if (g) g.value += r;
+      else groups.set(key, { labels: pick(view.labels, q.by), value: r });
+    }
+    return groups;
+  }
+
+  private quantilesAt(q: QuantileQuery, t: number): QuantileSample[] {
+    const buckets = this.rateAt(
+      {
+        metric: `${q.histogram}_bucket`,
+        matchers: q.matchers,
+        by: [...q.by, 'le'],
+        windowSeconds: q.windowSeconds,
+      },
+      t,
+    );
+    const grouped = new Map<
+      string,
+      { labels: Record<string, string>; buckets: { le: number; count: number }[] }
+    >();
+    for (const s of buckets.values()) {
+      const key = groupKey(s.labels, q.by);
+      const g = grouped.get(key) ?? { labels: pick(s.labels, q.by), buckets: [] };
+      g.buckets.push({
+        le: s.labels.le === '+Inf' ? Infinity : Number(s.labels.le),
+        count: s.value,
+      });
+      grouped.set(key, g);
+    }
+    return [...grouped.values()].map((g) => ({
+      labels: g.labels,
+      values: Object.fromEntries(
+        q.quantiles.map((quantile) => [
+          quantileKey(quantile),
+          histogramQuantile(quantile, g.buckets),
+        ]),
+      ),
+    }));
+  }
+
+  async rate(q: RateQuery): Promise<Sample[]> {
+    return [...this.rateAt(q, this.now()).values()];
+  }
+
+  async quantiles(q: QuantileQuery): Promise<QuantileSample[]> {
+    return this.quantilesAt(q, this.now());
+  }
+
+  async gauge(q: GaugeQuery): Promise<Sample[]> {
+    this.checkLabels([...q.by, ...q.matchers.map((m) => m.label)]);
+    const t = this.now();
+    const groups = new Map<string, Sample>();
+    for (const view of this.store.select(
+      q.metric,
+      q.matchers,
+      t - GAUGE_LOOKBACK_INTERVALS * this.scrapeIntervalSeconds,
+      t,
+    )) {
+      const v = view.values[view.values.length - 1];
+      if (v === undefined) continue;
+      const key = groupKey(view.labels, q.by);
+      const g = groups.get(key);
+      if (!g) groups.set(key, { labels: pick(view.labels, q.by), value: v });
+      else
+        g.value =
+          q.aggregate === 'sum'
+            ? g.value + v
+            : q.aggregate === 'min'
+              ? Math.min(g.value, v)
+              : Math.max(g.value, v);
+    }
+    return [...groups.values()];
+  }
+
+  private steps(range: RangeSpec): number[] {
+    const out: number[] = [];
+    for (let t = range.start; t <= range.end + 1e-9; t += range.stepSeconds) out.push(t);
+    return out;
+  }
+
+  async rateRange(q: RateQuery, range: RangeSpec): Promise<RangeSeries[]> {
+    const series = new Map<string, RangeSeries>();
+    for (const t of this.steps(range)) {
+      for (const [key, s] of this.rateAt(q, t)) {
+        const r = series.get(key) ?? { labels: s.labels, points: [] };
+        r.points.push([t, s.value]);
+        series.set(key, r);
+      }
+    }
+    return [...series.values()];
+  }
+
+  async quantileRange(
+    q: QuantileQuery & { quantiles: [number] },
+    range: RangeSpec,
+  ): Promise<RangeSeries[]> {
+    const series = new Map<string, RangeSeries>();
+    const qk = quantileKey(q.quantiles[0]);
+    for (const t of this.steps(range)) {
+      for (const s of this.quantilesAt(q, t)) {
+        const v = s.values[qk];
+        if (v === undefined || Number.isNaN(v)) continue;
+        const key = groupKey(s.labels, q.by);
+        const r = series.get(key) ?? { labels: s.labels, points: [] };
+        r.points.push([t, v]);
+        series.set(key, r);
+      }
+    }
+    return [...series.values()];
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * What the embedded engine keeps of a scrape: the families meshviz queries,
+ * and of their labels only those it groups or filters by. Everything else
+ * (target addresses, pod-template hashes, zone locality, ...) is summed away
+ * at ingest, which is what keeps it far smaller than a Prometheus holding
+ * every raw series.
+ */
+export const KEPT_FAMILIES = new Set([
+  'request_total',
+  'response_total',
+  'response_latency_ms_bucket',
+  'tcp_open_connections',
+  'tcp_open_total',
+  'tcp_read_bytes_total',
+  'tcp_write_bytes_total',
+  'route_request_total',
+  'route_response_total',
+  'route_response_latency_ms_bucket',
+  'route_actual_request_total',
+  'route_actual_response_total',
+  'route_retryable_total',
+  'outbound_http_route_request_statuses_total',
+  'outbound_http_route_request_duration_seconds_bucket',
+  'outbound_http_route_backend_requests_total',
+  'outbound_http_route_backend_response_statuses_total',
+  'outbound_http_route_retry_requests_total',
+  'outbound_http_route_retry_limit_exceeded_total',
+  'outbound_grpc_route_request_statuses_total',
+  'outbound_grpc_route_request_duration_seconds_bucket',
+  'outbound_grpc_route_backend_requests_total',
+  'outbound_grpc_route_backend_response_statuses_total',
+  'inbound_http_authz_allow_total',
+  'inbound_http_authz_deny_total',
+  'inbound_tcp_authz_allow_total',
+  'inbound_tcp_authz_deny_total',
+  'identity_cert_expiration_timestamp_seconds',
+  'control_identity_cert_expiration_timestamp_seconds',
+  'proxy_build_info',
+]);
+
+export const GAUGES = new Set([
+  'tcp_open_connections',
+  'identity_cert_expiration_timestamp_seconds',
+  'control_identity_cert_expiration_timestamp_seconds',
+  'proxy_build_info',
+]);
+
+export const KEPT_LABELS = new Set([
+  // Target labels (mesh-facts §3).
+  'namespace',
+  'pod',
+  'deployment',
+  'statefulset',
+  'daemonset',
+  'replicaset',
+  'replicationcontroller',
+  'cronjob',
+  'k8s_job',
+  // Traffic.
+  'direction',
+  'authority',
+  'peer',
+  'tls',
+  'client_id',
+  'server_id',
+  'no_tls_reason',
+  'classification',
+  'status_code',
+  'grpc_status',
+  'le',
+  'dst_namespace',
+  'dst_service',
+  'dst_deployment',
+  'dst_statefulset',
+  'dst_daemonset',
+  'dst_replicaset',
+  'dst_replicationcontroller',
+  'dst_cronjob',
+  'dst_k8s_job',
+  'dst_serviceaccount',
+  // Routes and policy.
+  'dst',
+  'rt_route',
+  'skipped',
+  'parent_namespace',
+  'parent_name',
+  'parent_port',
+  'route_kind',
+  'route_namespace',
+  'route_name',
+  'backend_namespace',
+  'backend_name',
+  'http_status',
+  'error',
+  'srv_kind',
+  'srv_name',
+  'authz_kind',
+  'authz_name',
+  'version',
+]);
+
+/** `le` values as numbers in canonical form, so `1.0` and `1` are one bucket. */
+export function canonicalLe(le: string): string {
+  if (le === '+Inf' || le === 'Inf') return '+Inf';
+  const n = Number(le);
+  return Number.isFinite(n) ? String(n) : le;
+}
+
+export function reduceLabels(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (!KEPT_LABELS.has(k)) continue;
+    out[k] = k === 'le' ? canonicalLe(v) : v;
+  }
+  return out;
+}
+
+export function seriesKey(name: string, labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  let key = name;
+  for (const k of keys) key += `\u0000${k}\u0001${labels[k]}`;
+  return key;
+}

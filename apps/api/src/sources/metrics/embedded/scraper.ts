@@ -1,0 +1,130 @@
+import type { Logger } from 'pino';
+import { parseTextFormat } from '../../prometheus/text-format';
+import type { SampleStore } from './store';
+
+export interface ScrapeTarget {
+  address: string;
+  labels: Record<string, string>;
+}
+
+export interface ScrapeStatus {
+  address: string;
+  labels: Record<string, string>;
+  up: boolean;
+  lastError?: string;
+  lastScrape?: number;
+  durationMs?: number;
+}
+
+export interface ScraperOptions {
+  store: SampleStore;
+  targets: () => ScrapeTarget[];
+  intervalSeconds: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  log: Logger;
+  onScrape?: (ok: boolean, durationMs: number) => void;
+}
+
+/**
+ * Scrapes every proxy's admin /metrics each interval, with bounded
+ * concurrency and a timeout, into the sample store. Targets come from the
+ * topology at each round, so new pods are picked up and gone ones dropped.
+ */
+export class Scraper {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private readonly status = new Map<string, ScrapeStatus>();
+
+  constructor(private readonly options: ScraperOptions) {}
+
+  start(): void {
+    const tick = () => {
+      void this.round();
+    };
+    tick();
+    this.timer = setInterval(tick, this.options.intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One scrape of every target; overlapping rounds are skipped. */
+  async round(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const targets = this.options.targets();
+      const live = new Set(targets.map((t) => t.address));
+      for (const key of this.status.keys()) if (!live.has(key)) this.status.delete(key);
+      let next = 0;
+      const worker = async () => {
+        while (next < targets.length) {
+          const t = targets[next++];
+          if (t) await this.scrape(t);
+        }
+      };
+      await Promise.all(
+        Array.from({ length: Math.min(this.options.concurrency ?? 32, targets.length) }, worker),
+      );
+      this.options.store.expire(Date.now() / 1000);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async scrape(target: ScrapeTarget): Promise<void> {
+    const started = Date.now();
+    const timeoutMs = this.options.timeoutMs ?? Math.min(5000, this.options.intervalSeconds * 800);
+    try {
+      const res = await fetch(`http://${target.address}/metrics`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const text = await res.text();
+      const { samples } = parseTextFormat(text);
+      this.options.store.ingest(target.address, target.labels, started / 1000, samples);
+      this.status.set(target.address, {
+        address: target.address,
+        labels: target.labels,
+        up: true,
+        lastScrape: started / 1000,
+        durationMs: Date.now() - started,
+      });
+      this.options.onScrape?.(true, Date.now() - started);
+    } catch (err) {
+      const message =
+        err instanceof Error
+          ? err.name === 'TimeoutError'
+            ? `no answer within ${timeoutMs} ms`
+            : err.cause instanceof Error
+              ? err.cause.message
+              : err.message
+          : String(err);
+      this.status.set(target.address, {
+        address: target.address,
+        labels: target.labels,
+        up: false,
+        lastError: message,
+        lastScrape: started / 1000,
+      });
+      this.options.onScrape?.(false, Date.now() - started);
+    }
+  }
+
+  statuses(): ScrapeStatus[] {
+    return [...this.status.values()];
+  }
+
+  /** Targets that failed their last scrape, as errors to report with answers. */
+  errors(): string[] {
+    return this.statuses()
+      .filter((s) => !s.up)
+      .map(
+        (s) =>
+          `proxy ${s.labels.namespace ?? ''}/${s.labels.pod ?? s.address} (${s.address}): ${s.lastError ?? 'down'}`,
+      );
+  }
+}

@@ -1,0 +1,264 @@
+import type { GraphResponse, WorkloadsResponse } from '@meshviz/shared';
+import { startPrometheus, waitUntil, type RunningPrometheus } from '@meshviz/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Tests may start the demo mesh in-process; the API itself meets it only over HTTP.
+import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
+import { bucketIndex, startApi, type RunningApi } from './support';
+
+/**
+ * The API over HTTP against the demo mesh, once with its embedded engine
+ * and once with Debian's Prometheus, and both against PromQL written here.
+ */
+const SCRAPE = 2;
+/** Two minutes of traffic: enough requests that a one-request difference at the window's edge stays under the tolerances. */
+const WINDOW = '2m';
+const WINDOW_SECONDS = 120;
+let mesh: DemoMesh;
+let prom: RunningPrometheus;
+let embedded: RunningApi;
+let viaProm: RunningApi;
+
+beforeAll(async () => {
+  mesh = await startDemoMesh({
+    scenario: 'demo',
+    podSubnetOctet: 77,
+    incidents: false,
+    scrapeIntervalSeconds: SCRAPE,
+  });
+  prom = await startPrometheus(mesh.prometheusConfigPath);
+  [embedded, viaProm] = await Promise.all([
+    startApi(['--kubeconfig', mesh.kubeconfigPath, '--scrape-interval', `${SCRAPE}s`]),
+    startApi([
+      '--kubeconfig',
+      mesh.kubeconfigPath,
+      '--scrape-interval',
+      `${SCRAPE}s`,
+      '--prometheus-url',
+      prom.url,
+    ]),
+  ]);
+  await waitUntil(
+    'Prometheus to scrape every proxy',
+    async () => ((await prom.targets()).every((t) => t.health === 'up') ? true : undefined),
+    30_000,
+  );
+  await new Promise((r) => setTimeout(r, (WINDOW_SECONDS + 6) * 1000));
+}, 200_000);
+
+afterAll(async () => {
+  await embedded?.stop();
+  await viaProm?.stop();
+  await prom?.stop();
+  await mesh?.stop();
+});
+
+/**
+ * Within `relative`, or within one request over the window: counters move in
+ * whole requests, and two scrapers sampling at different instants can see a
+ * low-rate series differ by one request at the window's edges.
+ */
+function close(a: number | null, b: number | null, relative: number, what: string): void {
+  expect(a === null, `${what}: ${a} vs ${b}`).toBe(b === null);
+  if (a !== null && b !== null) {
+    expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(
+      Math.max(relative * Math.abs(b), 1 / WINDOW_SECONDS),
+    );
+  }
+}
+
+function sameSr(a: number | null, b: number | null, what: string): void {
+  expect(a === null, `${what}: ${a} vs ${b}`).toBe(b === null);
+  if (a !== null && b !== null)
+    expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(0.01);
+}
+
+/**
+ * The same histogram bucket; across a bucket bound, only when the two
+ * estimates are within 10% (an estimate near a bound flips with any small
+ * difference in the window's samples, even between two queries of one engine).
+ */
+function sameBucket(a: number | null, b: number | null, what: string): void {
+  if (a === null || b === null) {
+    expect(a, what).toBe(b);
+    return;
+  }
+  const buckets = Math.abs(bucketIndex(a) - bucketIndex(b));
+  expect(
+    buckets === 0 || (buckets === 1 && Math.abs(a - b) <= 0.1 * Math.max(a, b)),
+    `${what}: ${a} vs ${b}`,
+  ).toBe(true);
+}
+
+describe('API: embedded engine and Prometheus engine agree', () => {
+  for (const ns of ['emojivoto', 'booksapp']) {
+    it(`for every workload and service of ${ns}`, async () => {
+      const [a, b] = await Promise.all([
+        embedded.get<WorkloadsResponse>(`/api/v1/namespaces/${ns}/workloads?window=${WINDOW}`),
+        viaProm.get<WorkloadsResponse>(`/api/v1/namespaces/${ns}/workloads?window=${WINDOW}`),
+      ]);
+      expect(a.status).toBe(200);
+      expect(b.status).toBe(200);
+      expect(a.body.errors).toEqual([]);
+      expect(b.body.errors).toEqual([]);
+      expect(a.body.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(
+        b.body.workloads.map((w) => `${w.kind}/${w.name}`),
+      );
+      let withTraffic = 0;
+      for (const wa of a.body.workloads) {
+        const wb = b.body.workloads.find((x) => x.kind === wa.kind && x.name === wa.name);
+        const what = `${ns}/${wa.kind}/${wa.name}`;
+        // CronJob pods live 25 s of each minute, and each engine discovers them on its own
+        // schedule, so what their own proxies report differs by the seconds each missed:
+        // skip the CronJob and the service row built from its pods' outbound metrics.
+        if (wa.kind === 'cronjobs' || what === 'booksapp/services/webapp') continue;
+        close(wa.rps, wb?.rps ?? null, 0.03, `${what} rps`);
+        sameSr(wa.successRate, wb?.successRate ?? null, `${what} success rate`);
+        sameBucket(wa.latencyMs.p95, wb?.latencyMs.p95 ?? null, `${what} p95`);
+        close(wa.mtls.securedShare, wb?.mtls.securedShare ?? null, 0.01, `${what} mTLS share`);
+        if (wa.rps !== null) withTraffic++;
+      }
+      // Servers only: emojivoto's web, emoji, voting, geo-lookup and their 4 services; booksapp's webapp, books, authors and the books and authors services.
+      expect(withTraffic).toBe(ns === 'emojivoto' ? 8 : 5);
+    });
+  }
+
+  it('for every edge of the graph', async () => {
+    const [a, b] = await Promise.all([
+      embedded.get<GraphResponse>(`/api/v1/graph?namespaces=emojivoto,booksapp&window=${WINDOW}`),
+      viaProm.get<GraphResponse>(`/api/v1/graph?namespaces=emojivoto,booksapp&window=${WINDOW}`),
+    ]);
+    expect(a.body.errors).toEqual([]);
+    const steady = (e: { source: string }) => !e.source.includes('/cronjobs/');
+    expect(a.body.edges.filter(steady).map((e) => e.id)).toEqual(
+      b.body.edges.filter(steady).map((e) => e.id),
+    );
+    for (const ea of a.body.edges.filter(steady)) {
+      const eb = b.body.edges.find((x) => x.id === ea.id);
+      close(ea.rps, eb?.rps ?? null, 0.03, `${ea.id} rps`);
+      sameSr(ea.successRate, eb?.successRate ?? null, `${ea.id} success rate`);
+      sameBucket(ea.latencyMs.p95, eb?.latencyMs.p95 ?? null, `${ea.id} p95`);
+      expect(ea.mtls.state, ea.id).toBe(eb?.mtls.state);
+    }
+    expect(a.body.edges.length).toBeGreaterThanOrEqual(13);
+  });
+});
+
+describe('API numbers match PromQL written by hand', () => {
+  it('workload RPS, success rate and p95 are the server side over the whole window', async () => {
+    const { body } = await viaProm.get<WorkloadsResponse>(
+      `/api/v1/namespaces/emojivoto/workloads?window=${WINDOW}`,
+    );
+    for (const name of ['web', 'emoji', 'voting']) {
+      const row = body.workloads.find((w) => w.kind === 'deployments' && w.name === name);
+      const sel = `direction="inbound",namespace="emojivoto",deployment="${name}"`;
+      const rps = await prom.scalar(`sum(rate(response_total{${sel}}[120s]))`);
+      const sr = await prom.scalar(
+        `sum(rate(response_total{${sel},classification="success"}[120s])) / sum(rate(response_total{${sel}}[120s]))`,
+      );
+      const p95 = await prom.scalar(
+        `histogram_quantile(0.95, sum by (le) (rate(response_latency_ms_bucket{${sel}}[120s])))`,
+      );
+      close(row?.rps ?? null, rps ?? null, 0.03, `${name} rps`);
+      sameSr(row?.successRate ?? null, sr ?? null, `${name} success rate`);
+      sameBucket(row?.latencyMs.p95 ?? null, p95 ?? null, `${name} p95`);
+    }
+  });
+
+  it('the unmeshed pair is plaintext with its reason; meshed pairs are all mTLS with the server identity', async () => {
+    const { body } = await embedded.get<GraphResponse>('/api/v1/graph?namespaces=emojivoto');
+    const geo = body.edges.find((e) => e.target === 'emojivoto/deployments/geo-lookup');
+    expect(geo?.mtls).toMatchObject({
+      state: 'none',
+      securedShare: 0,
+      reasons: [{ reason: 'not_provided_by_service_discovery', share: 1 }],
+    });
+    const voting = body.edges.find(
+      (e) => e.id === 'emojivoto/deployments/web>emojivoto/deployments/voting',
+    );
+    expect(voting?.mtls).toMatchObject({
+      state: 'all',
+      securedShare: 1,
+      clientIdentity: 'web.emojivoto.serviceaccount.identity.linkerd.cluster.local',
+      serverIdentities: ['voting.emojivoto.serviceaccount.identity.linkerd.cluster.local'],
+    });
+  });
+});
+
+describe('API input validation', () => {
+  const hostile = [
+    '"',
+    '\\',
+    '}',
+    'a\nb',
+    '=~".*"',
+    'x'.repeat(10_000),
+    'ünï🙂',
+    "') or vector(1)",
+    '%00',
+  ];
+  it('answers hostile parameters with a 400 or an empty result, never a 500 or a PromQL error', async () => {
+    for (const api of [embedded, viaProm]) {
+      for (const v of hostile) {
+        const e = encodeURIComponent(v);
+        for (const path of [
+          `/api/v1/namespaces?window=${e}`,
+          `/api/v1/namespaces/${e}/workloads`,
+          `/api/v1/namespaces/emojivoto/workloads?kind=${e}`,
+          `/api/v1/graph?namespaces=${e}`,
+          `/api/v1/graph?window=${e}`,
+        ]) {
+          const res = await api.get<{ error?: { message: string }; errors?: unknown[] }>(path);
+          expect([200, 400, 404], `${path} -> ${res.status}`).toContain(res.status);
+          if (res.status === 200) expect(res.body.errors, path).toEqual([]);
+          if (res.status === 400) expect(res.body.error?.message.length).toBeGreaterThan(5);
+        }
+      }
+    }
+  });
+});
+
+describe('API resilience', () => {
+  it('when the Kubernetes API is down, answers still come, with the errors named', async () => {
+    mesh.setKubeApiAvailable(false);
+    mesh.dropWatches();
+    try {
+      const res = await waitUntil(
+        'the topology error to show',
+        async () => {
+          const r = await embedded.get<WorkloadsResponse>('/api/v1/namespaces/emojivoto/workloads');
+          return r.body.errors.some((e) => e.source === 'kubernetes') ? r : undefined;
+        },
+        20_000,
+      );
+      expect(res.status).toBe(200);
+      // The last known topology still answers.
+      expect(res.body.workloads.some((w) => w.name === 'web')).toBe(true);
+    } finally {
+      mesh.setKubeApiAvailable(true);
+    }
+    await waitUntil(
+      'the topology to recover',
+      async () =>
+        (await embedded.get<WorkloadsResponse>('/api/v1/namespaces/emojivoto/workloads')).body
+          .errors.length === 0
+          ? true
+          : undefined,
+      40_000,
+    );
+  });
+
+  it('when Prometheus is down, answers carry the topology and an error instead of a 500', async () => {
+    await prom.stop();
+    const res = await viaProm.get<WorkloadsResponse>('/api/v1/namespaces/emojivoto/workloads');
+    expect(res.status).toBe(200);
+    expect(res.body.workloads.find((w) => w.name === 'web')).toMatchObject({
+      meshedPods: 1,
+      totalPods: 1,
+      rps: null,
+    });
+    expect(res.body.errors).toContainEqual({
+      source: 'metrics',
+      message: expect.stringContaining('Prometheus unreachable'),
+    });
+  });
+});

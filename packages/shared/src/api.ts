@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/** A rate or ratio that has no value when there was no traffic (never 0 or 1 for "nothing"). */
+const maybe = z.number().nullable();
+
+export const latencySchema = z.object({ p50: maybe, p95: maybe, p99: maybe });
+
+export const goldenSchema = z.object({
+  /** Share of requests classified success, 0..1; null without traffic. */
+  successRate: maybe,
+  /** Requests per second; null without traffic. */
+  rps: maybe,
+  latencyMs: latencySchema,
+});
+export type Golden = z.infer<typeof goldenSchema>;
+
+export const tcpSchema = z.object({
+  openConnections: maybe,
+  readBytesPerSec: maybe,
+  writeBytesPerSec: maybe,
+});
+
+export const mtlsStateSchema = z.enum(['all', 'some', 'none']);
+export const mtlsSchema = z.object({
+  /** Share of requests sent over mTLS, 0..1; null without traffic. */
+  securedShare: maybe,
+  state: mtlsStateSchema.nullable(),
+  /** Why the rest was plaintext: reason -> share of all requests. */
+  reasons: z.array(z.object({ reason: z.string(), share: z.number() })),
+});
+export type Mtls = z.infer<typeof mtlsSchema>;
+
+export const workloadKindSchema = z.enum([
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'replicasets',
+  'replicationcontrollers',
+  'pods',
+  'services',
+]);
+
+/** A failing upstream is reported, not fatal: answers carry what could be computed plus these. */
+export const errorsSchema = z.array(
+  z.object({ source: z.enum(['kubernetes', 'metrics', 'proxy']), message: z.string() }),
+);
+
+export const namespaceRowSchema = z.object({
+  name: z.string(),
+  meshedPods: z.number(),
+  totalPods: z.number(),
+  ...goldenSchema.shape,
+  mtls: mtlsSchema,
+});
+export const namespacesResponseSchema = z.object({
+  window: z.string(),
+  engine: z.enum(['prometheus', 'embedded']),
+  namespaces: z.array(namespaceRowSchema),
+  errors: errorsSchema,
+});
+export type NamespacesResponse = z.infer<typeof namespacesResponseSchema>;
+
+export const workloadRowSchema = z.object({
+  namespace: z.string(),
+  kind: workloadKindSchema,
+  name: z.string(),
+  meshedPods: z.number(),
+  totalPods: z.number(),
+  ...goldenSchema.shape,
+  tcp: tcpSchema,
+  mtls: mtlsSchema,
+});
+export type WorkloadRow = z.infer<typeof workloadRowSchema>;
+export const workloadsResponseSchema = z.object({
+  window: z.string(),
+  namespace: z.string(),
+  workloads: z.array(workloadRowSchema),
+  errors: errorsSchema,
+});
+export type WorkloadsResponse = z.infer<typeof workloadsResponseSchema>;
+
+export const graphNodeSchema = z.object({
+  id: z.string(),
+  namespace: z.string(),
+  kind: workloadKindSchema.or(z.literal('unknown')),
+  name: z.string(),
+  meshed: z.boolean(),
+  ...goldenSchema.shape,
+});
+export const graphEdgeSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  target: z.string(),
+  protocol: z.enum(['http', 'tcp']),
+  rps: maybe,
+  successRate: maybe,
+  latencyMs: z.object({ p95: maybe }),
+  mtls: mtlsSchema.extend({
+    clientIdentity: z.string().nullable(),
+    serverIdentities: z.array(z.string()),
+  }),
+});
+export const graphResponseSchema = z.object({
+  window: z.string(),
+  namespaces: z.array(z.string()),
+  nodes: z.array(graphNodeSchema),
+  edges: z.array(graphEdgeSchema),
+  errors: errorsSchema,
+});
+export type GraphResponse = z.infer<typeof graphResponseSchema>;
+export type GraphNode = z.infer<typeof graphNodeSchema>;
+export type GraphEdge = z.infer<typeof graphEdgeSchema>;
+
+/** Kubernetes names: DNS-1123 labels, at most 63 characters. */
+export const k8sNameSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+    'must be a Kubernetes name (lowercase letters, digits, - and .)',
+  );
