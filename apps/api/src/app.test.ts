@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app';
+import { SelfMetrics } from './http/self-metrics';
 
 function app(overrides: { basePath?: string; notReady?: string[] } = {}) {
   return createApp({
@@ -50,5 +51,25 @@ describe('http app', () => {
     const a = app({ basePath: '/meshviz' });
     expect((await request(a).get('/meshviz/healthz').set('Host', 'localhost')).status).toBe(200);
     expect((await request(a).get('/healthz').set('Host', 'localhost')).status).toBe(404);
+  });
+
+  it('serves its own metrics: request durations by route pattern', async () => {
+    const selfMetrics = new SelfMetrics();
+    const a = createApp({
+      log: pino({ level: 'silent' }),
+      allowedHosts: /^localhost$/,
+      basePath: '',
+      webDist: '/nonexistent',
+      readiness: { notReady: () => [] },
+      selfMetrics,
+    });
+    await request(a).get('/healthz').set('Host', 'localhost');
+    const res = await request(a).get('/metrics').set('Host', 'localhost');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(
+      /meshviz_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/,
+    );
+    expect(res.text).toContain('meshviz_upstream_query_duration_seconds');
+    expect(res.text).toContain('meshviz_scrapes_total');
   });
 });

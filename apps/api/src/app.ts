@@ -5,12 +5,14 @@ import { pinoHttp } from 'pino-http';
 import { errorMiddleware, notFoundHandler } from './http/errors';
 import { healthRouter, type Readiness } from './http/health';
 import { hostCheck } from './http/host-check';
+import type { SelfMetrics } from './http/self-metrics';
 import { staticWeb } from './http/static-web';
 
 export interface AppOptions {
   log: Logger;
   /** The `/api/v1` routes; absent in tests of the shell alone. */
   api?: express.Router;
+  selfMetrics?: SelfMetrics;
   allowedHosts: RegExp;
   basePath: string;
   webDist: string;
@@ -56,6 +58,10 @@ export function createApp(options: AppOptions): Express {
   );
 
   const root = express.Router();
+  if (options.selfMetrics) {
+    root.use(options.selfMetrics.middleware());
+    root.use(options.selfMetrics.router());
+  }
   root.use(healthRouter(options.readiness));
   const api = express.Router();
   if (options.api) api.use(options.api);

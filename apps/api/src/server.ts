@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { Config } from './config';
 import { apiRoutes } from './http/api-routes';
+import { SelfMetrics } from './http/self-metrics';
+import { CachingEngine } from './sources/metrics/caching-engine';
 import type { MeshDeps } from './mesh/deps';
 import { SnapshotCache } from './mesh/snapshot';
 import { scrapeTargets } from './model/workloads';
@@ -28,6 +30,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
   const kc = Topology.fromKubeconfig(config.kubeconfig, config.inCluster);
   const topology = new Topology(kc, log.child({ source: 'kubernetes' }));
   const snapshots = new SnapshotCache(topology, config.linkerdNamespace, config.clusterDomain);
+  const selfMetrics = new SelfMetrics();
   let engine: MetricsEngine;
   let scraper: Scraper | undefined;
   if (config.prometheusUrl) {
@@ -45,9 +48,20 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
       intervalSeconds: config.scrapeInterval,
       targets: () => scrapeTargets(snapshots.get().pods, config.linkerdNamespace),
       log: log.child({ source: 'scraper' }),
+      onScrape: (ok, ms) => {
+        selfMetrics.scrapes.inc({ result: ok ? 'ok' : 'error' });
+        if (ok) selfMetrics.scrapeDuration.observe(ms / 1000);
+        selfMetrics.storedSeries.set(store.stats().series);
+      },
     });
     engine = new EmbeddedEngine(store, config.scrapeInterval);
   }
+  // Answers are reused for 2 s: many browsers polling one view cost the upstream one query.
+  const kind = engine.kind;
+  engine = new CachingEngine(engine, 2000, (query, seconds, ok) => {
+    selfMetrics.upstreamDuration.observe({ engine: kind, query }, seconds);
+    if (!ok) selfMetrics.upstreamErrors.inc({ engine: kind, query });
+  });
   const deps: MeshDeps = {
     engine,
     topology,
@@ -60,6 +74,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     basePath: config.basePath,
     webDist: config.webDist,
     readiness: { notReady: () => topology.notReady() },
+    selfMetrics,
     api: apiRoutes(deps, { minSeconds: engine.minWindowSeconds, maxSeconds: config.retention }),
   });
   return {

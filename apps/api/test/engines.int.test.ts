@@ -1,4 +1,4 @@
-import type { GraphResponse, WorkloadsResponse } from '@meshviz/shared';
+import type { GraphResponse, WorkloadDetail, WorkloadsResponse } from '@meshviz/shared';
 import { startPrometheus, waitUntil, type RunningPrometheus } from '@meshviz/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests may start the demo mesh in-process; the API itself meets it only over HTTP.
@@ -184,6 +184,43 @@ describe('API numbers match PromQL written by hand', () => {
   });
 });
 
+describe('API workload detail', () => {
+  it('shows web with its pod, who calls it and whom it calls, with identities', async () => {
+    const { status, body } = await embedded.get<WorkloadDetail>(
+      `/api/v1/namespaces/emojivoto/deployments/web?window=${WINDOW}`,
+    );
+    expect(status).toBe(200);
+    expect(body.workload).toMatchObject({
+      kind: 'deployments',
+      name: 'web',
+      meshedPods: 1,
+      identity: 'web.emojivoto.serviceaccount.identity.linkerd.cluster.local',
+      injectionPending: false,
+    });
+    expect(body.inbound.map((n) => n.node.name)).toEqual(['vote-bot']);
+    expect(body.outbound.map((n) => n.node.name).sort()).toEqual(['emoji', 'geo-lookup', 'voting']);
+    expect(body.pods).toHaveLength(1);
+    close(body.pods[0]?.rps ?? null, body.workload.rps, 0.001, 'pod vs workload rps');
+    expect(body.outbound.find((n) => n.node.name === 'geo-lookup')?.node.meshed).toBe(false);
+  });
+
+  it('flags the pod created before injection was enabled', async () => {
+    const { body } = await embedded.get<WorkloadDetail>(
+      '/api/v1/namespaces/booksapp/deployments/legacy-reporter',
+    );
+    expect(body.workload).toMatchObject({ meshedPods: 0, totalPods: 1, injectionPending: true });
+  });
+
+  it('answers 404 for a workload that does not exist and 400 for a kind that is not one', async () => {
+    expect((await embedded.get('/api/v1/namespaces/emojivoto/deployments/nope')).status).toBe(404);
+    const bad = await embedded.get<{ error: { message: string } }>(
+      '/api/v1/namespaces/emojivoto/widgets/web',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('kind');
+  });
+});
+
 describe('API input validation', () => {
   const hostile = [
     '"',
@@ -204,6 +241,9 @@ describe('API input validation', () => {
           `/api/v1/namespaces?window=${e}`,
           `/api/v1/namespaces/${e}/workloads`,
           `/api/v1/namespaces/emojivoto/workloads?kind=${e}`,
+          `/api/v1/namespaces/emojivoto/deployments/${e}`,
+          `/api/v1/namespaces/emojivoto/${e}/web`,
+          `/api/v1/namespaces/emojivoto/deployments/web?window=${e}`,
           `/api/v1/graph?namespaces=${e}`,
           `/api/v1/graph?window=${e}`,
         ]) {

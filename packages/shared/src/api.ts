@@ -121,3 +121,33 @@ export const k8sNameSchema = z
     /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
     'must be a Kubernetes name (lowercase letters, digits, - and .)',
   );
+
+export const podRowSchema = z.object({
+  name: z.string(),
+  phase: z.string(),
+  ready: z.boolean(),
+  restarts: z.number(),
+  meshed: z.boolean(),
+  identity: z.string().nullable(),
+  proxyVersion: z.string().nullable(),
+  ...goldenSchema.shape,
+});
+
+export const neighbourSchema = z.object({
+  node: graphNodeSchema,
+  edge: graphEdgeSchema,
+});
+
+export const workloadDetailSchema = z.object({
+  window: z.string(),
+  workload: workloadRowSchema.extend({
+    /** The namespace or pod asks for injection but some pods have no proxy: they need a restart. */
+    injectionPending: z.boolean(),
+    identity: z.string().nullable(),
+  }),
+  pods: z.array(podRowSchema),
+  inbound: z.array(neighbourSchema),
+  outbound: z.array(neighbourSchema),
+  errors: errorsSchema,
+});
+export type WorkloadDetail = z.infer<typeof workloadDetailSchema>;

@@ -4,6 +4,7 @@ import { k8sNameSchema, windowSchema, type WindowBounds } from '@meshviz/shared'
 import { graphView } from '../mesh/graph';
 import type { MeshDeps } from '../mesh/deps';
 import { namespacesView } from '../mesh/namespaces';
+import { workloadDetailView } from '../mesh/workload-detail';
 import { workloadsView } from '../mesh/workloads';
 import { WORKLOAD_KINDS } from '../model/kinds';
 import { InputError } from './errors';
@@ -46,6 +47,14 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       req,
     );
     res.json(await workloadsView(deps, ns, q.kind, q.window));
+  });
+
+  router.get('/namespaces/:ns/:kind/:name', async (req, res) => {
+    const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
+    const kind = parseParam(z.enum(WORKLOAD_KINDS), req.params.kind, 'kind');
+    const name = parseParam(k8sNameSchema, req.params.name, 'name');
+    const q = parseQuery(z.object({ window: single(window) }), req);
+    res.json(await workloadDetailView(deps, ns, kind, name, q.window));
   });
 
   router.get('/graph', async (req, res) => {

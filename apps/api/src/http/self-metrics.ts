@@ -1,0 +1,69 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestHandler, Router } from 'express';
+import express from 'express';
+
+/** meshviz's own metrics, served at /metrics for whoever monitors meshviz. */
+export class SelfMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'meshviz_http_request_duration_seconds',
+    help: 'Time to answer HTTP requests.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly upstreamDuration = new Histogram({
+    name: 'meshviz_upstream_query_duration_seconds',
+    help: 'Time metrics engine queries took.',
+    labelNames: ['engine', 'query'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15],
+    registers: [this.registry],
+  });
+  readonly upstreamErrors = new Counter({
+    name: 'meshviz_upstream_query_errors_total',
+    help: 'Metrics engine queries that failed.',
+    labelNames: ['engine', 'query'],
+    registers: [this.registry],
+  });
+  readonly scrapes = new Counter({
+    name: 'meshviz_scrapes_total',
+    help: 'Proxy scrapes by the embedded engine, by result.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly scrapeDuration = new Histogram({
+    name: 'meshviz_scrape_duration_seconds',
+    help: 'Time proxy scrapes took.',
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  readonly storedSeries = new Gauge({
+    name: 'meshviz_embedded_series',
+    help: 'Series held by the embedded engine.',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'meshviz_' });
+  }
+
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      const end = this.httpDuration.startTimer({ method: req.method });
+      res.on('finish', () => {
+        // The matched route pattern, never the raw path: label values stay few.
+        const route = (req.route as { path?: string } | undefined)?.path;
+        end({ route: route ? `${req.baseUrl}${route}` : 'other', status: String(res.statusCode) });
+      });
+      next();
+    };
+  }
+
+  router(): Router {
+    const r = express.Router();
+    r.get('/metrics', async (_req, res) => {
+      res.type(this.registry.contentType).send(await this.registry.metrics());
+    });
+    return r;
+  }
+}

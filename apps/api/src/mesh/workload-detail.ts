@@ -1,0 +1,97 @@
+import type { WorkloadDetail } from '@meshviz/shared';
+import { NotFoundError } from '../http/errors';
+import { golden } from '../model/golden';
+import { KIND_LABEL, type WorkloadKind } from '../model/kinds';
+import { workloadsOf } from '../model/workloads';
+import { eq } from '../sources/metrics/engine';
+import { Answer } from './answer';
+import { QUANTILES, type MeshDeps } from './deps';
+import { graphView } from './graph';
+import { workloadsView } from './workloads';
+
+/** One workload: its numbers, its pods' numbers, who calls it and whom it calls, with identities and mTLS. */
+export async function workloadDetailView(
+  deps: MeshDeps,
+  namespace: string,
+  kind: WorkloadKind,
+  name: string,
+  window: { seconds: number; text: string },
+): Promise<WorkloadDetail> {
+  const { snapshot, pods } = deps.snapshots.get();
+  const wl = workloadsOf(snapshot, pods, namespace).find((w) => w.kind === kind && w.name === name);
+  if (!wl) throw new NotFoundError(`no ${kind} ${namespace}/${name}`);
+  const answer = new Answer([], []);
+  const sel = [eq('direction', 'inbound'), eq('namespace', namespace), eq(KIND_LABEL[kind], name)];
+  const [rows, graph, podResp, podLat] = await Promise.all([
+    workloadsView(deps, namespace, kind, window),
+    graphView(deps, [namespace], window),
+    answer.metrics(
+      deps.engine.rate({
+        metric: 'response_total',
+        matchers: sel,
+        by: ['pod', 'classification'],
+        windowSeconds: window.seconds,
+      }),
+    ),
+    answer.metrics(
+      deps.engine.quantiles({
+        histogram: 'response_latency_ms',
+        matchers: sel,
+        by: ['pod'],
+        windowSeconds: window.seconds,
+        quantiles: QUANTILES,
+      }),
+    ),
+  ]);
+  const row = rows.workloads.find((w) => w.kind === kind && w.name === name);
+  if (!row) throw new NotFoundError(`no ${kind} ${namespace}/${name}`);
+  const id = `${namespace}/${kind}/${name}`;
+  const nodeOf = (nid: string) => graph.nodes.find((n) => n.id === nid);
+  const inbound = graph.edges
+    .filter((e) => e.target === id)
+    .flatMap((edge) => {
+      const node = nodeOf(edge.source);
+      return node ? [{ node, edge }] : [];
+    });
+  const outbound = graph.edges
+    .filter((e) => e.source === id)
+    .flatMap((edge) => {
+      const node = nodeOf(edge.target);
+      return node ? [{ node, edge }] : [];
+    });
+  const errors = [...rows.errors, ...graph.errors, ...answer.errors].filter(
+    (e, i, all) => all.findIndex((x) => x.message === e.message) === i,
+  );
+  return {
+    window: window.text,
+    workload: {
+      ...row,
+      injectionPending: wl.pods.some((p) => p.injectionPending),
+      identity: wl.pods.find((p) => p.identity)?.identity ?? null,
+    },
+    pods: wl.pods
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => {
+        const r = podResp.filter((s) => s.labels.pod === p.name);
+        const ok = r
+          .filter((s) => s.labels.classification === 'success')
+          .reduce((a, s) => a + s.value, 0);
+        const bad = r
+          .filter((s) => s.labels.classification !== 'success')
+          .reduce((a, s) => a + s.value, 0);
+        return {
+          name: p.name,
+          phase: p.phase,
+          ready: p.ready,
+          restarts: p.restarts,
+          meshed: p.meshed,
+          identity: p.identity ?? null,
+          proxyVersion: p.proxyVersion ?? null,
+          ...golden(ok, bad, podLat.find((s) => s.labels.pod === p.name)?.values),
+        };
+      }),
+    inbound,
+    outbound,
+    errors,
+  };
+}

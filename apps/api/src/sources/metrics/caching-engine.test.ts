@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CachingEngine } from './caching-engine';
+import type { MetricsEngine, RateQuery } from './engine';
+
+function fakeEngine(rate: MetricsEngine['rate']): MetricsEngine {
+  const none = async () => [];
+  return {
+    kind: 'prometheus',
+    minWindowSeconds: 20,
+    rate,
+    quantiles: none,
+    gauge: none,
+    rateRange: none,
+    quantileRange: none,
+  };
+}
+
+const q: RateQuery = {
+  metric: 'response_total',
+  matchers: [],
+  by: ['namespace'],
+  windowSeconds: 60,
+};
+
+describe('query coalescing', () => {
+  it('when 50 callers ask the same question at once, the upstream is asked once', async () => {
+    const upstream = vi.fn(async () => [{ labels: {}, value: 1 }]);
+    const engine = new CachingEngine(fakeEngine(upstream), 2000);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => engine.rate(q)));
+    expect(upstream).toHaveBeenCalledTimes(1);
+    expect(answers.every((a) => a[0]?.value === 1)).toBe(true);
+  });
+
+  it('reuses an answer within its time to live, then asks again; different questions are separate', async () => {
+    let now = 0;
+    const upstream = vi.fn(async () => []);
+    const engine = new CachingEngine(fakeEngine(upstream), 2000, undefined, () => now);
+    await engine.rate(q);
+    now = 1500;
+    await engine.rate(q);
+    expect(upstream).toHaveBeenCalledTimes(1);
+    await engine.rate({ ...q, windowSeconds: 300 });
+    expect(upstream).toHaveBeenCalledTimes(2);
+    now = 2500;
+    await engine.rate(q);
+    expect(upstream).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not keep a failure: the next caller retries', async () => {
+    const upstream = vi.fn().mockRejectedValueOnce(new Error('down')).mockResolvedValue([]);
+    const engine = new CachingEngine(fakeEngine(upstream), 2000);
+    await expect(engine.rate(q)).rejects.toThrow('down');
+    await expect(engine.rate(q)).resolves.toEqual([]);
+    expect(upstream).toHaveBeenCalledTimes(2);
+  });
+});
