@@ -151,3 +151,33 @@ export const workloadDetailSchema = z.object({
   errors: errorsSchema,
 });
 export type WorkloadDetail = z.infer<typeof workloadDetailSchema>;
+
+export const routeConfigSchema = z.object({
+  source: z.enum(['ServiceProfile', 'HTTPRoute', 'default']),
+  /** The object that defines the route: `namespace/name` (and API group for HTTPRoutes). */
+  object: z.string().nullable(),
+  retries: z.string().nullable(),
+  timeout: z.string().nullable(),
+});
+
+export const routeRowSchema = z.object({
+  name: z.string(),
+  config: routeConfigSchema,
+  /** What the calling app saw, after retries. */
+  effective: goldenSchema,
+  /** Every attempt sent, retries included; null where the proxy does not report it (inbound). */
+  actual: z.object({ successRate: maybe, rps: maybe }).nullable(),
+});
+export type RouteRow = z.infer<typeof routeRowSchema>;
+
+export const routesResponseSchema = z.object({
+  window: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  /** The service whose routes these are (`namespace/name`). */
+  service: z.string().nullable(),
+  routes: z.array(routeRowSchema),
+  /** HTTPRoutes attached to the service that proxies ignore because a ServiceProfile exists. */
+  shadowedHttpRoutes: z.array(z.object({ object: z.string(), reason: z.string() })),
+  errors: errorsSchema,
+});
+export type RoutesResponse = z.infer<typeof routesResponseSchema>;

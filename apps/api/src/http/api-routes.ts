@@ -4,6 +4,7 @@ import { k8sNameSchema, windowSchema, type WindowBounds } from '@meshviz/shared'
 import { graphView } from '../mesh/graph';
 import type { MeshDeps } from '../mesh/deps';
 import { namespacesView } from '../mesh/namespaces';
+import { parseServiceRef, routesView } from '../mesh/routes';
 import { workloadDetailView } from '../mesh/workload-detail';
 import { workloadsView } from '../mesh/workloads';
 import { WORKLOAD_KINDS } from '../model/kinds';
@@ -55,6 +56,23 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
     const q = parseQuery(z.object({ window: single(window) }), req);
     res.json(await workloadDetailView(deps, ns, kind, name, q.window));
+  });
+
+  router.get('/routes', async (req, res) => {
+    const q = parseQuery(
+      z.object({
+        window: single(window),
+        namespace: single(k8sNameSchema),
+        kind: single(z.enum(WORKLOAD_KINDS)),
+        name: single(k8sNameSchema),
+        to: single(z.string().max(300).optional()),
+      }),
+      req,
+    );
+    const to = q.to === undefined ? undefined : parseServiceRef(q.to);
+    res.json(
+      await routesView(deps, { namespace: q.namespace, kind: q.kind, name: q.name }, to, q.window),
+    );
   });
 
   router.get('/graph', async (req, res) => {
