@@ -30,7 +30,8 @@ export const mtlsSchema = z.object({
 });
 export type Mtls = z.infer<typeof mtlsSchema>;
 
-export const workloadKindSchema = z.enum([
+/** Workload kinds as URL path segments (plural resource names), as Linkerd viz's URLs use them. */
+export const WORKLOAD_KINDS = [
   'deployments',
   'statefulsets',
   'daemonsets',
@@ -39,8 +40,8 @@ export const workloadKindSchema = z.enum([
   'replicasets',
   'replicationcontrollers',
   'pods',
-  'services',
-]);
+] as const;
+export const workloadKindSchema = z.enum([...WORKLOAD_KINDS, 'services']);
 
 /** A failing upstream is reported, not fatal: answers carry what could be computed plus these. */
 export const errorsSchema = z.array(

@@ -1,14 +1,6 @@
-/** Workload kinds as URL path segments (plural resource names), with the labels metrics carry for them. */
-export const WORKLOAD_KINDS = [
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'jobs',
-  'cronjobs',
-  'replicasets',
-  'replicationcontrollers',
-  'pods',
-] as const;
+import { WORKLOAD_KINDS } from '@meshviz/shared';
+
+export { WORKLOAD_KINDS };
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** The Prometheus label naming a pod's workload (mesh-facts §3: jobs are `k8s_job`). */

@@ -1,3 +1,4 @@
+import { vizTargetLabels } from '@meshviz/shared';
 import type { V1Pod } from '@kubernetes/client-node';
 import { kindOfObject, type WorkloadKind } from './kinds';
 
@@ -174,17 +175,7 @@ export function scrapeTargets(
         p.labels['linkerd.io/control-plane-ns'] === linkerdNamespace,
     )
     .map((p) => {
-      const labels: Record<string, string> = { namespace: p.namespace, pod: p.name };
-      for (const [k, v] of Object.entries(p.labels)) {
-        if (!k.startsWith('linkerd.io/')) continue;
-        const rest = k.slice('linkerd.io/'.length);
-        if (rest.startsWith('proxy-')) {
-          const kind = rest.slice('proxy-'.length);
-          labels[kind === 'job' ? 'k8s_job' : kind.replace(/[-.]/g, '_')] = v;
-        } else {
-          labels[rest.replace(/[-./]/g, '_')] = v;
-        }
-      }
+      const labels = vizTargetLabels(p.namespace, p.name, p.labels);
       return { address: `${p.ip}:${p.adminPort}`, labels };
     });
 }

@@ -1,14 +1,10 @@
+import { vizTargetLabels } from '@meshviz/shared';
 import type { Cluster, SimPod } from '../cluster/cluster';
 import { CONTROL_PLANE_NS } from '../cluster/linkerd';
 
 export interface SdTargetGroup {
   targets: string[];
   labels: Record<string, string>;
-}
-
-/** Prometheus label name from a pod label suffix (`control-plane-ns` -> `control_plane_ns`). */
-function promLabel(name: string): string {
-  return name.replace(/[-./]/g, '_');
 }
 
 /**
@@ -28,17 +24,7 @@ export function targetsOf(pods: SimPod[], adminPort: number): SdTargetGroup[] {
         p.labels['linkerd.io/control-plane-ns'] === CONTROL_PLANE_NS,
     )
     .map((p) => {
-      const labels: Record<string, string> = { namespace: p.namespace, pod: p.name };
-      for (const [k, v] of Object.entries(p.labels)) {
-        if (!k.startsWith('linkerd.io/')) continue;
-        const rest = k.slice('linkerd.io/'.length);
-        if (rest.startsWith('proxy-')) {
-          const kind = rest.slice('proxy-'.length);
-          labels[kind === 'job' ? 'k8s_job' : promLabel(kind)] = v;
-        } else {
-          labels[promLabel(rest)] = v;
-        }
-      }
+      const labels = vizTargetLabels(p.namespace, p.name, p.labels);
       return { targets: [`${p.ip}:${adminPort}`], labels };
     });
 }
