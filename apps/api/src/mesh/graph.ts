@@ -159,12 +159,7 @@ export async function graphView(
   }
 
   const edges = new Map<string, EdgeAcc>();
-  const edgeOf = (labels: Record<string, string>): EdgeAcc | undefined => {
-    const src = sourceWorkload(labels);
-    const dst = dstWorkload(labels);
-    if (!src || !dst || !labels.namespace || !labels.dst_namespace) return undefined;
-    const source = ensureNode(labels.namespace, src.kind, src.name);
-    const target = ensureNode(labels.dst_namespace, dst.kind, dst.name);
+  const edgeBetween = (source: string, target: string): EdgeAcc => {
     const id = `${source}>${target}`;
     let acc = edges.get(id);
     if (!acc) {
@@ -182,6 +177,15 @@ export async function graphView(
       edges.set(id, acc);
     }
     return acc;
+  };
+  const edgeOf = (labels: Record<string, string>): EdgeAcc | undefined => {
+    const src = sourceWorkload(labels);
+    const dst = dstWorkload(labels);
+    if (!src || !dst || !labels.namespace || !labels.dst_namespace) return undefined;
+    return edgeBetween(
+      ensureNode(labels.namespace, src.kind, src.name),
+      ensureNode(labels.dst_namespace, dst.kind, dst.name),
+    );
   };
   const seen = new Set<string>();
   for (const [resp, req, lat, tcp] of scoped) {
@@ -225,22 +229,11 @@ export async function graphView(
   for (const s of fromUnmeshed) {
     const dst = sourceWorkload(s.labels);
     if (!dst || !s.labels.namespace) continue;
-    const target = ensureNode(s.labels.namespace, dst.kind, dst.name);
-    const source = ensureNode(s.labels.namespace, 'unknown', 'unmeshed clients');
-    const id = `${source}>${target}`;
-    const acc = edges.get(id) ?? {
-      source,
-      target,
-      success: 0,
-      failure: 0,
-      secured: 0,
-      plain: new Map(),
-      serverIds: new Set(),
-      p95: null,
-      tcpBytes: 0,
-    };
+    const acc = edgeBetween(
+      ensureNode(s.labels.namespace, 'unknown', 'unmeshed clients'),
+      ensureNode(s.labels.namespace, dst.kind, dst.name),
+    );
     acc.plain.set('no_tls_from_remote', (acc.plain.get('no_tls_from_remote') ?? 0) + s.value);
-    edges.set(id, acc);
   }
   for (const s of fromUnmeshedResp) {
     const dst = sourceWorkload(s.labels);

@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import { kindOfObject } from '../model/kinds';
+import { kindOfObject, WORKLOAD_KINDS } from '../model/kinds';
 import { podInfo, type PodInfo, type TopologySnapshot } from '../model/workloads';
 
 /** What the mesh layer needs of the topology source. */
@@ -9,14 +9,8 @@ export interface TopologyReader {
   version: number;
 }
 
-const WORKLOAD_KEYS = [
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'jobs',
-  'cronjobs',
-  'replicasets',
-] as const;
+/** Workload kinds the topology watches (all but pods, listed separately, and replication controllers). */
+const WORKLOAD_KEYS = WORKLOAD_KINDS.filter((k) => k !== 'pods' && k !== 'replicationcontrollers');
 
 /** Builds the model's plain view of the topology; cached until the topology changes. */
 export class SnapshotCache {
