@@ -1,6 +1,7 @@
 import type {
   GraphResponse,
   RoutesResponse,
+  TimeseriesResponse,
   WorkloadDetail,
   WorkloadsResponse,
 } from '@meshviz/shared';
@@ -293,6 +294,70 @@ describe('API routes', () => {
   });
 });
 
+describe('API time series', () => {
+  const mean = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null);
+    return v.reduce((a, b) => a + b, 0) / v.length;
+  };
+
+  it('for a workload, both engines give the same points, and their mean matches the rate over the window', async () => {
+    const q = `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&window=${WINDOW}`;
+    const [a, b, row] = await Promise.all([
+      embedded.get<TimeseriesResponse>(q),
+      viaProm.get<TimeseriesResponse>(q),
+      viaProm.get<WorkloadsResponse>(`/api/v1/namespaces/emojivoto/workloads?window=${WINDOW}`),
+    ]);
+    expect(a.status).toBe(200);
+    expect(a.body.errors).toEqual([]);
+    expect(a.body.stepSeconds).toBe(b.body.stepSeconds);
+    expect(a.body.points.map((p) => p.t)).toEqual(b.body.points.map((p) => p.t));
+    expect(a.body.points.length).toBe(WINDOW_SECONDS / a.body.stepSeconds + 1);
+    const web = row.body.workloads.find((w) => w.name === 'web');
+    // Points near the window's start may lack a full lookback; the mean of the rest tracks the window's rate.
+    const later = (r: TimeseriesResponse) => r.points.slice(Math.ceil(r.points.length / 3));
+    expect(
+      Math.abs(mean(later(a.body).map((p) => p.rps)) - (web?.rps ?? 0)) / (web?.rps ?? 1),
+    ).toBeLessThan(0.1);
+    expect(
+      Math.abs(mean(later(b.body).map((p) => p.rps)) - (web?.rps ?? 0)) / (web?.rps ?? 1),
+    ).toBeLessThan(0.1);
+    expect(
+      Math.abs(mean(later(a.body).map((p) => p.successRate)) - (web?.successRate ?? 0)),
+    ).toBeLessThan(0.05);
+  });
+
+  it('for the doughnut route, every point with traffic has a success rate of 0', async () => {
+    const { body } = await embedded.get<TimeseriesResponse>(
+      `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&to=emojivoto/voting-svc&route=VoteDoughnut&window=${WINDOW}`,
+    );
+    const withTraffic = body.points.filter((p) => p.rps !== null);
+    expect(withTraffic.length).toBeGreaterThan(10);
+    expect(withTraffic.every((p) => p.successRate === 0)).toBe(true);
+  });
+
+  it('for an edge, the rate from the client to that workload only; bad subjects are 400s', async () => {
+    const { body } = await embedded.get<TimeseriesResponse>(
+      `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&peer=emojivoto/deployments/voting&window=${WINDOW}`,
+    );
+    // web -> voting-svc is declared at 3.5 rps.
+    expect(Math.abs(mean(body.points.slice(8).map((p) => p.rps)) - 3.5) / 3.5).toBeLessThan(0.1);
+    expect(
+      (
+        await embedded.get(
+          '/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&peer=voting',
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await embedded.get(
+          '/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&route=x',
+        )
+      ).status,
+    ).toBe(400);
+  });
+});
+
 describe('API workload detail', () => {
   it('shows web with its pod, who calls it and whom it calls, with identities', async () => {
     const { status, body } = await embedded.get<WorkloadDetail>(
@@ -354,6 +419,8 @@ describe('API input validation', () => {
           `/api/v1/namespaces/emojivoto/${e}/web`,
           `/api/v1/namespaces/emojivoto/deployments/web?window=${e}`,
           `/api/v1/graph?namespaces=${e}`,
+          `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&peer=${e}`,
+          `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&to=emojivoto/voting-svc&route=${e}`,
           `/api/v1/routes?namespace=emojivoto&kind=deployments&name=web&to=${e}`,
           `/api/v1/routes?namespace=${e}&kind=deployments&name=web`,
           `/api/v1/graph?window=${e}`,

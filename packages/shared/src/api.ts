@@ -182,3 +182,24 @@ export const routesResponseSchema = z.object({
   errors: errorsSchema,
 });
 export type RoutesResponse = z.infer<typeof routesResponseSchema>;
+
+export const timeseriesPointSchema = z.object({
+  /** Unix seconds. */
+  t: z.number(),
+  successRate: maybe,
+  rps: maybe,
+  p50: maybe,
+  p95: maybe,
+  p99: maybe,
+});
+export const timeseriesResponseSchema = z.object({
+  window: z.string(),
+  stepSeconds: z.number(),
+  /** The lookback each point's rate is computed over. */
+  rateWindowSeconds: z.number(),
+  subject: z.string(),
+  points: z.array(timeseriesPointSchema),
+  errors: errorsSchema,
+});
+export type TimeseriesResponse = z.infer<typeof timeseriesResponseSchema>;
+export type TimeseriesPoint = z.infer<typeof timeseriesPointSchema>;

@@ -5,6 +5,7 @@ import { graphView } from '../mesh/graph';
 import type { MeshDeps } from '../mesh/deps';
 import { namespacesView } from '../mesh/namespaces';
 import { parseServiceRef, routesView } from '../mesh/routes';
+import { timeseriesView, type TimeseriesSubject } from '../mesh/timeseries';
 import { workloadDetailView } from '../mesh/workload-detail';
 import { workloadsView } from '../mesh/workloads';
 import { WORKLOAD_KINDS } from '../model/kinds';
@@ -73,6 +74,38 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     res.json(
       await routesView(deps, { namespace: q.namespace, kind: q.kind, name: q.name }, to, q.window),
     );
+  });
+
+  router.get('/timeseries', async (req, res) => {
+    const q = parseQuery(
+      z.object({
+        window: single(window),
+        namespace: single(k8sNameSchema),
+        kind: single(z.enum(WORKLOAD_KINDS)),
+        name: single(k8sNameSchema),
+        peer: single(z.string().max(300).optional()),
+        to: single(z.string().max(300).optional()),
+        route: single(z.string().max(300).optional()),
+      }),
+      req,
+    );
+    const base = { namespace: q.namespace, workloadKind: q.kind, name: q.name };
+    let subject: TimeseriesSubject;
+    if (q.route !== undefined) {
+      if (q.to === undefined) throw new InputError('route: needs to=namespace/service');
+      subject = { kind: 'route', ...base, service: parseServiceRef(q.to), route: q.route };
+    } else if (q.peer !== undefined) {
+      const m = /^([a-z0-9][-a-z0-9]*)\/([a-z]+)\/([a-z0-9][-a-z0-9.]*)$/.exec(q.peer);
+      const kind = WORKLOAD_KINDS.find((k) => k === m?.[2] && k !== 'pods');
+      if (!m?.[1] || !m[3] || !kind || kind === 'pods')
+        throw new InputError(
+          'peer: must be namespace/kind/name, e.g. emojivoto/deployments/voting',
+        );
+      subject = { kind: 'edge', ...base, peer: { namespace: m[1], kind, name: m[3] } };
+    } else {
+      subject = { kind: 'workload', ...base };
+    }
+    res.json(await timeseriesView(deps, subject, q.window));
   });
 
   router.get('/graph', async (req, res) => {
