@@ -1,5 +1,6 @@
 import type {
   GraphResponse,
+  MtlsResponse,
   RoutesResponse,
   TimeseriesResponse,
   WorkloadDetail,
@@ -358,6 +359,36 @@ describe('API time series', () => {
   });
 });
 
+describe('API mTLS', () => {
+  it('names every plaintext edge with its reason, the unmeshed workloads and the certificate nearest expiry', async () => {
+    const [a, b] = await Promise.all([
+      embedded.get<MtlsResponse>(`/api/v1/mtls?window=${WINDOW}`),
+      viaProm.get<MtlsResponse>(`/api/v1/mtls?window=${WINDOW}`),
+    ]);
+    expect(a.status).toBe(200);
+    expect(a.body.errors).toEqual([]);
+    expect(a.body.mesh.state).toBe('some');
+    close(a.body.mesh.securedShare, b.body.mesh.securedShare, 0.01, 'mesh secured share');
+    expect(a.body.plaintextEdges.map((e) => [e.id, e.mtls.reasons.map((r) => r.reason)])).toEqual([
+      ['booksapp/unknown/unmeshed clients>booksapp/deployments/webapp', ['no_tls_from_remote']],
+      [
+        'emojivoto/deployments/web>emojivoto/deployments/geo-lookup',
+        ['not_provided_by_service_discovery'],
+      ],
+    ]);
+    expect(
+      a.body.unmeshedWorkloads.map((w) => `${w.namespace}/${w.name}:${w.injectionPending}`),
+    ).toEqual(['booksapp/legacy-reporter:true', 'emojivoto/geo-lookup:false']);
+    // log-collector's certificate failed to renew and expires in about 3 hours (booksapp scenario).
+    for (const r of [a, b]) {
+      expect(r.body.certificates[0]?.pod).toMatch(/^log-collector-/);
+      expect(r.body.certificates[0]?.secondsLeft).toBeLessThan(3 * 3600 + 60);
+      expect(r.body.certificates[0]?.secondsLeft).toBeGreaterThan(3 * 3600 - 600);
+    }
+    expect(a.body.certificates.length).toBe(b.body.certificates.length);
+  });
+});
+
 describe('API workload detail', () => {
   it('shows web with its pod, who calls it and whom it calls, with identities', async () => {
     const { status, body } = await embedded.get<WorkloadDetail>(
@@ -376,6 +407,11 @@ describe('API workload detail', () => {
     expect(body.pods).toHaveLength(1);
     close(body.pods[0]?.rps ?? null, body.workload.rps, 0.001, 'pod vs workload rps');
     expect(body.outbound.find((n) => n.node.name === 'geo-lookup')?.node.meshed).toBe(false);
+    // Its inbound routes come from web-svc's ServiceProfile.
+    expect(body.routes.map((r) => r.name)).toEqual(['GET /api/list', 'GET /api/vote', '[DEFAULT]']);
+    expect(body.routes.find((r) => r.name === 'GET /api/vote')?.effective.successRate).toBeLessThan(
+      0.9,
+    );
   });
 
   it('flags the pod created before injection was enabled', async () => {
@@ -419,6 +455,7 @@ describe('API input validation', () => {
           `/api/v1/namespaces/emojivoto/${e}/web`,
           `/api/v1/namespaces/emojivoto/deployments/web?window=${e}`,
           `/api/v1/graph?namespaces=${e}`,
+          `/api/v1/mtls?window=${e}`,
           `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&peer=${e}`,
           `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&to=emojivoto/voting-svc&route=${e}`,
           `/api/v1/routes?namespace=emojivoto&kind=deployments&name=web&to=${e}`,

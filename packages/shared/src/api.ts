@@ -151,7 +151,6 @@ export const workloadDetailSchema = z.object({
   outbound: z.array(neighbourSchema),
   errors: errorsSchema,
 });
-export type WorkloadDetail = z.infer<typeof workloadDetailSchema>;
 
 export const routeConfigSchema = z.object({
   source: z.enum(['ServiceProfile', 'HTTPRoute', 'default']),
@@ -203,3 +202,38 @@ export const timeseriesResponseSchema = z.object({
 });
 export type TimeseriesResponse = z.infer<typeof timeseriesResponseSchema>;
 export type TimeseriesPoint = z.infer<typeof timeseriesPointSchema>;
+
+export const mtlsResponseSchema = z.object({
+  window: z.string(),
+  mesh: mtlsSchema,
+  namespaces: z.array(z.object({ name: z.string(), mtls: mtlsSchema })),
+  /** Edges with any plaintext traffic, with the reasons. */
+  plaintextEdges: z.array(graphEdgeSchema),
+  unmeshedWorkloads: z.array(
+    z.object({
+      namespace: z.string(),
+      kind: workloadKindSchema,
+      name: z.string(),
+      meshedPods: z.number(),
+      totalPods: z.number(),
+      injectionPending: z.boolean(),
+    }),
+  ),
+  /** Proxies' identity certificates, soonest expiry first. */
+  certificates: z.array(
+    z.object({
+      namespace: z.string(),
+      pod: z.string(),
+      expiresAt: z.number(),
+      secondsLeft: z.number(),
+    }),
+  ),
+  errors: errorsSchema,
+});
+export type MtlsResponse = z.infer<typeof mtlsResponseSchema>;
+
+/** The detail view with the workload's inbound routes (declared after the route schemas it uses). */
+export const workloadDetailWithRoutesSchema = workloadDetailSchema.extend({
+  routes: z.array(routeRowSchema),
+});
+export type WorkloadDetail = z.infer<typeof workloadDetailWithRoutesSchema>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { k8sNameSchema, windowSchema, type WindowBounds } from '@meshviz/shared';
 import { graphView } from '../mesh/graph';
 import type { MeshDeps } from '../mesh/deps';
+import { mtlsView } from '../mesh/mtls';
 import { namespacesView } from '../mesh/namespaces';
 import { parseServiceRef, routesView } from '../mesh/routes';
 import { timeseriesView, type TimeseriesSubject } from '../mesh/timeseries';
@@ -106,6 +107,11 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       subject = { kind: 'workload', ...base };
     }
     res.json(await timeseriesView(deps, subject, q.window));
+  });
+
+  router.get('/mtls', async (req, res) => {
+    const q = parseQuery(z.object({ window: single(window) }), req);
+    res.json(await mtlsView(deps, q.window));
   });
 
   router.get('/graph', async (req, res) => {

@@ -273,7 +273,12 @@ export async function routesView(
     window: window.text,
     direction,
     service: service ? `${service.namespace}/${service.name}` : null,
-    routes: [...rows.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    // By name, with the catch-all route last, as Linkerd viz lists it.
+    routes: [...rows.values()].sort(
+      (a, b) =>
+        Number(a.name === DEFAULT_SP_ROUTE) - Number(b.name === DEFAULT_SP_ROUTE) ||
+        a.name.localeCompare(b.name),
+    ),
     shadowedHttpRoutes: config?.shadowed ?? [],
     errors: answer.errors,
   };

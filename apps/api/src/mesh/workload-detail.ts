@@ -7,6 +7,7 @@ import { eq } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
 import { graphView } from './graph';
+import { routesView } from './routes';
 import { workloadsView } from './workloads';
 
 /** One workload: its numbers, its pods' numbers, who calls it and whom it calls, with identities and mTLS. */
@@ -22,9 +23,10 @@ export async function workloadDetailView(
   if (!wl) throw new NotFoundError(`no ${kind} ${namespace}/${name}`);
   const answer = new Answer([], []);
   const sel = [eq('direction', 'inbound'), eq('namespace', namespace), eq(KIND_LABEL[kind], name)];
-  const [rows, graph, podResp, podLat] = await Promise.all([
+  const [rows, graph, routes, podResp, podLat] = await Promise.all([
     workloadsView(deps, namespace, kind, window),
     graphView(deps, [namespace], window),
+    routesView(deps, { namespace, kind, name }, undefined, window),
     answer.metrics(
       deps.engine.rate({
         metric: 'response_total',
@@ -59,7 +61,7 @@ export async function workloadDetailView(
       const node = nodeOf(edge.target);
       return node ? [{ node, edge }] : [];
     });
-  const errors = [...rows.errors, ...graph.errors, ...answer.errors].filter(
+  const errors = [...rows.errors, ...graph.errors, ...routes.errors, ...answer.errors].filter(
     (e, i, all) => all.findIndex((x) => x.message === e.message) === i,
   );
   return {
@@ -92,6 +94,7 @@ export async function workloadDetailView(
       }),
     inbound,
     outbound,
+    routes: routes.routes,
     errors,
   };
 }

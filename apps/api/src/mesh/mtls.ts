@@ -1,0 +1,105 @@
+import type { MtlsResponse } from '@meshviz/shared';
+import { mtlsOf, tlsReason } from '../model/golden';
+import { eq } from '../sources/metrics/engine';
+import { workloadsOf } from '../model/workloads';
+import { Answer } from './answer';
+import type { MeshDeps } from './deps';
+import { graphView } from './graph';
+import { namespacesView } from './namespaces';
+
+/**
+ * Where traffic is and is not on mTLS: the mesh and each namespace, every
+ * edge with plaintext and why, the workloads without a proxy, and the
+ * identity certificates nearest expiry.
+ */
+export async function mtlsView(
+  deps: MeshDeps,
+  window: { seconds: number; text: string },
+  now = Date.now() / 1000,
+): Promise<MtlsResponse> {
+  const { snapshot, pods } = deps.snapshots.get();
+  const answer = new Answer([], []);
+  const [namespaces, graph, certs] = await Promise.all([
+    namespacesView(deps, window),
+    graphView(deps, 'all', window),
+    answer.metrics(
+      Promise.all([
+        deps.engine.gauge({
+          metric: 'identity_cert_expiration_timestamp_seconds',
+          matchers: [],
+          by: ['namespace', 'pod'],
+          aggregate: 'min',
+        }),
+        deps.engine.gauge({
+          metric: 'control_identity_cert_expiration_timestamp_seconds',
+          matchers: [],
+          by: ['namespace', 'pod'],
+          aggregate: 'min',
+        }),
+      ]).then(([a, b]) => [...a, ...b]),
+    ),
+  ]);
+  // The mesh's share: every request once, on the server's side where it has a proxy, else the client's.
+  const [inbound, toUnmeshed] = await Promise.all([
+    answer.metrics(
+      deps.engine.rate({
+        metric: 'request_total',
+        matchers: [eq('direction', 'inbound')],
+        by: ['tls', 'no_tls_reason'],
+        windowSeconds: window.seconds,
+      }),
+    ),
+    answer.metrics(
+      deps.engine.rate({
+        metric: 'request_total',
+        matchers: [
+          eq('direction', 'outbound'),
+          eq('no_tls_reason', 'not_provided_by_service_discovery'),
+        ],
+        by: ['no_tls_reason'],
+        windowSeconds: window.seconds,
+      }),
+    ),
+  ]);
+  let secured = 0;
+  const plain = new Map<string, number>();
+  for (const s of [...inbound, ...toUnmeshed]) {
+    const reason = tlsReason(s.labels);
+    if (reason === undefined) secured += s.value;
+    else plain.set(reason, (plain.get(reason) ?? 0) + s.value);
+  }
+  const byPod = new Map<string, { namespace: string; pod: string; expiresAt: number }>();
+  for (const s of certs) {
+    const key = `${s.labels.namespace}/${s.labels.pod}`;
+    const prev = byPod.get(key);
+    if (!prev || s.value < prev.expiresAt)
+      byPod.set(key, {
+        namespace: s.labels.namespace ?? '',
+        pod: s.labels.pod ?? '',
+        expiresAt: s.value,
+      });
+  }
+  const errors = [...namespaces.errors, ...graph.errors, ...answer.errors].filter(
+    (e, i, all) => all.findIndex((x) => x.message === e.message) === i,
+  );
+  return {
+    window: window.text,
+    mesh: mtlsOf(secured, plain),
+    namespaces: namespaces.namespaces.map((n) => ({ name: n.name, mtls: n.mtls })),
+    plaintextEdges: graph.edges.filter((e) => e.mtls.state === 'some' || e.mtls.state === 'none'),
+    unmeshedWorkloads: workloadsOf(snapshot, pods)
+      .filter((w) => w.totalPods > 0 && w.meshedPods < w.totalPods)
+      .map((w) => ({
+        namespace: w.namespace,
+        kind: w.kind,
+        name: w.name,
+        meshedPods: w.meshedPods,
+        totalPods: w.totalPods,
+        injectionPending: w.pods.some((p) => p.injectionPending),
+      })),
+    certificates: [...byPod.values()]
+      .sort((a, b) => a.expiresAt - b.expiresAt)
+      .map((c) => ({ ...c, secondsLeft: Math.round(c.expiresAt - now) })),
+    errors,
+  };
+}
