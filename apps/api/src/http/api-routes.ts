@@ -60,13 +60,18 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     res.json(await workloadDetailView(deps, ns, kind, name, q.window));
   });
 
+  /** Query parameters naming one workload, for routes and time series. */
+  const workloadQuery = {
+    window: single(window),
+    namespace: single(k8sNameSchema),
+    kind: single(z.enum(WORKLOAD_KINDS)),
+    name: single(k8sNameSchema),
+  };
+
   router.get('/routes', async (req, res) => {
     const q = parseQuery(
       z.object({
-        window: single(window),
-        namespace: single(k8sNameSchema),
-        kind: single(z.enum(WORKLOAD_KINDS)),
-        name: single(k8sNameSchema),
+        ...workloadQuery,
         to: single(z.string().max(300).optional()),
       }),
       req,
@@ -80,10 +85,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
   router.get('/timeseries', async (req, res) => {
     const q = parseQuery(
       z.object({
-        window: single(window),
-        namespace: single(k8sNameSchema),
-        kind: single(z.enum(WORKLOAD_KINDS)),
-        name: single(k8sNameSchema),
+        ...workloadQuery,
         peer: single(z.string().max(300).optional()),
         to: single(z.string().max(300).optional()),
         route: single(z.string().max(300).optional()),

@@ -1,11 +1,11 @@
 import type { MtlsResponse } from '@meshviz/shared';
-import { mtlsOf, tlsReason } from '../model/golden';
-import { eq } from '../sources/metrics/engine';
+import { mtlsOfSamples } from '../model/golden';
 import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 import { graphView } from './graph';
 import { namespacesView } from './namespaces';
+import { requestsByTls } from './tls-requests';
 
 /**
  * Where traffic is and is not on mTLS: the mesh and each namespace, every
@@ -40,34 +40,7 @@ export async function mtlsView(
     ),
   ]);
   // The mesh's share: every request once, on the server's side where it has a proxy, else the client's.
-  const [inbound, toUnmeshed] = await Promise.all([
-    answer.metrics(
-      deps.engine.rate({
-        metric: 'request_total',
-        matchers: [eq('direction', 'inbound')],
-        by: ['tls', 'no_tls_reason'],
-        windowSeconds: window.seconds,
-      }),
-    ),
-    answer.metrics(
-      deps.engine.rate({
-        metric: 'request_total',
-        matchers: [
-          eq('direction', 'outbound'),
-          eq('no_tls_reason', 'not_provided_by_service_discovery'),
-        ],
-        by: ['no_tls_reason'],
-        windowSeconds: window.seconds,
-      }),
-    ),
-  ]);
-  let secured = 0;
-  const plain = new Map<string, number>();
-  for (const s of [...inbound, ...toUnmeshed]) {
-    const reason = tlsReason(s.labels);
-    if (reason === undefined) secured += s.value;
-    else plain.set(reason, (plain.get(reason) ?? 0) + s.value);
-  }
+  const mesh = mtlsOfSamples(await requestsByTls(deps, answer, window.seconds, false));
   const byPod = new Map<string, { namespace: string; pod: string; expiresAt: number }>();
   for (const s of certs) {
     const key = `${s.labels.namespace}/${s.labels.pod}`;
@@ -84,7 +57,7 @@ export async function mtlsView(
   );
   return {
     window: window.text,
-    mesh: mtlsOf(secured, plain),
+    mesh,
     namespaces: namespaces.namespaces.map((n) => ({ name: n.name, mtls: n.mtls })),
     plaintextEdges: graph.edges.filter((e) => e.mtls.state === 'some' || e.mtls.state === 'none'),
     unmeshedWorkloads: workloadsOf(snapshot, pods)

@@ -1,8 +1,9 @@
 import type { NamespacesResponse } from '@meshviz/shared';
-import { golden, mtlsOf, Tally, tlsReason } from '../model/golden';
-import { eq } from '../sources/metrics/engine';
+import { golden, mtlsOfSamples, Tally } from '../model/golden';
+import { eq, type Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
+import { requestsByTls } from './tls-requests';
 
 /** Per namespace: meshed pods, server-side golden numbers and the mTLS share of its traffic. */
 export async function namespacesView(
@@ -13,7 +14,7 @@ export async function namespacesView(
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
   const w = window.seconds;
   const inbound = [eq('direction', 'inbound')];
-  const [responses, latency, requests, toUnmeshed] = await Promise.all([
+  const [responses, latency, requests] = await Promise.all([
     answer.metrics(
       deps.engine.rate({
         metric: 'response_total',
@@ -31,26 +32,7 @@ export async function namespacesView(
         quantiles: QUANTILES,
       }),
     ),
-    answer.metrics(
-      deps.engine.rate({
-        metric: 'request_total',
-        matchers: inbound,
-        by: ['namespace', 'tls', 'no_tls_reason'],
-        windowSeconds: w,
-      }),
-    ),
-    // Requests to unmeshed servers appear only on the client's side.
-    answer.metrics(
-      deps.engine.rate({
-        metric: 'request_total',
-        matchers: [
-          eq('direction', 'outbound'),
-          eq('no_tls_reason', 'not_provided_by_service_discovery'),
-        ],
-        by: ['dst_namespace'],
-        windowSeconds: w,
-      }),
-    ),
+    requestsByTls(deps, answer, w, true),
   ]);
   const success = new Tally();
   const failure = new Tally();
@@ -59,20 +41,11 @@ export async function namespacesView(
       s.labels.namespace ?? '',
       s.value,
     );
-  const secured = new Tally();
-  const plain = new Map<string, Map<string, number>>();
-  const addPlain = (ns: string, reason: string, v: number) => {
-    const m = plain.get(ns) ?? new Map<string, number>();
-    m.set(reason, (m.get(reason) ?? 0) + v);
-    plain.set(ns, m);
-  };
+  const requestsOf = new Map<string, Sample[]>();
   for (const s of requests) {
-    const reason = tlsReason(s.labels);
-    if (reason === undefined) secured.add(s.labels.namespace ?? '', s.value);
-    else addPlain(s.labels.namespace ?? '', reason, s.value);
+    const ns = s.labels.namespace ?? '';
+    requestsOf.set(ns, [...(requestsOf.get(ns) ?? []), s]);
   }
-  for (const s of toUnmeshed)
-    addPlain(s.labels.dst_namespace ?? '', 'not_provided_by_service_discovery', s.value);
 
   const names = new Set(snapshot.namespaces.map((n) => n.name));
   const rows = [...names].sort().map((name) => {
@@ -88,7 +61,7 @@ export async function namespacesView(
         failure.get(name),
         latency.find((l) => l.labels.namespace === name)?.values,
       ),
-      mtls: mtlsOf(secured.get(name), plain.get(name) ?? new Map()),
+      mtls: mtlsOfSamples(requestsOf.get(name) ?? []),
     };
   });
   return { window: window.text, engine: deps.engine.kind, namespaces: rows, errors: answer.errors };

@@ -1,5 +1,5 @@
 import type { WorkloadRow, WorkloadsResponse } from '@meshviz/shared';
-import { golden, mtlsOf, tlsReason } from '../model/golden';
+import { golden, mtlsOfSamples } from '../model/golden';
 import {
   DST_LABELS,
   dstWorkload,
@@ -170,16 +170,7 @@ export async function workloadsView(
     const list = m.get(k);
     return list && list.length > 0 ? list.reduce((a, s) => a + s.value, 0) : null;
   };
-  const mtlsFrom = (samples: Sample[] | undefined) => {
-    let secured = 0;
-    const plain = new Map<string, number>();
-    for (const s of samples ?? []) {
-      const r = tlsReason(s.labels);
-      if (r === undefined) secured += s.value;
-      else plain.set(r, (plain.get(r) ?? 0) + s.value);
-    }
-    return mtlsOf(secured, plain);
-  };
+  const mtlsFrom = (samples: Sample[] | undefined) => mtlsOfSamples(samples ?? []);
 
   const rows: WorkloadRow[] = [];
   if (kind !== 'services') {

@@ -59,3 +59,15 @@ export function tlsReason(labels: Record<string, string>): string | undefined {
   if (labels.tls === 'no_identity') return labels.no_tls_reason || 'no_identity';
   return labels.tls ? `tls=${labels.tls}` : 'unknown';
 }
+
+/** The mTLS share of request_total samples, by their TLS labels. */
+export function mtlsOfSamples(samples: { labels: Record<string, string>; value: number }[]): Mtls {
+  let secured = 0;
+  const plain = new Map<string, number>();
+  for (const s of samples) {
+    const reason = tlsReason(s.labels);
+    if (reason === undefined) secured += s.value;
+    else plain.set(reason, (plain.get(reason) ?? 0) + s.value);
+  }
+  return mtlsOf(secured, plain);
+}

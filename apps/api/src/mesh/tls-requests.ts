@@ -1,0 +1,48 @@
+import { eq, type Sample } from '../sources/metrics/engine';
+import type { Answer } from './answer';
+import type { MeshDeps } from './deps';
+
+/**
+ * Request rates by TLS state, each request counted once: on the server's
+ * side where it has a proxy, else (servers without one) on the client's.
+ * With `byNamespace`, every sample carries the server's `namespace`.
+ */
+export async function requestsByTls(
+  deps: MeshDeps,
+  answer: Answer,
+  windowSeconds: number,
+  byNamespace: boolean,
+): Promise<Sample[]> {
+  const [inbound, toUnmeshed] = await Promise.all([
+    answer.metrics(
+      deps.engine.rate({
+        metric: 'request_total',
+        matchers: [eq('direction', 'inbound')],
+        by: [...(byNamespace ? ['namespace'] : []), 'tls', 'no_tls_reason'],
+        windowSeconds,
+      }),
+    ),
+    answer.metrics(
+      deps.engine.rate({
+        metric: 'request_total',
+        matchers: [
+          eq('direction', 'outbound'),
+          eq('no_tls_reason', 'not_provided_by_service_discovery'),
+        ],
+        by: byNamespace ? ['dst_namespace'] : [],
+        windowSeconds,
+      }),
+    ),
+  ]);
+  return [
+    ...inbound,
+    ...toUnmeshed.map((s) => ({
+      value: s.value,
+      labels: {
+        ...(byNamespace ? { namespace: s.labels.dst_namespace ?? '' } : {}),
+        tls: 'no_identity',
+        no_tls_reason: 'not_provided_by_service_discovery',
+      },
+    })),
+  ];
+}
