@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +15,8 @@ const { values } = parseArgs({
     listen: { type: 'string', default: '127.0.0.1:8084' },
     scenario: { type: 'string', default: 'demo' },
     'pod-subnet': { type: 'string', default: '42' },
+    /** Where to write the demo mesh's addresses as JSON (the e2e suite uses its controls). */
+    'state-file': { type: 'string' },
   },
 });
 
@@ -86,6 +90,11 @@ async function main(): Promise<void> {
     values['pod-subnet'] ?? '42',
   ]);
   const kubeconfig = (await waitFor(mesh, /^kubeconfig: (.+)$/, false))[1] ?? '';
+  if (values['state-file']) {
+    const kubeApiUrl = /server: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
+    mkdirSync(dirname(values['state-file']), { recursive: true });
+    writeFileSync(values['state-file'], JSON.stringify({ kubeApiUrl }));
+  }
   const api = run('API', 'apps/api/src/main.ts', [
     '--kubeconfig',
     kubeconfig,

@@ -349,13 +349,22 @@ describe('API time series', () => {
         )
       ).status,
     ).toBe(400);
-    expect(
-      (
-        await embedded.get(
-          '/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&route=x',
-        )
-      ).status,
-    ).toBe(400);
+  });
+
+  it("without a service, a route's series is the workload's own inbound route", async () => {
+    const { status, body } = await embedded.get<TimeseriesResponse>(
+      `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=voting&route=VoteDoughnut&window=${WINDOW}`,
+    );
+    expect(status).toBe(200);
+    const withTraffic = body.points.filter((p) => p.rps !== null);
+    expect(withTraffic.length).toBeGreaterThan(10);
+    expect(withTraffic.every((p) => p.successRate === 0)).toBe(true);
+    // web serves no route of that name: no traffic, not an error.
+    const none = await embedded.get<TimeseriesResponse>(
+      `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&route=VoteDoughnut&window=${WINDOW}`,
+    );
+    expect(none.status).toBe(200);
+    expect(none.body.points.every((p) => p.rps === null)).toBe(true);
   });
 });
 

@@ -84,6 +84,18 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       sendJson(res, 200, discoveryBody(cluster, adminPort));
       return;
     }
+    if (req.url?.startsWith('/demo/kube-api')) {
+      // Demo control: take the simulated Kubernetes API down (or up) to show degraded states.
+      const available = new URL(req.url, 'http://demo').searchParams.get('available');
+      if (req.method !== 'POST' || (available !== 'true' && available !== 'false')) {
+        sendJson(res, 400, { error: 'POST /demo/kube-api?available=true|false' });
+        return;
+      }
+      kubeAvailable = available === 'true';
+      if (!kubeAvailable) kube.dropWatches();
+      sendJson(res, 200, { kubeApiAvailable: kubeAvailable });
+      return;
+    }
     kube.handle(req, res);
   });
   server.on('close', kube.dropWatches);

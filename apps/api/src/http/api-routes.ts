@@ -95,8 +95,9 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     const base = { namespace: q.namespace, workloadKind: q.kind, name: q.name };
     let subject: TimeseriesSubject;
     if (q.route !== undefined) {
-      if (q.to === undefined) throw new InputError('route: needs to=namespace/service');
-      subject = { kind: 'route', ...base, service: parseServiceRef(q.to), route: q.route };
+      // Without `to`, the workload's own inbound route; with it, its calls to that service.
+      const service = q.to === undefined ? undefined : parseServiceRef(q.to);
+      subject = { kind: 'route', ...base, service, route: q.route };
     } else if (q.peer !== undefined) {
       const m = /^([a-z0-9][-a-z0-9]*)\/([a-z]+)\/([a-z0-9][-a-z0-9.]*)$/.exec(q.peer);
       const kind = WORKLOAD_KINDS.find((k) => k === m?.[2] && k !== 'pods');

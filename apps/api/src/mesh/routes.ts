@@ -48,32 +48,17 @@ function scaled(
     : undefined;
 }
 
-/**
- * Routes of a workload: inbound (as its own proxy saw them) or outbound to
- * one service (as the workload's proxy saw them, effective and actual), each
- * with the configuration that defines it.
- */
-export async function routesView(
+/** The service whose routes apply to a workload, and that service's route configuration. */
+export function routeContext(
   deps: MeshDeps,
   workload: { namespace: string; kind: WorkloadKind; name: string },
   to: { namespace: string; name: string } | undefined,
-  window: { seconds: number; text: string },
-): Promise<RoutesResponse> {
+): {
+  service: { namespace: string; name: string } | undefined;
+  config: ReturnType<typeof serviceRouteConfig> | undefined;
+  dstMatch: Matcher | undefined;
+} {
   const { snapshot, pods } = deps.snapshots.get();
-  if (
-    !workloadsOf(snapshot, pods, workload.namespace).some(
-      (w) => w.kind === workload.kind && w.name === workload.name,
-    )
-  ) {
-    throw new NotFoundError(`no ${workload.kind} ${workload.namespace}/${workload.name}`);
-  }
-  const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
-  const e = deps.engine;
-  const w = window.seconds;
-  const self: Matcher[] = [
-    eq('namespace', workload.namespace),
-    eq(KIND_LABEL[workload.kind], workload.name),
-  ];
   const profiles = deps.topology.list<CrdObject & { kind: string; metadata: { name: string } }>(
     'serviceprofiles',
   );
@@ -110,7 +95,36 @@ export async function routesView(
   const dstMatch = service
     ? re('dst', `${regexLiteral(`${service.name}.${service.namespace}.svc.${domain}`)}:\\d+`)
     : undefined;
+  return { service, config, dstMatch };
+}
 
+/**
+ * Routes of a workload: inbound (as its own proxy saw them) or outbound to
+ * one service (as the workload's proxy saw them, effective and actual), each
+ * with the configuration that defines it.
+ */
+export async function routesView(
+  deps: MeshDeps,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  to: { namespace: string; name: string } | undefined,
+  window: { seconds: number; text: string },
+): Promise<RoutesResponse> {
+  const { snapshot, pods } = deps.snapshots.get();
+  if (
+    !workloadsOf(snapshot, pods, workload.namespace).some(
+      (w) => w.kind === workload.kind && w.name === workload.name,
+    )
+  ) {
+    throw new NotFoundError(`no ${workload.kind} ${workload.namespace}/${workload.name}`);
+  }
+  const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
+  const e = deps.engine;
+  const w = window.seconds;
+  const self: Matcher[] = [
+    eq('namespace', workload.namespace),
+    eq(KIND_LABEL[workload.kind], workload.name),
+  ];
+  const { service, config, dstMatch } = routeContext(deps, workload, to);
   const rows = new Map<string, RouteRow>();
   const row = (name: string, cfg: RouteConfig): RouteRow => {
     let r = rows.get(name);

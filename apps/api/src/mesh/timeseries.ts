@@ -3,8 +3,9 @@ import { NotFoundError } from '../http/errors';
 import { DST_LABEL, KIND_LABEL, type WorkloadKind } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq, re, type Matcher } from '../sources/metrics/engine';
-import { regexLiteral } from '../sources/metrics/promql';
 import { Answer } from './answer';
+import { routeContext } from './routes';
+import { routeStatusFails } from '../model/route-config';
 import type { MeshDeps } from './deps';
 
 export type TimeseriesSubject =
@@ -21,7 +22,8 @@ export type TimeseriesSubject =
       namespace: string;
       workloadKind: WorkloadKind;
       name: string;
-      service: { namespace: string; name: string };
+      /** The service called (outbound); absent for the workload's own inbound routes. */
+      service: { namespace: string; name: string } | undefined;
       route: string;
     };
 
@@ -66,7 +68,9 @@ export async function timeseriesView(
   let histogram = 'response_latency_ms';
   let matchers: Matcher[];
   let classify = (l: Record<string, string>) => l.classification === 'success';
+  let by = ['classification'];
   let label: string;
+  let scale = 1;
   switch (subject.kind) {
     case 'workload':
       matchers = [eq('direction', 'inbound'), ...self];
@@ -82,20 +86,10 @@ export async function timeseriesView(
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} -> ${subject.peer.namespace}/${subject.peer.kind}/${subject.peer.name}`;
       break;
     case 'route': {
-      const dst = re(
-        'dst',
-        `${regexLiteral(`${subject.service.name}.${subject.service.namespace}.svc.${snapshot.clusterDomain}`)}:\\d+`,
-      );
-      counter = 'route_response_total';
-      histogram = 'route_response_latency_ms';
-      matchers = [
-        eq('direction', 'outbound'),
-        ...self,
-        dst,
-        eq('rt_route', subject.route === '[DEFAULT]' ? '' : subject.route),
-      ];
-      classify = (l) => l.classification === 'success';
-      label = `${subject.namespace}/${subject.workloadKind}/${subject.name} -> ${subject.service.namespace}/${subject.service.name} ${subject.route}`;
+      const route = routeSeries(deps, subject, self);
+      ({ counter, histogram, matchers, classify, by } = route);
+      scale = route.scale;
+      label = `${subject.namespace}/${subject.workloadKind}/${subject.name} ${subject.service ? `-> ${subject.service.namespace}/${subject.service.name} ` : ''}${subject.route}`;
       break;
     }
   }
@@ -108,10 +102,7 @@ export async function timeseriesView(
     );
   const [rates, p50, p95, p99] = await Promise.all([
     answer.metrics(
-      e.rateRange(
-        { metric: counter, matchers, by: ['classification'], windowSeconds: rateWindow },
-        range,
-      ),
+      e.rateRange({ metric: counter, matchers, by, windowSeconds: rateWindow }, range),
     ),
     q(0.5),
     q(0.95),
@@ -146,7 +137,7 @@ export async function timeseriesView(
     for (const series of list)
       for (const [t, v] of series.points) {
         const p = at(t);
-        if (p && Number.isFinite(v)) p[key] = v;
+        if (p && Number.isFinite(v)) p[key] = v * scale;
       }
   }
   return {
@@ -162,5 +153,75 @@ export async function timeseriesView(
       ...(all > 0 ? {} : { p50: null, p95: null, p99: null }),
     })),
     errors: answer.errors,
+  };
+}
+
+/**
+ * Which series hold one route, chosen as the routes view chooses: the
+ * ServiceProfile's `route_*` families when the service has a profile
+ * (either direction), the Gateway-API `outbound_http_route_*` families for
+ * outbound calls without one, and the server's own `route_name` otherwise.
+ */
+function routeSeries(
+  deps: MeshDeps,
+  subject: Extract<TimeseriesSubject, { kind: 'route' }>,
+  self: Matcher[],
+): {
+  counter: string;
+  histogram: string;
+  matchers: Matcher[];
+  classify: (l: Record<string, string>) => boolean;
+  by: string[];
+  scale: number;
+} {
+  const workload = { namespace: subject.namespace, kind: subject.workloadKind, name: subject.name };
+  const { service, config, dstMatch } = routeContext(deps, workload, subject.service);
+  const direction = subject.service ? 'outbound' : 'inbound';
+  const success = (l: Record<string, string>) => l.classification === 'success';
+  if (config?.profile && dstMatch) {
+    return {
+      counter: 'route_response_total',
+      histogram: 'route_response_latency_ms',
+      matchers: [
+        eq('direction', direction),
+        ...self,
+        dstMatch,
+        eq('rt_route', subject.route === '[DEFAULT]' ? '' : subject.route),
+      ],
+      classify: success,
+      by: ['classification'],
+      scale: 1,
+    };
+  }
+  if (subject.service && service) {
+    return {
+      counter: 'outbound_http_route_request_statuses_total',
+      // Seconds in the Gateway-API families; the contract speaks milliseconds.
+      histogram: 'outbound_http_route_request_duration_seconds',
+      matchers: [
+        ...self,
+        eq('parent_namespace', service.namespace),
+        eq('parent_name', service.name),
+        eq('route_name', subject.route),
+      ],
+      classify: (l) => !routeStatusFails(l),
+      by: ['http_status', 'grpc_status', 'error'],
+      scale: 1000,
+    };
+  }
+  return {
+    counter: 'response_total',
+    histogram: 'response_latency_ms',
+    matchers: [
+      eq('direction', 'inbound'),
+      ...self,
+      // The routes view names requests without a route label `default`.
+      subject.route === 'default'
+        ? re('route_name', '(default)?')
+        : eq('route_name', subject.route),
+    ],
+    classify: success,
+    by: ['classification'],
+    scale: 1,
   };
 }

@@ -14,6 +14,8 @@ export interface ResourceState {
   /** Not served by this cluster (a CRD that is not installed). */
   absent: boolean;
   error?: string;
+  /** Errors seen so far, to tell whether an attempt failed. */
+  failures: number;
 }
 
 type Store = ListWatch<KubernetesObject>;
@@ -28,6 +30,8 @@ export class Topology {
   private readonly states = new Map<string, ResourceState>();
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly pending = new Set<string>();
+  private readonly attempts = new Map<string, number>();
   /** Bumped on every change, so derived views can be cached. */
   version = 0;
 
@@ -49,7 +53,7 @@ export class Topology {
   }
 
   async start(): Promise<void> {
-    await Promise.all(WATCHED.map((r) => this.startOne(r, 0)));
+    await Promise.all(WATCHED.map((r) => this.startOne(r)));
   }
 
   private async fetchList(r: WatchedResource): Promise<KubernetesListObject<KubernetesObject>> {
@@ -71,54 +75,66 @@ export class Topology {
     }
   }
 
-  private async startOne(r: WatchedResource, attempt: number): Promise<void> {
+  /**
+   * Starts (or restarts) one resource's informer. The same informer is
+   * reused on every attempt, so while the API is down the objects it last
+   * listed keep answering. `start()` reports failures through the error
+   * callback rather than by rejecting: an attempt succeeded when no error
+   * arrived while it ran.
+   */
+  private async startOne(r: WatchedResource): Promise<void> {
     if (this.stopped) return;
-    const state: ResourceState = this.states.get(r.key) ?? { synced: false, absent: false };
-    this.states.set(r.key, state);
-    this.informers.get(r.key)?.stop();
-    const informer = makeInformer(this.kc, listPath(r), () =>
-      this.fetchList(r),
-    ) as unknown as Store;
-    this.informers.set(r.key, informer);
-    const bump = () => {
-      this.version++;
+    const state: ResourceState = this.states.get(r.key) ?? {
+      synced: false,
+      absent: false,
+      failures: 0,
     };
-    informer.on('add', bump);
-    informer.on('update', bump);
-    informer.on('delete', bump);
-    informer.on('connect', () => {
-      state.error = undefined;
-    });
-    informer.on('error', (err: unknown) => {
-      state.error = describe(err);
-      state.synced = false;
-      this.log.warn({ resource: r.key, err: state.error }, 'watch failed; restarting');
-      this.retry(r, attempt + 1);
-    });
-    try {
-      await informer.start();
-      if (state.absent) {
-        informer.stop();
-        return;
-      }
+    this.states.set(r.key, state);
+    let informer = this.informers.get(r.key);
+    if (!informer) {
+      informer = makeInformer(this.kc, listPath(r), () => this.fetchList(r)) as unknown as Store;
+      this.informers.set(r.key, informer);
+      const bump = () => {
+        this.version++;
+      };
+      informer.on('add', bump);
+      informer.on('update', bump);
+      informer.on('delete', bump);
+      informer.on('error', (err: unknown) => {
+        state.failures++;
+        state.error = describe(err);
+        this.log.warn({ resource: r.key, err: state.error }, 'watch failed; restarting');
+        this.version++;
+        this.retry(r);
+      });
+    }
+    const failuresBefore = state.failures;
+    await informer.start();
+    if (state.absent) {
+      informer.stop();
+      return;
+    }
+    if (state.failures === failuresBefore) {
       state.synced = true;
       state.error = undefined;
+      this.attempts.delete(r.key);
       this.version++;
-    } catch (err) {
-      state.error = describe(err);
-      this.log.warn({ resource: r.key, err: state.error }, 'list failed; retrying');
-      this.retry(r, attempt + 1);
     }
   }
 
-  private retry(r: WatchedResource, attempt: number): void {
-    if (this.stopped) return;
+  /** One pending restart per resource, with exponential backoff up to 30 s. */
+  private retry(r: WatchedResource): void {
+    if (this.stopped || this.pending.has(r.key)) return;
+    const attempt = (this.attempts.get(r.key) ?? 0) + 1;
+    this.attempts.set(r.key, attempt);
     const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.startOne(r, attempt);
+      this.pending.delete(r.key);
+      void this.startOne(r);
     }, delay);
     this.timers.add(timer);
+    this.pending.add(r.key);
   }
 
   stop(): void {
@@ -141,13 +157,26 @@ export class Topology {
     return this.informers.get(key)?.get(name, namespace) as T | undefined;
   }
 
-  /** Problems to report with any answer built from the topology. */
+  /**
+   * Problems to report with any answer built from the topology, one per
+   * distinct error (an outage fails every resource the same way).
+   */
   errors(): string[] {
-    const out: string[] = [];
+    const byMessage = new Map<string, { keys: string[]; stale: boolean }>();
     for (const [key, s] of this.states) {
-      if (s.error) out.push(`Kubernetes API: ${key}: ${s.error}${s.synced ? '' : ' (not synced)'}`);
+      if (!s.error) continue;
+      const entry = byMessage.get(s.error) ?? { keys: [], stale: false };
+      entry.keys.push(key);
+      entry.stale ||= s.synced;
+      byMessage.set(s.error, entry);
     }
-    return out;
+    return [...byMessage].map(([message, { keys, stale }]) => {
+      const which =
+        keys.length > 3
+          ? `${keys.slice(0, 3).join(', ')} and ${keys.length - 3} more`
+          : keys.join(', ');
+      return `Kubernetes API: ${message} (${which}; ${stale ? 'showing the last known objects' : 'not synced'})`;
+    });
   }
 
   notReady(): string[] {
