@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { STATE_FILE } from './e2e/support/stack';
 
 /** The e2e suite runs against `npm start`'s processes on a port of its own. */
 const PORT = Number(process.env.MESHVIZ_E2E_PORT ?? 8094);
@@ -37,7 +38,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT} --pod-subnet 61`,
+    command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT} --pod-subnet 61 --state-file ${STATE_FILE}`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

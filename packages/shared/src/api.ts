@@ -237,3 +237,8 @@ export const workloadDetailWithRoutesSchema = workloadDetailSchema.extend({
   routes: z.array(routeRowSchema),
 });
 export type WorkloadDetail = z.infer<typeof workloadDetailWithRoutesSchema>;
+
+export type NamespaceRow = z.infer<typeof namespaceRowSchema>;
+export type PodRow = z.infer<typeof podRowSchema>;
+export type Neighbour = z.infer<typeof neighbourSchema>;
+export type ApiErrors = z.infer<typeof errorsSchema>;

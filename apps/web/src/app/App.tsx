@@ -2,10 +2,21 @@ import type { QueryClient } from '@tanstack/react-query';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { basePath } from '../api/base-path';
+import { GraphPage } from '../features/graph/GraphPage';
+import { MtlsPage } from '../features/mtls/MtlsPage';
+import { NamespacePage } from '../features/namespaces/NamespacePage';
+import { NamespacesPage } from '../features/namespaces/NamespacesPage';
+import { RoutesPage } from '../features/routes/RoutesPage';
+import { WorkloadPage } from '../features/workloads/WorkloadPage';
 import { Layout } from './Layout';
 
-function Placeholder({ title }: { title: string }) {
-  return <h1>{title}</h1>;
+function NotFound() {
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>meshviz has no page at this address.</p>
+    </section>
+  );
 }
 
 export function createRouter() {
@@ -15,10 +26,13 @@ export function createRouter() {
         element: <Layout />,
         children: [
           { index: true, element: <Navigate to="/namespaces" replace /> },
-          { path: 'namespaces', element: <Placeholder title="Namespaces" /> },
-          { path: 'graph', element: <Placeholder title="Service graph" /> },
-          { path: 'mtls', element: <Placeholder title="mTLS" /> },
-          { path: '*', element: <Placeholder title="Not found" /> },
+          { path: 'namespaces', element: <NamespacesPage /> },
+          { path: 'namespaces/:ns', element: <NamespacePage /> },
+          { path: 'namespaces/:ns/:kind/:name', element: <WorkloadPage /> },
+          { path: 'graph', element: <GraphPage /> },
+          { path: 'routes', element: <RoutesPage /> },
+          { path: 'mtls', element: <MtlsPage /> },
+          { path: '*', element: <NotFound /> },
         ],
       },
     ],

@@ -1,28 +1,33 @@
 import { useQuery } from '@tanstack/react-query';
 import { NavLink, Outlet } from 'react-router-dom';
 import { healthQuery } from '../api/health';
+import { WindowSelector } from '../components/WindowSelector';
+import { useKeepParams } from './url-state';
 import './layout.css';
 
 const NAV = [
   { to: '/namespaces', label: 'Namespaces' },
   { to: '/graph', label: 'Graph' },
+  { to: '/routes', label: 'Routes' },
   { to: '/mtls', label: 'mTLS' },
 ];
 
 export function Layout() {
   const health = useQuery(healthQuery());
+  const keep = useKeepParams();
   return (
     <div className="layout">
       <header className="topbar">
         <span className="brand">meshviz</span>
         <nav aria-label="Main">
           {NAV.map((item) => (
-            <NavLink key={item.to} to={item.to}>
+            <NavLink key={item.to} to={keep(item.to)}>
               {item.label}
             </NavLink>
           ))}
         </nav>
-        <span className="api-status" role="status">
+        <WindowSelector />
+        <span className="api-status" role="status" aria-label="API status">
           {health.isPending
             ? 'Connecting to API…'
             : health.isError

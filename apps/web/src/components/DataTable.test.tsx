@@ -1,0 +1,71 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { createMemoryRouter, RouterProvider } from 'react-router-dom';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DataTable } from './DataTable';
+
+interface Row {
+  name: string;
+  rps: number | null;
+}
+const rows: Row[] = [
+  { name: 'web', rps: 2 },
+  { name: 'idle', rps: null },
+  { name: 'voting', rps: 5 },
+];
+
+function renderAt(url: string) {
+  const router = createMemoryRouter(
+    [
+      {
+        path: '/',
+        element: (
+          <DataTable<Row>
+            id="t"
+            label="Things"
+            rows={rows}
+            rowKey={(r) => r.name}
+            filterOn={(r) => r.name}
+            defaultSort="name"
+            empty="none"
+            columns={[
+              { key: 'name', header: 'Name', value: (r) => r.name },
+              { key: 'rps', header: 'RPS', numeric: true, value: (r) => r.rps },
+            ]}
+          />
+        ),
+      },
+    ],
+    { initialEntries: [url] },
+  );
+  render(<RouterProvider router={router} />);
+  return router;
+}
+
+const names = () =>
+  within(screen.getByRole('table', { name: 'Things' }))
+    .getAllByRole('row')
+    .slice(1)
+    .map((r) => within(r).getAllByRole('cell')[0]?.textContent);
+
+afterEach(cleanup);
+
+describe('data table', () => {
+  it('sorts numbers busiest first on the first click, with no-traffic rows last', () => {
+    const router = renderAt('/');
+    expect(names()).toEqual(['idle', 'voting', 'web']);
+    fireEvent.click(screen.getByRole('button', { name: /RPS/ }));
+    expect(names()).toEqual(['voting', 'web', 'idle']);
+    expect(router.state.location.search).toBe('?t.sort=-rps');
+    fireEvent.click(screen.getByRole('button', { name: /RPS/ }));
+    expect(names()).toEqual(['web', 'voting', 'idle']);
+  });
+
+  it('when the URL holds a filter, shows only matching rows and says when none match', () => {
+    renderAt('/?t.q=vot');
+    expect(names()).toEqual(['voting']);
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter Things' }), {
+      target: { value: 'zzz' },
+    });
+    expect(screen.getByText('Nothing matches the filter.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,28 @@
+import { Link } from 'react-router-dom';
+import { kindTitle, paths } from '../app/paths';
+import { useKeepParams } from '../app/url-state';
+
+/** A link to a workload's page, keeping the window; plain text for what has no page. */
+export function WorkloadLink({
+  namespace,
+  kind,
+  name,
+  showNamespace = false,
+}: {
+  namespace: string;
+  kind: string;
+  name: string;
+  showNamespace?: boolean;
+}) {
+  const keep = useKeepParams();
+  const text = showNamespace ? `${namespace}/${name}` : name;
+  if (kind === 'unknown' || kind === 'services') return <span>{text}</span>;
+  return (
+    <Link
+      to={keep(paths.workload(namespace, kind, name))}
+      title={`${kindTitle(kind)} ${namespace}/${name}`}
+    >
+      {text}
+    </Link>
+  );
+}

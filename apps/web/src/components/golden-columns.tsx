@@ -1,0 +1,34 @@
+import type { Golden } from '@meshviz/shared';
+import { formatLatency, formatRps } from '../format/format';
+import type { Column } from './DataTable';
+import { SuccessRate } from './Metric';
+
+/** Success rate, RPS and p50/p95/p99 columns for any row carrying golden metrics. */
+export function goldenColumns<T>(golden: (row: T) => Golden): Column<T>[] {
+  const latency = (q: 'p50' | 'p95' | 'p99'): Column<T> => ({
+    key: q,
+    header: `Latency ${q.toUpperCase()}`,
+    numeric: true,
+    value: (r) => golden(r).latencyMs[q],
+    render: (r) => formatLatency(golden(r).latencyMs[q]),
+  });
+  return [
+    {
+      key: 'sr',
+      header: 'Success rate',
+      numeric: true,
+      value: (r) => golden(r).successRate,
+      render: (r) => <SuccessRate value={golden(r).successRate} />,
+    },
+    {
+      key: 'rps',
+      header: 'RPS',
+      numeric: true,
+      value: (r) => golden(r).rps,
+      render: (r) => formatRps(golden(r).rps),
+    },
+    latency('p50'),
+    latency('p95'),
+    latency('p99'),
+  ];
+}

@@ -1,0 +1,81 @@
+import {
+  BaseEdge,
+  EdgeLabelRenderer,
+  getBezierPath,
+  type Edge,
+  type EdgeProps,
+} from '@xyflow/react';
+import { memo } from 'react';
+import type { GraphEdge } from '@meshviz/shared';
+import { formatLatency, formatRps, HEALTH_COLOUR, healthOf } from '../../format/format';
+import { MtlsMark } from '../../components/MtlsMark';
+
+export type EdgeLabelChoice = 'rps' | 'p95';
+
+export type MetricEdgeType = Edge<
+  {
+    edge: GraphEdge;
+    label: EdgeLabelChoice;
+    dim: boolean;
+    onSelect: (id: string) => void;
+  },
+  'metric'
+>;
+
+/** A call between workloads: coloured by success rate, labelled with RPS or p95, with its mTLS mark. */
+export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeType>) {
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } =
+    props;
+  const [path, labelX, labelY] = getBezierPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+  });
+  if (!data) return null;
+  const e = data.edge;
+  const colour = HEALTH_COLOUR[healthOf(e.successRate)];
+  const text =
+    e.protocol === 'tcp'
+      ? 'TCP'
+      : data.label === 'p95'
+        ? `p95 ${formatLatency(e.latencyMs.p95)}`
+        : formatRps(e.rps);
+  return (
+    <>
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={props.markerEnd}
+        style={{
+          stroke: colour,
+          strokeWidth: selected ? 3 : 1.6,
+          opacity: data.dim ? 0.25 : 1,
+          strokeDasharray: e.mtls.state === 'none' ? '6 4' : undefined,
+        }}
+      />
+      <EdgeLabelRenderer>
+        <div
+          className={`edge-label nodrag nopan${data.dim ? ' dim' : ''}`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          role="group"
+          aria-label={`edge ${e.source} to ${e.target}`}
+          data-testid={`edge-${e.id}`}
+        >
+          <button
+            type="button"
+            className="edge-value"
+            style={{ borderColor: colour }}
+            onClick={() => data.onSelect(e.id)}
+            aria-label={`Details of ${e.source} to ${e.target}: ${text}`}
+          >
+            {text}
+          </button>
+          <MtlsMark mtls={e.mtls} />
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+});

@@ -1,0 +1,40 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { describe, expect, it } from 'vitest';
+import { groupId } from './model';
+import { boxesOf, elkGraph, NODE_WIDTH } from './layout';
+
+describe('graph layout', () => {
+  it('lays clients left of servers and keeps each namespace in its own box', async () => {
+    const input = {
+      nodes: [
+        { id: 'a/deployments/client', namespace: 'a' },
+        { id: 'a/deployments/server', namespace: 'a' },
+        { id: 'b/deployments/db', namespace: 'b' },
+      ],
+      edges: [
+        { id: 'e1', source: 'a/deployments/client', target: 'a/deployments/server' },
+        { id: 'e2', source: 'a/deployments/server', target: 'b/deployments/db' },
+        { id: 'self', source: 'b/deployments/db', target: 'b/deployments/db' },
+      ],
+      groups: ['a', 'b'],
+    };
+    const boxes = boxesOf(await new ELK().layout(elkGraph(input)));
+    const client = boxes['a/deployments/client'];
+    const server = boxes['a/deployments/server'];
+    const groupA = boxes[groupId('a')];
+    const groupB = boxes[groupId('b')];
+    if (!client || !server || !groupA || !groupB) throw new Error('missing boxes');
+    expect(server.x).toBeGreaterThanOrEqual(client.x + NODE_WIDTH);
+    // Children are placed relative to their group and inside it.
+    for (const b of [client, server]) {
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width).toBeLessThanOrEqual(groupA.width);
+    }
+    const overlap =
+      groupA.x < groupB.x + groupB.width &&
+      groupB.x < groupA.x + groupA.width &&
+      groupA.y < groupB.y + groupB.height &&
+      groupB.y < groupA.y + groupA.height;
+    expect(overlap).toBe(false);
+  });
+});

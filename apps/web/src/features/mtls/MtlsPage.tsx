@@ -1,0 +1,171 @@
+import { useQuery } from '@tanstack/react-query';
+import type { GraphEdge, MtlsResponse } from '@meshviz/shared';
+import { mtlsQuery } from '../../api/mesh';
+import { useLiveInterval } from '../../app/live';
+import { kindTitle } from '../../app/paths';
+import { useWindow } from '../../app/url-state';
+import { DataTable } from '../../components/DataTable';
+import { MtlsMark, reasonText } from '../../components/MtlsMark';
+import { WorkloadLink } from '../../components/ObjectLink';
+import { QueryState } from '../../components/QueryState';
+import { UpstreamErrors } from '../../components/UpstreamErrors';
+import { formatPercent, formatRps, formatSecondsLeft } from '../../format/format';
+
+type Unmeshed = MtlsResponse['unmeshedWorkloads'][number];
+type Certificate = MtlsResponse['certificates'][number];
+
+/** `ns/kind/name` node ids as links (a client outside the mesh has no page). */
+function NodeRef({ id }: { id: string }) {
+  const [namespace = '', kind = '', name = ''] = id.split('/');
+  return <WorkloadLink namespace={namespace} kind={kind} name={name} showNamespace />;
+}
+
+/** A day: certificates renew every 24 h by default, so less than that left is a warning. */
+const CERT_WARNING_SECONDS = 86_400;
+
+/** How much traffic mTLS secures, where it does not and why, and whose certificates expire soon. */
+export function MtlsPage() {
+  const [window] = useWindow();
+  const query = useQuery({ ...mtlsQuery(window), refetchInterval: useLiveInterval() });
+  return (
+    <section>
+      <h1>mTLS</h1>
+      <QueryState query={query} what="mTLS status">
+        {(d) => (
+          <>
+            <UpstreamErrors errors={d.errors} />
+            <div className="headline" role="group" aria-label="Mesh-wide mTLS">
+              Mesh-wide, <strong>{formatPercent(d.mesh.securedShare)}</strong> of requests over the
+              last {d.window} were secured by mTLS <MtlsMark mtls={d.mesh} />
+            </div>
+            <h2>By namespace</h2>
+            <DataTable
+              id="ns"
+              label="mTLS by namespace"
+              rows={d.namespaces}
+              rowKey={(r) => r.name}
+              defaultSort="name"
+              empty="No namespaces."
+              columns={[
+                { key: 'name', header: 'Namespace', value: (r) => r.name },
+                {
+                  key: 'share',
+                  header: 'Secured',
+                  numeric: true,
+                  value: (r) => r.mtls.securedShare,
+                  render: (r) => <MtlsMark mtls={r.mtls} />,
+                },
+              ]}
+            />
+            <h2>Plaintext edges</h2>
+            <DataTable<GraphEdge>
+              id="plain"
+              label="Plaintext edges"
+              rows={d.plaintextEdges}
+              rowKey={(e) => e.id}
+              defaultSort="-rps"
+              empty="Every request between workloads was secured."
+              columns={[
+                {
+                  key: 'from',
+                  header: 'Client',
+                  value: (e) => e.source,
+                  render: (e) => <NodeRef id={e.source} />,
+                },
+                {
+                  key: 'to',
+                  header: 'Server',
+                  value: (e) => e.target,
+                  render: (e) => <NodeRef id={e.target} />,
+                },
+                {
+                  key: 'rps',
+                  header: 'RPS',
+                  numeric: true,
+                  value: (e) => e.rps,
+                  render: (e) => formatRps(e.rps),
+                },
+                {
+                  key: 'reason',
+                  header: 'Reason',
+                  value: (e) => e.mtls.reasons.map((r) => r.reason).join(', '),
+                  render: (e) =>
+                    e.mtls.reasons.map((r) => (
+                      <div key={r.reason}>
+                        <code>{r.reason}</code>: {reasonText(r.reason)} ({formatPercent(r.share)})
+                      </div>
+                    )),
+                },
+              ]}
+            />
+            <h2>Unmeshed workloads</h2>
+            <DataTable<Unmeshed>
+              id="unmeshed"
+              label="Unmeshed workloads"
+              rows={d.unmeshedWorkloads}
+              rowKey={(w) => `${w.namespace}/${w.kind}/${w.name}`}
+              defaultSort="name"
+              empty="Every workload has a proxy."
+              columns={[
+                {
+                  key: 'name',
+                  header: 'Workload',
+                  value: (w) => `${w.namespace}/${w.name}`,
+                  render: (w) => <WorkloadLink {...w} showNamespace />,
+                },
+                { key: 'kind', header: 'Kind', value: (w) => kindTitle(w.kind) },
+                {
+                  key: 'pods',
+                  header: 'Meshed pods',
+                  numeric: true,
+                  value: (w) => w.meshedPods,
+                  render: (w) => `${w.meshedPods}/${w.totalPods}`,
+                },
+                {
+                  key: 'why',
+                  header: 'Injection',
+                  value: (w) => (w.injectionPending ? 'pending' : 'not enabled'),
+                  render: (w) =>
+                    w.injectionPending
+                      ? 'enabled, pods predate it: restart the workload'
+                      : 'not enabled (or disabled) for these pods',
+                },
+              ]}
+            />
+            <h2>Identity certificates nearest expiry</h2>
+            <DataTable<Certificate>
+              id="certs"
+              label="Certificates"
+              rows={d.certificates.slice(0, 20)}
+              rowKey={(c) => `${c.namespace}/${c.pod}`}
+              defaultSort="left"
+              empty="No proxy reports its certificate."
+              columns={[
+                { key: 'pod', header: 'Pod', value: (c) => `${c.namespace}/${c.pod}` },
+                {
+                  key: 'left',
+                  header: 'Expires in',
+                  numeric: true,
+                  value: (c) => c.secondsLeft,
+                  render: (c) => (
+                    <span
+                      className={c.secondsLeft < CERT_WARNING_SECONDS ? 'warning-text' : undefined}
+                    >
+                      {formatSecondsLeft(c.secondsLeft)}
+                    </span>
+                  ),
+                },
+                {
+                  key: 'at',
+                  header: 'Expiry',
+                  value: (c) => c.expiresAt,
+                  render: (c) => new Date(c.expiresAt * 1000).toISOString().replace('.000', ''),
+                },
+              ]}
+            />
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}

@@ -1,0 +1,131 @@
+import { useQuery } from '@tanstack/react-query';
+import type { RouteRow, RoutesResponse } from '@meshviz/shared';
+import { timeseriesQuery, type WorkloadRef } from '../../api/mesh';
+import { useLiveInterval } from '../../app/live';
+import { useParam, useWindow } from '../../app/url-state';
+import { DataTable, type Column } from '../../components/DataTable';
+import { goldenColumns } from '../../components/golden-columns';
+import { GoldenCharts } from '../../components/GoldenCharts';
+import { SuccessRate } from '../../components/Metric';
+import { QueryState } from '../../components/QueryState';
+import { formatRps } from '../../format/format';
+
+function configText(r: RouteRow): string {
+  const parts = [r.config.source === 'default' ? 'default route' : r.config.source];
+  if (r.config.object) parts.push(r.config.object);
+  return parts.join(' ');
+}
+
+function RouteChart({
+  workload,
+  to,
+  route,
+}: {
+  workload: WorkloadRef;
+  to?: string;
+  route: string;
+}) {
+  const [window] = useWindow();
+  const query = useQuery({
+    ...timeseriesQuery(workload, { to, route }, window),
+    refetchInterval: useLiveInterval(),
+  });
+  return (
+    <section aria-label={`History of ${route}`} className="route-chart">
+      <h3>
+        {route} over the last {window}
+      </h3>
+      <QueryState query={query} what={`the history of ${route}`}>
+        {(data) => <GoldenCharts points={data.points} compact />}
+      </QueryState>
+    </section>
+  );
+}
+
+/**
+ * Per-route golden metrics with the configuration behind each route, the
+ * attempts actually sent where retries apply, and HTTPRoutes a
+ * ServiceProfile shadows.
+ */
+export function RoutesTable({
+  data,
+  workload,
+  to,
+}: {
+  data: RoutesResponse;
+  workload: WorkloadRef;
+  to?: string;
+}) {
+  const [chart, setChart] = useParam('route');
+  const hasActual = data.routes.some((r) => r.actual !== null);
+  const columns: Column<RouteRow>[] = [
+    { key: 'name', header: 'Route', value: (r) => r.name, render: (r) => <code>{r.name}</code> },
+    ...goldenColumns<RouteRow>((r) => r.effective),
+  ];
+  if (hasActual) {
+    columns.push(
+      {
+        key: 'actualSr',
+        header: 'Actual success rate',
+        numeric: true,
+        value: (r) => r.actual?.successRate ?? null,
+        render: (r) => <SuccessRate value={r.actual?.successRate ?? null} />,
+      },
+      {
+        key: 'actualRps',
+        header: 'Actual RPS',
+        numeric: true,
+        value: (r) => r.actual?.rps ?? null,
+        render: (r) => formatRps(r.actual?.rps ?? null),
+      },
+    );
+  }
+  columns.push(
+    { key: 'config', header: 'Config', value: configText },
+    { key: 'retries', header: 'Retries', value: (r) => r.config.retries ?? '—' },
+    { key: 'timeout', header: 'Timeout', value: (r) => r.config.timeout ?? '—' },
+    {
+      key: 'chart',
+      header: 'History',
+      value: () => null,
+      render: (r) => (
+        <button
+          type="button"
+          aria-pressed={chart === r.name}
+          aria-label={`Chart ${r.name}`}
+          onClick={() => setChart(chart === r.name ? '' : r.name)}
+        >
+          {chart === r.name ? 'Hide chart' : 'Chart'}
+        </button>
+      ),
+    },
+  );
+  return (
+    <div className="routes">
+      <p className="caption">
+        {data.direction === 'inbound'
+          ? 'Requests this workload served'
+          : 'Requests this workload sent'}
+        {data.service ? ` (service ${data.service})` : ''} over the last {data.window}, by route.
+        {hasActual &&
+          ' Success rate and RPS are what the caller saw after retries; "actual" counts every attempt.'}
+      </p>
+      {data.shadowedHttpRoutes.map((s) => (
+        <p key={s.object} className="note" role="note">
+          HTTPRoute <code>{s.object}</code> is shadowed: {s.reason}
+        </p>
+      ))}
+      <DataTable
+        id="routes"
+        label="Routes"
+        rows={data.routes}
+        columns={columns}
+        rowKey={(r) => r.name}
+        filterOn={(r) => r.name}
+        defaultSort=""
+        empty="No routes with traffic or configuration in the window."
+      />
+      {chart && <RouteChart workload={workload} to={to} route={chart} />}
+    </div>
+  );
+}

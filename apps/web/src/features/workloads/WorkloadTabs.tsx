@@ -1,0 +1,175 @@
+import { useQuery } from '@tanstack/react-query';
+import type { Neighbour, PodRow, WorkloadDetail } from '@meshviz/shared';
+import { routesQuery, type WorkloadRef } from '../../api/mesh';
+import { useLiveInterval } from '../../app/live';
+import { useWindow } from '../../app/url-state';
+import { DataTable } from '../../components/DataTable';
+import { goldenColumns } from '../../components/golden-columns';
+import { MtlsMark, reasonText } from '../../components/MtlsMark';
+import { WorkloadLink } from '../../components/ObjectLink';
+import { QueryState } from '../../components/QueryState';
+import { Tabs } from '../../components/Tabs';
+import { UpstreamErrors } from '../../components/UpstreamErrors';
+import { formatBytesRate, formatCount, formatRps } from '../../format/format';
+import { RoutesTable } from '../routes/RoutesTable';
+
+function RoutesTab({ workload }: { workload: WorkloadRef }) {
+  const [window] = useWindow();
+  const query = useQuery({
+    ...routesQuery(workload, undefined, window),
+    refetchInterval: useLiveInterval(),
+  });
+  return (
+    <QueryState query={query} what="routes">
+      {(data) => (
+        <>
+          <UpstreamErrors errors={data.errors} />
+          <RoutesTable data={data} workload={workload} />
+        </>
+      )}
+    </QueryState>
+  );
+}
+
+function PodsTab({ pods }: { pods: PodRow[] }) {
+  return (
+    <DataTable<PodRow>
+      id="pods"
+      label="Pods"
+      rows={pods}
+      rowKey={(p) => p.name}
+      defaultSort="name"
+      empty="No pods."
+      columns={[
+        { key: 'name', header: 'Pod', value: (p) => p.name },
+        {
+          key: 'phase',
+          header: 'Phase',
+          value: (p) => `${p.phase}${p.ready ? '' : ' (not ready)'}`,
+        },
+        { key: 'restarts', header: 'Restarts', numeric: true, value: (p) => p.restarts },
+        { key: 'meshed', header: 'Meshed', value: (p) => (p.meshed ? 'yes' : 'no') },
+        { key: 'proxy', header: 'Proxy', value: (p) => p.proxyVersion ?? '—' },
+        ...goldenColumns<PodRow>((p) => p),
+      ]}
+    />
+  );
+}
+
+interface EdgeRow extends Neighbour {
+  direction: 'inbound' | 'outbound';
+}
+
+function EdgesTab({ detail }: { detail: WorkloadDetail }) {
+  const rows: EdgeRow[] = [
+    ...detail.inbound.map((n) => ({ ...n, direction: 'inbound' as const })),
+    ...detail.outbound.map((n) => ({ ...n, direction: 'outbound' as const })),
+  ];
+  return (
+    <DataTable<EdgeRow>
+      id="edges"
+      label="Edges"
+      rows={rows}
+      rowKey={(r) => `${r.direction}:${r.edge.id}`}
+      defaultSort="direction"
+      empty="No edges with traffic in the window."
+      columns={[
+        { key: 'direction', header: 'Direction', value: (r) => r.direction },
+        {
+          key: 'peer',
+          header: 'Peer',
+          value: (r) => `${r.node.namespace}/${r.node.name}`,
+          render: (r) => <WorkloadLink {...r.node} showNamespace />,
+        },
+        {
+          key: 'client',
+          header: 'Client identity',
+          value: (r) => r.edge.mtls.clientIdentity ?? '—',
+        },
+        {
+          key: 'server',
+          header: 'Server identity',
+          value: (r) => r.edge.mtls.serverIdentities.join(', ') || '—',
+        },
+        {
+          key: 'secured',
+          header: 'Secured',
+          value: (r) => r.edge.mtls.securedShare,
+          render: (r) => (
+            <>
+              <MtlsMark mtls={r.edge.mtls} />
+              {r.edge.mtls.reasons.map((x) => (
+                <span key={x.reason} className="reason">
+                  {' '}
+                  {x.reason}: {reasonText(x.reason)}
+                </span>
+              ))}
+            </>
+          ),
+        },
+        {
+          key: 'rps',
+          header: 'RPS',
+          numeric: true,
+          value: (r) => r.edge.rps,
+          render: (r) => formatRps(r.edge.rps),
+        },
+      ]}
+    />
+  );
+}
+
+function TcpTab({ detail }: { detail: WorkloadDetail }) {
+  const t = detail.workload.tcp;
+  const tcpEdges = [...detail.inbound, ...detail.outbound].filter((n) => n.edge.protocol === 'tcp');
+  return (
+    <>
+      <dl className="facts">
+        <dt>Open connections</dt>
+        <dd>{formatCount(t.openConnections)}</dd>
+        <dt>Read</dt>
+        <dd>{formatBytesRate(t.readBytesPerSec)}</dd>
+        <dt>Write</dt>
+        <dd>{formatBytesRate(t.writeBytesPerSec)}</dd>
+      </dl>
+      {tcpEdges.length > 0 && (
+        <ul>
+          {tcpEdges.map((n) => (
+            <li key={n.edge.id}>
+              TCP with <WorkloadLink {...n.node} showNamespace /> <MtlsMark mtls={n.edge.mtls} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+/** Routes, pods, edges and TCP of one workload, one tab each (`?tab=`). */
+export function WorkloadTabs({
+  detail,
+  workload,
+}: {
+  detail: WorkloadDetail;
+  workload: WorkloadRef;
+}) {
+  return (
+    <Tabs
+      label="Workload details"
+      tabs={[
+        { id: 'routes', title: 'Routes', render: () => <RoutesTab workload={workload} /> },
+        {
+          id: 'pods',
+          title: `Pods (${detail.pods.length})`,
+          render: () => <PodsTab pods={detail.pods} />,
+        },
+        {
+          id: 'edges',
+          title: `Edges (${detail.inbound.length + detail.outbound.length})`,
+          render: () => <EdgesTab detail={detail} />,
+        },
+        { id: 'tcp', title: 'TCP', render: () => <TcpTab detail={detail} /> },
+      ]}
+    />
+  );
+}

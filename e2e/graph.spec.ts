@@ -1,0 +1,73 @@
+import type { GraphResponse } from '@meshviz/shared';
+import { expect, test } from './fixtures/test';
+import { GraphView, openWithAnswer } from './pages/mesh-pages';
+import { waitForTraffic } from './support/api';
+
+test.beforeAll(async ({ request }) => waitForTraffic(request));
+
+const WEB = 'emojivoto/deployments/web';
+
+test('the graph shows the emojivoto workloads and edges, with mTLS marks and reasons', async ({
+  page,
+}) => {
+  const view = new GraphView(page);
+  const api = await openWithAnswer<GraphResponse>(
+    page,
+    '/graph?ns=emojivoto&refresh=off',
+    '/api/v1/graph',
+  );
+  for (const name of ['web', 'voting', 'emoji', 'vote-bot', 'geo-lookup'])
+    await expect(view.node('emojivoto', name)).toBeVisible();
+  for (const e of api.edges) await expect(view.edge(e.source, e.target)).toBeVisible();
+
+  // Meshed to meshed: all secured.
+  const toVoting = view.edge(WEB, 'emojivoto/deployments/voting');
+  await expect(view.mtlsMark(toVoting)).toHaveAccessibleName('mTLS all');
+  await view.mtlsMark(toVoting).hover();
+  await expect(toVoting.getByRole('tooltip')).toContainText(
+    'server: voting.emojivoto.serviceaccount.identity.linkerd.cluster.local',
+  );
+
+  // To the unmeshed geo-lookup: none, and the tooltip says why.
+  const toGeo = view.edge(WEB, 'emojivoto/deployments/geo-lookup');
+  await expect(view.mtlsMark(toGeo)).toHaveAccessibleName('mTLS none');
+  await page.mouse.move(0, 0);
+  await view.mtlsMark(toGeo).focus();
+  await expect(toGeo.getByRole('tooltip')).toContainText('not_provided_by_service_discovery');
+
+  // The label shows RPS, or p95 when chosen.
+  const apiEdge = api.edges.find((e) => e.id === `${WEB}>emojivoto/deployments/voting`);
+  expect(apiEdge?.rps).not.toBeNull();
+  await expect(toVoting.getByRole('button', { name: /^Details of/ })).toHaveText(/rps$/);
+  await page.getByRole('combobox', { name: 'Edge label' }).selectOption('p95');
+  await expect(page).toHaveURL(/label=p95/);
+  await expect(toVoting.getByRole('button', { name: /^Details of/ })).toHaveText(/^p95 /);
+
+  // Clicking an edge opens its detail.
+  await toVoting.getByRole('button', { name: /^Details of/ }).click();
+  const detail = page.getByRole('complementary', { name: 'Edge detail' });
+  await expect(detail).toContainText('web.emojivoto.serviceaccount.identity.linkerd.cluster.local');
+  await page.screenshot({ path: test.info().outputPath('graph-emojivoto.png'), fullPage: true });
+});
+
+test('graph search highlights, filters hide, and a node opens its workload', async ({ page }) => {
+  const view = new GraphView(page);
+  await page.goto('/graph?refresh=off');
+  await expect(view.node('booksapp', 'webapp')).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search workloads' }).fill('vot');
+  await expect(page.getByText('2 matching')).toBeVisible();
+  await expect(view.node('emojivoto', 'voting')).toHaveClass(/match/);
+  await expect(view.node('booksapp', 'webapp')).toHaveClass(/dim/);
+
+  await page.getByRole('checkbox', { name: 'Hide healthy' }).check();
+  await expect(page).toHaveURL(/hide=healthy/);
+  // Failing voting stays; idle, healthy log-collector goes.
+  await expect(view.node('emojivoto', 'voting')).toBeVisible();
+  await expect(view.node('booksapp', 'log-collector')).toHaveCount(0);
+
+  await view.node('emojivoto', 'voting').click();
+  await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/voting\?refresh=off$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/graph\?.*hide=healthy/);
+  await page.screenshot({ path: test.info().outputPath('graph-all.png'), fullPage: true });
+});

@@ -1,0 +1,86 @@
+import type { Locator, Page, Response } from '@playwright/test';
+import { Table } from '../support/table';
+import { Shell } from './shell';
+
+/**
+ * Opens `path` and returns the JSON of the API call the page made whose
+ * path starts with `apiPath`: the exact answer the UI is showing.
+ */
+export async function openWithAnswer<T>(page: Page, path: string, apiPath: string): Promise<T> {
+  const answer = page.waitForResponse(
+    (r: Response) => new URL(r.url()).pathname === apiPath && r.status() === 200,
+  );
+  await page.goto(path);
+  return (await (await answer).json()) as T;
+}
+
+export class NamespacesView extends Shell {
+  readonly table: Table;
+  constructor(page: Page) {
+    super(page);
+    this.table = new Table(page.getByRole('table', { name: 'Namespaces' }));
+  }
+}
+
+export class NamespaceView extends Shell {
+  readonly http: Table;
+  readonly tcp: Table;
+  constructor(page: Page) {
+    super(page);
+    this.http = new Table(page.getByRole('table', { name: 'HTTP traffic' }));
+    this.tcp = new Table(page.getByRole('table', { name: 'TCP traffic' }));
+  }
+}
+
+export class WorkloadView extends Shell {
+  readonly inbound: Table;
+  readonly outbound: Table;
+  readonly routes: Table;
+  constructor(page: Page) {
+    super(page);
+    this.inbound = new Table(page.getByRole('table', { name: 'Inbound neighbours' }));
+    this.outbound = new Table(page.getByRole('table', { name: 'Outbound neighbours' }));
+    this.routes = new Table(page.getByRole('table', { name: 'Routes' }));
+  }
+
+  chart(title: string): Locator {
+    return this.page.getByRole('figure', { name: title, exact: true });
+  }
+
+  tab(name: string | RegExp): Locator {
+    return this.page.getByRole('tab', { name });
+  }
+}
+
+export class GraphView extends Shell {
+  readonly canvas: Locator;
+  constructor(page: Page) {
+    super(page);
+    this.canvas = page.getByRole('figure', { name: 'Service graph' });
+  }
+
+  node(namespace: string, name: string): Locator {
+    return this.canvas.getByRole('group', { name: `${namespace}/${name}`, exact: true });
+  }
+
+  /** The label of the edge `source` -> `target` (node ids `ns/kind/name`). */
+  edge(source: string, target: string): Locator {
+    return this.canvas.getByRole('group', { name: `edge ${source} to ${target}`, exact: true });
+  }
+
+  mtlsMark(edge: Locator): Locator {
+    return edge.getByRole('button', { name: /^mTLS / });
+  }
+}
+
+export class MtlsView extends Shell {
+  readonly plaintext: Table;
+  readonly unmeshed: Table;
+  readonly certificates: Table;
+  constructor(page: Page) {
+    super(page);
+    this.plaintext = new Table(page.getByRole('table', { name: 'Plaintext edges' }));
+    this.unmeshed = new Table(page.getByRole('table', { name: 'Unmeshed workloads' }));
+    this.certificates = new Table(page.getByRole('table', { name: 'Certificates' }));
+  }
+}

@@ -1,0 +1,137 @@
+import type { RoutesResponse, WorkloadDetail } from '@meshviz/shared';
+import { expect, test } from './fixtures/test';
+import { openWithAnswer, WorkloadView } from './pages/mesh-pages';
+import { waitForTraffic } from './support/api';
+import { expectShows } from './support/numbers';
+
+test.beforeAll(async ({ request }) => waitForTraffic(request));
+
+test("a workload shows its state, charts over the window and its neighbours' numbers", async ({
+  page,
+}) => {
+  const view = new WorkloadView(page);
+  const api = await openWithAnswer<WorkloadDetail>(
+    page,
+    '/namespaces/emojivoto/deployments/web?refresh=off',
+    '/api/v1/namespaces/emojivoto/deployments/web',
+  );
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Deployment web');
+  await expect(page.getByText('meshed (1/1 pods)')).toBeVisible();
+
+  for (const title of ['Success rate', 'Requests per second', 'Latency']) {
+    // A drawn line (at least one segment), not only the axes: the series has points with traffic.
+    // A flat line has no height, so "visible" cannot be asked of it.
+    await expect(view.chart(title).locator('.recharts-line-curve').first()).toHaveAttribute(
+      'd',
+      /^M[\d.,-]+L/,
+    );
+  }
+
+  // Clients and servers, as the API listed them, with the edges' numbers.
+  expect(api.inbound.map((n) => n.node.name)).toContain('vote-bot');
+  expect(api.outbound.map((n) => n.node.name)).toEqual(
+    expect.arrayContaining(['voting', 'emoji', 'geo-lookup']),
+  );
+  for (const n of api.outbound) {
+    const name = `${n.node.namespace}/${n.node.name}`;
+    await expectShows(await view.outbound.cell(name, 'RPS'), n.edge.rps, `web -> ${name} RPS`);
+    await expectShows(
+      await view.outbound.cell(name, 'Success rate'),
+      n.edge.successRate,
+      `web -> ${name} SR`,
+    );
+  }
+  for (const n of api.inbound) {
+    const name = `${n.node.namespace}/${n.node.name}`;
+    await expectShows(await view.inbound.cell(name, 'RPS'), n.edge.rps, `${name} -> web RPS`);
+  }
+  await expect(page.getByRole('figure', { name: 'Neighbours graph' })).toBeVisible();
+
+  // The edges tab names identities, and why the call to geo-lookup is plaintext.
+  await view.tab(/^Edges/).click();
+  await expect(page).toHaveURL(/tab=edges/);
+  const edges = page.getByRole('table', { name: 'Edges' });
+  await expect(edges.getByRole('row').filter({ hasText: 'emojivoto/geo-lookup' })).toContainText(
+    'not_provided_by_service_discovery',
+  );
+  await expect(edges.getByRole('row').filter({ hasText: 'emojivoto/voting' })).toContainText(
+    'voting.emojivoto.serviceaccount.identity.linkerd.cluster.local',
+  );
+  await page.screenshot({ path: test.info().outputPath('workload-web.png'), fullPage: true });
+});
+
+test('the voting routes show the doughnut route failing, and its chart', async ({ page }) => {
+  const view = new WorkloadView(page);
+  const api = await openWithAnswer<RoutesResponse>(
+    page,
+    '/namespaces/emojivoto/deployments/voting?tab=routes&refresh=off',
+    '/api/v1/routes',
+  );
+  const doughnut = api.routes.find((r) => r.name === 'VoteDoughnut');
+  expect(doughnut?.effective.successRate).toBe(0);
+  const sr = await view.routes.cell('VoteDoughnut', 'Success rate');
+  await expectShows(sr, 0, 'VoteDoughnut SR');
+  await expect(sr.locator('.sr')).toHaveAttribute('title', 'poor');
+  await expectShows(
+    await view.routes.cell('VoteDoughnut', 'RPS'),
+    doughnut?.effective.rps ?? null,
+    'VoteDoughnut RPS',
+  );
+  await expect(await view.routes.cell('VoteDoughnut', 'Config')).toContainText('ServiceProfile');
+  // A healthy route for contrast.
+  const healthy = api.routes.find(
+    (r) => r.name !== 'VoteDoughnut' && (r.effective.successRate ?? 0) > 0.95,
+  );
+  if (!healthy) throw new Error('no healthy voting route in the answer');
+  await expect(
+    (await view.routes.cell(healthy.name, 'Success rate')).locator('.sr'),
+  ).toHaveAttribute('title', 'good');
+
+  await page.getByRole('button', { name: 'Chart VoteDoughnut' }).click();
+  await expect(page).toHaveURL(/route=VoteDoughnut/);
+  const chart = page.getByRole('region', { name: 'History of VoteDoughnut' });
+  await expect(
+    chart
+      .getByRole('figure', { name: 'Requests per second' })
+      .locator('.recharts-line-curve')
+      .first(),
+  ).toHaveAttribute('d', /^M[\d.,-]+L/);
+  await page.screenshot({ path: test.info().outputPath('routes-voting.png'), fullPage: true });
+});
+
+test('a deep link with window and tab comes back the same after reload', async ({ page }) => {
+  await page.goto('/namespaces/emojivoto/deployments/web?tab=pods&window=5m');
+  const view = new WorkloadView(page);
+  await expect(view.tab(/^Pods/)).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('heading', { name: 'Over the last 5m' })).toBeVisible();
+  await page.reload();
+  await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/web\?tab=pods&window=5m$/);
+  await expect(view.tab(/^Pods/)).toHaveAttribute('aria-selected', 'true');
+  await expect(view.window).toHaveValue('5m');
+  await expect(page.getByRole('heading', { name: 'Over the last 5m' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Pods' }).getByRole('row')).toHaveCount(2);
+});
+
+test('the routes page lists the calls from web to voting with effective and actual numbers', async ({
+  page,
+}) => {
+  const api = await openWithAnswer<RoutesResponse>(
+    page,
+    '/routes?namespace=emojivoto&kind=deployments&name=web&to=emojivoto%2Fvoting-svc&refresh=off',
+    '/api/v1/routes',
+  );
+  expect(api.direction).toBe('outbound');
+  const view = new WorkloadView(page);
+  const doughnut = api.routes.find((r) => r.name === 'VoteDoughnut');
+  await expectShows(
+    await view.routes.cell('VoteDoughnut', 'Success rate'),
+    doughnut?.effective.successRate ?? null,
+    'effective SR',
+  );
+  await expectShows(
+    await view.routes.cell('VoteDoughnut', 'Actual RPS'),
+    doughnut?.actual?.rps ?? null,
+    'actual RPS',
+  );
+  await page.screenshot({ path: test.info().outputPath('routes-page.png'), fullPage: true });
+});
