@@ -4,11 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import { demoMeshScale } from './demo-mesh-scale';
+import { webGraph } from './web-graph';
 
 const { values } = parseArgs({ options: { short: { type: 'boolean', default: false } } });
 
 const benches: [string, (short: boolean) => Promise<string>][] = [
   ['demo-mesh-scale', demoMeshScale],
+  ['web-graph', webGraph],
 ];
 
 for (const [name, bench] of benches) {

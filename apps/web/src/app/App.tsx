@@ -2,13 +2,27 @@ import type { QueryClient } from '@tanstack/react-query';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { basePath } from '../api/base-path';
-import { GraphPage } from '../features/graph/GraphPage';
-import { MtlsPage } from '../features/mtls/MtlsPage';
-import { NamespacePage } from '../features/namespaces/NamespacePage';
+import { lazy } from 'react';
 import { NamespacesPage } from '../features/namespaces/NamespacesPage';
-import { RoutesPage } from '../features/routes/RoutesPage';
-import { WorkloadPage } from '../features/workloads/WorkloadPage';
 import { Layout } from './Layout';
+
+// The landing page loads with the app; the graph (react-flow, elkjs) and chart
+// (recharts) pages load when first opened, keeping the initial bundle small.
+const GraphPage = lazy(() =>
+  import('../features/graph/GraphPage').then((m) => ({ default: m.GraphPage })),
+);
+const NamespacePage = lazy(() =>
+  import('../features/namespaces/NamespacePage').then((m) => ({ default: m.NamespacePage })),
+);
+const WorkloadPage = lazy(() =>
+  import('../features/workloads/WorkloadPage').then((m) => ({ default: m.WorkloadPage })),
+);
+const RoutesPage = lazy(() =>
+  import('../features/routes/RoutesPage').then((m) => ({ default: m.RoutesPage })),
+);
+const MtlsPage = lazy(() =>
+  import('../features/mtls/MtlsPage').then((m) => ({ default: m.MtlsPage })),
+);
 
 function NotFound() {
   return (

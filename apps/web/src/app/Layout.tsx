@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { healthQuery } from '../api/health';
 import { WindowSelector } from '../components/WindowSelector';
@@ -36,7 +37,15 @@ export function Layout() {
         </span>
       </header>
       <main>
-        <Outlet />
+        <Suspense
+          fallback={
+            <p className="state loading" role="status">
+              Loading the view…
+            </p>
+          }
+        >
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

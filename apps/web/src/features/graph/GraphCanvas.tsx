@@ -2,7 +2,6 @@ import {
   Background,
   Controls,
   MarkerType,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   type Node,
@@ -25,9 +24,6 @@ const edgeTypes = { metric: MetricEdge };
 /** Never zoom in past 100% to fit a small graph: text would look oversized. */
 const FIT = { padding: 0.1, maxZoom: 1 };
 
-const minimapColour = (n: Node) =>
-  n.type === 'namespace' ? 'rgba(217, 226, 236, 0.6)' : '#52606d';
-
 /** Many elements: render only what is on screen, so panning stays smooth at 1,000 nodes. */
 const VIRTUALISE_FROM = 200;
 
@@ -42,7 +38,6 @@ export function GraphCanvas({
   selectedEdge,
   onSelectEdge,
   onOpenNode,
-  overview = false,
 }: {
   view: GraphView;
   boxes: LayoutResult;
@@ -50,8 +45,6 @@ export function GraphCanvas({
   selectedEdge?: string;
   onSelectEdge: (id: string) => void;
   onOpenNode: (id: string) => void;
-  /** A minimap, for graphs large enough to get lost in. */
-  overview?: boolean;
 }) {
   const nodes = useMemo(() => {
     const out: Node[] = [];
@@ -129,9 +122,6 @@ export function GraphCanvas({
       <FitOnChange shape={nodes.length} />
       <Background gap={24} />
       <Controls showInteractive={false} />
-      {overview && (
-        <MiniMap pannable zoomable ariaLabel="Graph overview" nodeColor={minimapColour} />
-      )}
     </ReactFlow>
   );
 }

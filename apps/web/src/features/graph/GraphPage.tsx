@@ -133,7 +133,6 @@ export function GraphPage() {
                   onSelectEdge={selectEdge}
                   onOpenNode={openNode}
                   height="calc(100vh - 230px)"
-                  overview
                 />
               )}
               {edge && <EdgeDetail edge={edge} nodes={nodeMap} onClose={() => setEdgeId('')} />}

@@ -2,8 +2,10 @@ import {
   BaseEdge,
   EdgeLabelRenderer,
   getBezierPath,
+  useStore,
   type Edge,
   type EdgeProps,
+  type ReactFlowState,
 } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphEdge } from '@meshviz/shared';
@@ -11,6 +13,14 @@ import { formatLatency, formatRps, HEALTH_COLOUR, healthOf } from '../../format/
 import { MtlsMark } from '../../components/MtlsMark';
 
 export type EdgeLabelChoice = 'rps' | 'p95';
+
+/**
+ * Below this zoom labels are unreadable anyway; dropping them keeps panning
+ * smooth when a large graph is zoomed out (a boolean selector re-renders an
+ * edge only when the threshold is crossed).
+ */
+const LABEL_MIN_ZOOM = 0.45;
+const showLabels = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM;
 
 export type MetricEdgeType = Edge<
   {
@@ -34,6 +44,7 @@ export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeTy
     sourcePosition,
     targetPosition,
   });
+  const labelled = useStore(showLabels);
   if (!data) return null;
   const e = data.edge;
   const colour = HEALTH_COLOUR[healthOf(e.successRate)];
@@ -56,26 +67,28 @@ export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeTy
           strokeDasharray: e.mtls.state === 'none' ? '6 4' : undefined,
         }}
       />
-      <EdgeLabelRenderer>
-        <div
-          className={`edge-label nodrag nopan${data.dim ? ' dim' : ''}`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          role="group"
-          aria-label={`edge ${e.source} to ${e.target}`}
-          data-testid={`edge-${e.id}`}
-        >
-          <button
-            type="button"
-            className="edge-value"
-            style={{ borderColor: colour }}
-            onClick={() => data.onSelect(e.id)}
-            aria-label={`Details of ${e.source} to ${e.target}: ${text}`}
+      {labelled && (
+        <EdgeLabelRenderer>
+          <div
+            className={`edge-label nodrag nopan${data.dim ? ' dim' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            role="group"
+            aria-label={`edge ${e.source} to ${e.target}`}
+            data-testid={`edge-${e.id}`}
           >
-            {text}
-          </button>
-          <MtlsMark mtls={e.mtls} />
-        </div>
-      </EdgeLabelRenderer>
+            <button
+              type="button"
+              className="edge-value"
+              style={{ borderColor: colour }}
+              onClick={() => data.onSelect(e.id)}
+              aria-label={`Details of ${e.source} to ${e.target}: ${text}`}
+            >
+              {text}
+            </button>
+            <MtlsMark mtls={e.mtls} />
+          </div>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 });

@@ -16,7 +16,6 @@ export function ServiceGraph({
   onSelectEdge,
   onOpenNode,
   height = 560,
-  overview = false,
 }: {
   view: GraphView;
   label: EdgeLabelChoice;
@@ -24,7 +23,6 @@ export function ServiceGraph({
   onSelectEdge: (id: string) => void;
   onOpenNode: (id: string) => void;
   height?: number | string;
-  overview?: boolean;
 }) {
   const key = shapeKey(view);
   const layout = useQuery({
@@ -63,7 +61,6 @@ export function ServiceGraph({
             selectedEdge={selectedEdge}
             onSelectEdge={onSelectEdge}
             onOpenNode={onOpenNode}
-            overview={overview}
           />
         </ReactFlowProvider>
       )}

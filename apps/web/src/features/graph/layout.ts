@@ -21,6 +21,13 @@ export interface Box {
 /** Positions by node id; group boxes by group id. Child positions are relative to their group. */
 export type LayoutResult = Record<string, Box>;
 
+/** Set on the root and on every namespace box: ELK reads spacing per compound node. */
+const SPACING = {
+  'elk.spacing.nodeNode': '30',
+  // Room between layers for the edge labels (value and mTLS mark).
+  'elk.layered.spacing.nodeNodeBetweenLayers': '150',
+};
+
 /** Layered, left to right (clients to servers), as service graphs read. */
 export function elkGraph(input: LayoutInput): ElkNode {
   const leaf = (id: string): ElkNode => ({ id, width: NODE_WIDTH, height: NODE_HEIGHT });
@@ -31,7 +38,7 @@ export function elkGraph(input: LayoutInput): ElkNode {
   const children: ElkNode[] = input.groups.length
     ? input.groups.map((ns) => ({
         id: groupId(ns),
-        layoutOptions: { 'elk.padding': GROUP_PADDING },
+        layoutOptions: { ...SPACING, 'elk.padding': GROUP_PADDING },
         children: input.nodes.filter((n) => n.namespace === ns).map((n) => leaf(n.id)),
       }))
     : input.nodes.map((n) => leaf(n.id));
@@ -40,10 +47,10 @@ export function elkGraph(input: LayoutInput): ElkNode {
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.spacing.nodeNode': '30',
-      // Room between layers for the edge labels (value and mTLS mark).
-      'elk.layered.spacing.nodeNodeBetweenLayers': '150',
+      // Small graphs: one layered pass across namespaces, so cross-namespace calls also flow
+      // left to right. Large ones: each namespace on its own, which is far cheaper.
+      'elk.hierarchyHandling': large ? 'SEPARATE_CHILDREN' : 'INCLUDE_CHILDREN',
+      ...SPACING,
       'elk.spacing.componentComponent': '40',
       // Thousands of nodes: fewer crossing-minimisation sweeps keep the layout within seconds.
       ...(large ? { 'elk.layered.thoroughness': '1' } : {}),

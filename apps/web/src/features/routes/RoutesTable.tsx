@@ -10,10 +10,9 @@ import { SuccessRate } from '../../components/Metric';
 import { QueryState } from '../../components/QueryState';
 import { formatRps } from '../../format/format';
 
+/** The defining object (`ServiceProfile.linkerd.io/ns/name`), or the proxy's default route. */
 function configText(r: RouteRow): string {
-  const parts = [r.config.source === 'default' ? 'default route' : r.config.source];
-  if (r.config.object) parts.push(r.config.object);
-  return parts.join(' ');
+  return r.config.object ?? (r.config.source === 'default' ? 'default route' : r.config.source);
 }
 
 function RouteChart({
