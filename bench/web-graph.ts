@@ -140,7 +140,9 @@ async function measure(workloads: number, subnet: number): Promise<Row> {
 /** Gzipped size of the JS the browser loads before the first view: entry script and its preloads. */
 function initialBundle(): { initialKiB: number; totalKiB: number; files: number } {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '');
+  const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map(
+    (m) => m[1] ?? '',
+  );
   const gz = (f: string) => gzipSync(readFileSync(join(dist, f))).length / 1024;
   const all = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
   return {
@@ -160,7 +162,15 @@ export async function webGraph(short: boolean): Promise<string> {
   return [
     'service graph in Chromium (/graph, all namespaces; pan = 6 drags of 30 steps)',
     table(
-      ['workloads', 'nodes', 'edges', 'graph data ms', 'first render ms', 'pan fps', 'frame p95 ms'],
+      [
+        'workloads',
+        'nodes',
+        'edges',
+        'graph data ms',
+        'first render ms',
+        'pan fps',
+        'frame p95 ms',
+      ],
       rows.map((r) => [
         r.workloads,
         r.nodes,
