@@ -3,3 +3,4 @@ export * from './window';
 export * from './health';
 export * from './api';
 export * from './viz-labels';
+export * from './policy';

@@ -9,6 +9,10 @@ import { parseServiceRef, routesView } from '../mesh/routes';
 import { timeseriesView, type TimeseriesSubject } from '../mesh/timeseries';
 import { workloadDetailView } from '../mesh/workload-detail';
 import { workloadsView } from '../mesh/workloads';
+import { controlPlaneView } from '../mesh/control-plane';
+import { findingsView } from '../mesh/findings';
+import { policyView, workloadAccessView } from '../mesh/policy';
+import { serviceConfigView } from '../mesh/service-config';
 import { WORKLOAD_KINDS } from '../model/kinds';
 import { InputError } from './errors';
 
@@ -50,6 +54,34 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       req,
     );
     res.json(await workloadsView(deps, ns, q.kind, q.window));
+  });
+
+  router.get('/namespaces/:ns/policy', async (req, res) => {
+    const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
+    const q = parseQuery(z.object({ window: single(window) }), req);
+    res.json(await policyView(deps, ns, q.window));
+  });
+
+  router.get('/namespaces/:ns/services/:name/config', (req, res) => {
+    const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
+    const name = parseParam(k8sNameSchema, req.params.name, 'name');
+    res.json(serviceConfigView(deps, ns, name));
+  });
+
+  router.get('/namespaces/:ns/:kind/:name/access', (req, res) => {
+    const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
+    const kind = parseParam(z.enum(WORKLOAD_KINDS), req.params.kind, 'kind');
+    const name = parseParam(k8sNameSchema, req.params.name, 'name');
+    res.json(workloadAccessView(deps, { namespace: ns, kind, name }));
+  });
+
+  router.get('/findings', async (req, res) => {
+    const q = parseQuery(z.object({ window: single(window) }), req);
+    res.json(await findingsView(deps, q.window));
+  });
+
+  router.get('/control-plane', (_req, res) => {
+    res.json(controlPlaneView(deps));
   });
 
   router.get('/namespaces/:ns/:kind/:name', async (req, res) => {

@@ -22,36 +22,10 @@ export async function mtlsView(
   const [namespaces, graph, certs] = await Promise.all([
     namespacesView(deps, window),
     graphView(deps, 'all', window),
-    answer.metrics(
-      Promise.all([
-        deps.engine.gauge({
-          metric: 'identity_cert_expiration_timestamp_seconds',
-          matchers: [],
-          by: ['namespace', 'pod'],
-          aggregate: 'min',
-        }),
-        deps.engine.gauge({
-          metric: 'control_identity_cert_expiration_timestamp_seconds',
-          matchers: [],
-          by: ['namespace', 'pod'],
-          aggregate: 'min',
-        }),
-      ]).then(([a, b]) => [...a, ...b]),
-    ),
+    certificateExpiries(deps, answer),
   ]);
   // The mesh's share: every request once, on the server's side where it has a proxy, else the client's.
   const mesh = mtlsOfSamples(await requestsByTls(deps, answer, window.seconds, false));
-  const byPod = new Map<string, { namespace: string; pod: string; expiresAt: number }>();
-  for (const s of certs) {
-    const key = `${s.labels.namespace}/${s.labels.pod}`;
-    const prev = byPod.get(key);
-    if (!prev || s.value < prev.expiresAt)
-      byPod.set(key, {
-        namespace: s.labels.namespace ?? '',
-        pod: s.labels.pod ?? '',
-        expiresAt: s.value,
-      });
-  }
   const errors = [...namespaces.errors, ...graph.errors, ...answer.errors].filter(
     (e, i, all) => all.findIndex((x) => x.message === e.message) === i,
   );
@@ -70,9 +44,39 @@ export async function mtlsView(
         totalPods: w.totalPods,
         injectionPending: w.pods.some((p) => p.injectionPending),
       })),
-    certificates: [...byPod.values()]
-      .sort((a, b) => a.expiresAt - b.expiresAt)
-      .map((c) => ({ ...c, secondsLeft: Math.round(c.expiresAt - now) })),
+    certificates: certs.map((c) => ({ ...c, secondsLeft: Math.round(c.expiresAt - now) })),
     errors,
   };
+}
+
+/**
+ * Each proxy's identity certificate expiry (either metric spelling, mesh-facts
+ * §2), soonest first.
+ */
+export async function certificateExpiries(
+  deps: MeshDeps,
+  answer: Answer,
+): Promise<{ namespace: string; pod: string; expiresAt: number }[]> {
+  const q = (metric: string) =>
+    answer.metrics(
+      deps.engine.gauge({ metric, matchers: [], by: ['namespace', 'pod'], aggregate: 'min' }),
+    );
+  const samples = (
+    await Promise.all([
+      q('identity_cert_expiration_timestamp_seconds'),
+      q('control_identity_cert_expiration_timestamp_seconds'),
+    ])
+  ).flat();
+  const byPod = new Map<string, { namespace: string; pod: string; expiresAt: number }>();
+  for (const s of samples) {
+    const key = `${s.labels.namespace}/${s.labels.pod}`;
+    const prev = byPod.get(key);
+    if (!prev || s.value < prev.expiresAt)
+      byPod.set(key, {
+        namespace: s.labels.namespace ?? '',
+        pod: s.labels.pod ?? '',
+        expiresAt: s.value,
+      });
+  }
+  return [...byPod.values()].sort((a, b) => a.expiresAt - b.expiresAt);
 }

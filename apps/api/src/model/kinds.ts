@@ -68,3 +68,15 @@ export function dstWorkload(
   }
   return undefined;
 }
+
+/** The Kubernetes kind of a URL kind (`deployments` -> `Deployment`), for messages. */
+export const OBJECT_KIND: Record<WorkloadKind, string> = {
+  deployments: 'Deployment',
+  statefulsets: 'StatefulSet',
+  daemonsets: 'DaemonSet',
+  jobs: 'Job',
+  cronjobs: 'CronJob',
+  replicasets: 'ReplicaSet',
+  replicationcontrollers: 'ReplicationController',
+  pods: 'Pod',
+};

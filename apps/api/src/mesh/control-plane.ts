@@ -1,0 +1,49 @@
+import type { ControlPlaneResponse } from '@meshviz/shared';
+import { Answer } from './answer';
+import type { MeshDeps } from './deps';
+
+/** The control-plane components (mesh-facts §1), by `linkerd.io/control-plane-component`. */
+export const COMPONENTS = ['destination', 'identity', 'proxy-injector'] as const;
+const COMPONENT_LABEL = 'linkerd.io/control-plane-component';
+
+/**
+ * The control plane's health (pods ready, restarts), its version, and the
+ * proxy versions in use. The version is the control-plane pods' proxy
+ * version: Linkerd injects its own components with the proxy of its release.
+ */
+export function controlPlaneView(deps: MeshDeps): ControlPlaneResponse {
+  const { snapshot, pods } = deps.snapshots.get();
+  const answer = new Answer(deps.topology.errors());
+  const ns = snapshot.linkerdNamespace;
+  const cp = pods.filter((p) => p.namespace === ns);
+  const versions = new Map<string, number>();
+  for (const p of cp)
+    if (p.proxyVersion) versions.set(p.proxyVersion, (versions.get(p.proxyVersion) ?? 0) + 1);
+  const version = [...versions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const inUse = new Map<string, number>();
+  for (const p of pods)
+    if (p.meshed && p.proxyVersion) inUse.set(p.proxyVersion, (inUse.get(p.proxyVersion) ?? 0) + 1);
+  return {
+    namespace: ns,
+    version,
+    components: COMPONENTS.map((name) => {
+      const mine = cp.filter((p) => p.labels[COMPONENT_LABEL] === name);
+      return {
+        name,
+        healthy: mine.length > 0 && mine.every((p) => p.ready),
+        pods: mine.map((p) => ({
+          name: p.name,
+          phase: p.phase,
+          ready: p.ready,
+          restarts: p.restarts,
+        })),
+      };
+    }),
+    meshedPods: pods.filter((p) => p.meshed).length,
+    totalPods: pods.length,
+    proxyVersions: [...inUse]
+      .sort((a, b) => b[1] - a[1])
+      .map(([v, n]) => ({ version: v, pods: n, matchesControlPlane: v === version })),
+    errors: answer.errors,
+  };
+}

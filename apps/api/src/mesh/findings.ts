@@ -1,0 +1,175 @@
+import type { Finding, FindingsResponse } from '@meshviz/shared';
+import { OBJECT_KIND } from '../model/kinds';
+import { policyTarget, selects } from '../model/policy';
+import { serviceRouteConfig, type CrdObject } from '../model/route-config';
+import { workloadsOf } from '../model/workloads';
+import { Answer } from './answer';
+import { controlPlaneView } from './control-plane';
+import type { MeshDeps } from './deps';
+import { certificateExpiries } from './mtls';
+import { authzRates, policyObjects } from './policy';
+
+/** Proxy certificates live 24 h and are renewed at 70% of that (mesh-facts §1, identity). */
+const CERT_LIFETIME_SECONDS = 24 * 3600;
+const RENEW_AT = 0.7;
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+function fmtDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : `${m}m`;
+}
+
+/**
+ * What is wrong with the mesh's configuration, each with the objects
+ * involved and how to fix it. Healthy objects produce nothing.
+ */
+export async function findingsView(
+  deps: MeshDeps,
+  window: { seconds: number; text: string },
+  now = Date.now() / 1000,
+): Promise<FindingsResponse> {
+  const { snapshot, pods } = deps.snapshots.get();
+  const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
+  const o = policyObjects(deps, snapshot);
+  const out: Finding[] = [];
+  const nsNames = snapshot.namespaces.map((n) => n.name);
+
+  for (const s of o.servers) {
+    const ns = s.metadata.namespace;
+    if (!pods.some((p) => p.namespace === ns && selects(s.spec?.podSelector, p.labels)))
+      out.push({
+        severity: 'warning',
+        code: 'server-selects-no-pod',
+        message: `Server ${ns}/${s.metadata.name} selects no pod, so its policy protects nothing.`,
+        objects: [`Server ${ns}/${s.metadata.name}`],
+        fix: 'Fix spec.podSelector to match the pods it should cover, or delete the Server.',
+      });
+  }
+
+  for (const p of o.policies) {
+    const t = policyTarget(p, o, nsNames);
+    if (t.missing)
+      out.push({
+        severity: 'warning',
+        code: 'policy-target-missing',
+        message: `AuthorizationPolicy ${p.metadata.namespace}/${p.metadata.name} targets ${t.kind} ${t.namespace}/${t.name}, which does not exist: it authorizes nothing.`,
+        objects: [
+          `AuthorizationPolicy ${p.metadata.namespace}/${p.metadata.name}`,
+          `${t.kind} ${t.namespace}/${t.name}`,
+        ],
+        fix: `Create ${t.kind} ${t.name} or point spec.targetRef at an existing one.`,
+      });
+  }
+
+  const profiles = deps.topology.list<
+    CrdObject & { metadata: { name: string; namespace: string } }
+  >('serviceprofiles');
+  for (const sp of profiles) {
+    const ns = sp.metadata.namespace;
+    const svc = snapshot.services.find(
+      (s) => `${s.name}.${s.namespace}.svc.${snapshot.clusterDomain}` === sp.metadata.name,
+    );
+    if (!svc || svc.namespace !== ns)
+      out.push({
+        severity: 'warning',
+        code: 'serviceprofile-without-service',
+        message: `ServiceProfile ${ns}/${sp.metadata.name} is not named after an existing Service's FQDN (<service>.<namespace>.svc.${snapshot.clusterDomain}), so no proxy uses it.`,
+        objects: [`ServiceProfile ${ns}/${sp.metadata.name}`],
+        fix: "Rename it to the FQDN of the Service it is meant for, in that Service's namespace, or delete it.",
+      });
+  }
+
+  for (const svc of snapshot.services) {
+    const cfg = serviceRouteConfig(svc, profiles, o.httpRoutes, snapshot.clusterDomain);
+    for (const sh of cfg.shadowed)
+      out.push({
+        severity: 'warning',
+        code: 'httproute-shadowed',
+        message: `${sh.object} is attached to Service ${svc.namespace}/${svc.name} but ${sh.reason}: its routes, timeouts and retries do not apply.`,
+        objects: [
+          sh.object,
+          `ServiceProfile ${svc.namespace}/${cfg.profile?.metadata?.name ?? ''}`,
+        ],
+        fix: 'Move the configuration into the ServiceProfile, or delete the ServiceProfile to let the HTTPRoute take effect.',
+      });
+  }
+
+  for (const w of workloadsOf(snapshot, pods)) {
+    const kind = OBJECT_KIND[w.kind];
+    const pending = w.pods.filter((p) => p.injectionPending);
+    if (pending.length)
+      out.push({
+        severity: 'warning',
+        code: 'injection-pending',
+        message: `${pending.length} of ${w.totalPods} pods of ${kind} ${w.namespace}/${w.name} have no proxy although injection is enabled: they started before it was.`,
+        objects: [
+          `${kind} ${w.namespace}/${w.name}`,
+          ...pending.map((p) => `Pod ${p.namespace}/${p.name}`),
+        ],
+        fix: `Restart the workload (kubectl rollout restart ${kind.toLowerCase()}/${w.name} -n ${w.namespace}) so the injector adds the proxy.`,
+      });
+  }
+
+  const cp = controlPlaneView(deps);
+  if (cp.version) {
+    for (const w of workloadsOf(snapshot, pods)) {
+      const kind = OBJECT_KIND[w.kind];
+      const off = w.pods.filter((p) => p.meshed && p.proxyVersion && p.proxyVersion !== cp.version);
+      if (off.length)
+        out.push({
+          severity: 'warning',
+          code: 'proxy-version-mismatch',
+          message: `${kind} ${w.namespace}/${w.name} runs proxy ${[...new Set(off.map((p) => p.proxyVersion))].join(', ')} while the control plane is ${cp.version}.`,
+          objects: [`${kind} ${w.namespace}/${w.name}`],
+          fix: `Restart the workload so it is re-injected with proxy ${cp.version}.`,
+        });
+    }
+  }
+
+  const [certs, rates] = await Promise.all([
+    certificateExpiries(deps, answer),
+    authzRates(deps, answer, undefined, window.seconds),
+  ]);
+  for (const c of certs) {
+    const left = c.expiresAt - now;
+    // A renewing certificate always has at least 30% of its lifetime left;
+    // less means renewal is failing and the proxy will lose its identity.
+    if (left < CERT_LIFETIME_SECONDS * (1 - RENEW_AT))
+      out.push({
+        severity: left < 3600 ? 'critical' : 'warning',
+        code: 'certificate-expiring',
+        message: `The identity certificate of pod ${c.namespace}/${c.pod} expires in ${left > 0 ? fmtDuration(left) : 'the past'} (within 24 h) and was not renewed at 70% of its lifetime.`,
+        objects: [`Pod ${c.namespace}/${c.pod}`],
+        fix: "Check the proxy's log for identity errors and that linkerd-identity is healthy; restart the pod to get a new certificate.",
+      });
+  }
+
+  const denied = new Map<string, { rps: number; clients: Map<string, number> }>();
+  for (const s of rates.deny) {
+    if (s.value <= 0) continue;
+    const key = `${s.labels.namespace}/${s.labels.srv_kind ?? ''}/${s.labels.srv_name ?? ''}`;
+    const d = denied.get(key) ?? { rps: 0, clients: new Map() };
+    d.rps += s.value;
+    const id = s.labels.client_id || 'unauthenticated';
+    d.clients.set(id, (d.clients.get(id) ?? 0) + s.value);
+    denied.set(key, d);
+  }
+  for (const [key, d] of denied) {
+    const [ns, kind, name] = key.split('/');
+    const srv = kind === 'default' ? `default policy (${name})` : `Server ${ns}/${name}`;
+    out.push({
+      severity: 'warning',
+      code: 'traffic-denied',
+      message: `${srv} denied ${d.rps.toFixed(2)} requests/s over the last ${window.text}, from ${[...d.clients.keys()].join(', ')}.`,
+      objects: [kind === 'default' ? `Namespace ${ns}` : `Server ${ns}/${name}`],
+      fix: "If these clients should be allowed, add their identity to an AuthorizationPolicy's MeshTLSAuthentication for this Server; otherwise stop them calling it.",
+    });
+  }
+
+  out.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code),
+  );
+  return { window: window.text, findings: out, errors: answer.errors };
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { errorsSchema } from './api';
+
+const maybe = z.number().nullable();
+
+/** A reference to a Kubernetes object, and whether it exists. */
+export const objectRefSchema = z.object({
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  missing: z.boolean(),
+});
+
+/** What an authorization requires of a client: identities, networks, or both. */
+export const requirementSchema = z.object({
+  kind: z.enum(['MeshTLSAuthentication', 'NetworkAuthentication', 'ServiceAccount', 'client']),
+  name: z.string(),
+  missing: z.boolean(),
+  /** Identities admitted (`*` = any meshed client); empty for network rules. */
+  identities: z.array(z.string()),
+  /** CIDRs admitted (with exceptions written `!cidr`). */
+  networks: z.array(z.string()),
+  /** Plaintext (unauthenticated) clients admitted. */
+  unauthenticated: z.boolean(),
+});
+export type Requirement = z.infer<typeof requirementSchema>;
+
+export const authorizationSchema = z.object({
+  kind: z.enum(['AuthorizationPolicy', 'ServerAuthorization']),
+  name: z.string(),
+  requires: z.array(requirementSchema),
+});
+
+export const clientRateSchema = z.object({ identity: z.string(), rps: z.number() });
+
+export const serverSchema = z.object({
+  name: z.string(),
+  port: z.union([z.string(), z.number()]),
+  proxyProtocol: z.string(),
+  /** `spec.accessPolicy`: what applies when no authorization matches (default deny). */
+  accessPolicy: z.string(),
+  podSelector: z.string(),
+  pods: z.array(z.object({ name: z.string(), workload: z.string() })),
+  authorizations: z.array(authorizationSchema),
+  traffic: z.object({
+    allowedRps: maybe,
+    deniedRps: maybe,
+    tcpAllowedPerSec: maybe,
+    tcpDeniedPerSec: maybe,
+    deniedClients: z.array(clientRateSchema),
+    allowedClients: z.array(clientRateSchema),
+  }),
+});
+export type ServerView = z.infer<typeof serverSchema>;
+
+export const policyResponseSchema = z.object({
+  window: z.string(),
+  namespace: z.string(),
+  /** `config.linkerd.io/default-inbound-policy` for ports without a Server. */
+  defaultInboundPolicy: z.object({ value: z.string(), source: z.enum(['namespace', 'cluster']) }),
+  servers: z.array(serverSchema),
+  /** Policies whose target does not exist. */
+  danglingPolicies: z.array(z.object({ name: z.string(), target: objectRefSchema })),
+  errors: errorsSchema,
+});
+export type PolicyResponse = z.infer<typeof policyResponseSchema>;
+
+/** "Who may call this": per port of a workload, from the policy objects. */
+export const workloadAccessSchema = z.object({
+  workload: z.string(),
+  ports: z.array(
+    z.object({
+      port: z.union([z.string(), z.number()]),
+      server: z.string().nullable(),
+      /** Plain words: who is admitted, and by which object. */
+      rule: z.string(),
+      requires: z.array(requirementSchema),
+    }),
+  ),
+  defaultInboundPolicy: z.string(),
+  errors: errorsSchema,
+});
+export type WorkloadAccess = z.infer<typeof workloadAccessSchema>;
+
+export const serviceConfigSchema = z.object({
+  service: z.string(),
+  profile: z
+    .object({
+      name: z.string(),
+      routes: z.array(
+        z.object({
+          name: z.string(),
+          condition: z.string(),
+          responseClasses: z.array(z.string()),
+          isRetryable: z.boolean(),
+          timeout: z.string().nullable(),
+        }),
+      ),
+      retryBudget: z.string().nullable(),
+    })
+    .nullable(),
+  httpRoutes: z.array(
+    z.object({
+      group: z.string(),
+      name: z.string(),
+      parents: z.array(z.string()),
+      hostnames: z.array(z.string()),
+      rules: z.array(
+        z.object({
+          matches: z.array(z.string()),
+          timeouts: z.string().nullable(),
+          backends: z.array(
+            z.object({ name: z.string(), port: z.number().nullable(), weight: z.number() }),
+          ),
+        }),
+      ),
+      /** Ignored by the proxies while a ServiceProfile for the Service exists. */
+      shadowed: z.boolean(),
+    }),
+  ),
+  annotations: z.array(z.object({ key: z.string(), value: z.string() })),
+  /** Which mechanism the proxies use for this Service, and why. */
+  precedence: z.string(),
+  errors: errorsSchema,
+});
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+export const findingSchema = z.object({
+  severity: z.enum(['critical', 'warning', 'info']),
+  code: z.string(),
+  message: z.string(),
+  /** Objects involved, `Kind namespace/name`. */
+  objects: z.array(z.string()),
+  fix: z.string(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const findingsResponseSchema = z.object({
+  window: z.string(),
+  findings: z.array(findingSchema),
+  errors: errorsSchema,
+});
+export type FindingsResponse = z.infer<typeof findingsResponseSchema>;
+
+export const controlPlaneResponseSchema = z.object({
+  namespace: z.string(),
+  version: z.string().nullable(),
+  components: z.array(
+    z.object({
+      name: z.string(),
+      healthy: z.boolean(),
+      pods: z.array(
+        z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number() }),
+      ),
+    }),
+  ),
+  meshedPods: z.number(),
+  totalPods: z.number(),
+  proxyVersions: z.array(
+    z.object({ version: z.string(), pods: z.number(), matchesControlPlane: z.boolean() }),
+  ),
+  errors: errorsSchema,
+});
+export type ControlPlaneResponse = z.infer<typeof controlPlaneResponseSchema>;
