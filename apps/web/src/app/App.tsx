@@ -20,6 +20,20 @@ const WorkloadPage = lazy(() =>
 const RoutesPage = lazy(() =>
   import('../features/routes/RoutesPage').then((m) => ({ default: m.RoutesPage })),
 );
+const PolicyPage = lazy(() =>
+  import('../features/policy/PolicyPage').then((m) => ({ default: m.PolicyPage })),
+);
+const ServicePage = lazy(() =>
+  import('../features/config/ServicePage').then((m) => ({ default: m.ServicePage })),
+);
+const FindingsPage = lazy(() =>
+  import('../features/findings/FindingsPage').then((m) => ({ default: m.FindingsPage })),
+);
+const ControlPlanePage = lazy(() =>
+  import('../features/control-plane/ControlPlanePage').then((m) => ({
+    default: m.ControlPlanePage,
+  })),
+);
 const MtlsPage = lazy(() =>
   import('../features/mtls/MtlsPage').then((m) => ({ default: m.MtlsPage })),
 );
@@ -42,7 +56,11 @@ export function createRouter() {
           { index: true, element: <Navigate to="/namespaces" replace /> },
           { path: 'namespaces', element: <NamespacesPage /> },
           { path: 'namespaces/:ns', element: <NamespacePage /> },
+          { path: 'namespaces/:ns/policy', element: <PolicyPage /> },
+          { path: 'namespaces/:ns/services/:name', element: <ServicePage /> },
           { path: 'namespaces/:ns/:kind/:name', element: <WorkloadPage /> },
+          { path: 'findings', element: <FindingsPage /> },
+          { path: 'control-plane', element: <ControlPlanePage /> },
           { path: 'graph', element: <GraphPage /> },
           { path: 'routes', element: <RoutesPage /> },
           { path: 'mtls', element: <MtlsPage /> },

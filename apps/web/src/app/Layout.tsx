@@ -3,7 +3,8 @@ import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { healthQuery } from '../api/health';
 import { WindowSelector } from '../components/WindowSelector';
-import { useKeepParams } from './url-state';
+import { findingsQuery } from '../api/policy';
+import { REFRESH_MS, useKeepParams, useWindow } from './url-state';
 import './layout.css';
 
 const NAV = [
@@ -11,7 +12,27 @@ const NAV = [
   { to: '/graph', label: 'Graph' },
   { to: '/routes', label: 'Routes' },
   { to: '/mtls', label: 'mTLS' },
+  { to: '/findings', label: 'Findings' },
+  { to: '/control-plane', label: 'Control plane' },
 ];
+
+/** The number of findings, beside the navigation link, worst severity as colour. */
+function FindingsCount() {
+  const [window] = useWindow();
+  const { data } = useQuery({ ...findingsQuery(window), refetchInterval: REFRESH_MS * 3 });
+  if (!data) return null;
+  const n = data.findings.length;
+  const worst = data.findings.some((f) => f.severity === 'critical')
+    ? 'critical'
+    : n > 0
+      ? 'warning'
+      : 'none';
+  return (
+    <span className={`count count-${worst}`} aria-label={`${n} findings`}>
+      {n}
+    </span>
+  );
+}
 
 export function Layout() {
   const health = useQuery(healthQuery());
@@ -24,6 +45,7 @@ export function Layout() {
           {NAV.map((item) => (
             <NavLink key={item.to} to={keep(item.to)}>
               {item.label}
+              {item.to === '/findings' && <FindingsCount />}
             </NavLink>
           ))}
         </nav>

@@ -9,6 +9,11 @@ export const paths = {
   routes: (ns: string, kind: string, name: string, to?: string) =>
     `/routes?namespace=${encodeURIComponent(ns)}&kind=${encodeURIComponent(kind)}&name=${encodeURIComponent(name)}${to ? `&to=${encodeURIComponent(to)}` : ''}`,
   mtls: () => '/mtls',
+  policy: (ns: string) => `/namespaces/${encodeURIComponent(ns)}/policy`,
+  service: (ns: string, name: string) =>
+    `/namespaces/${encodeURIComponent(ns)}/services/${encodeURIComponent(name)}`,
+  findings: () => '/findings',
+  controlPlane: () => '/control-plane',
 };
 
 /** Singular, human kind names for headers (`deployments` -> `Deployment`). */

@@ -16,7 +16,8 @@ export function WorkloadLink({
 }) {
   const keep = useKeepParams();
   const text = showNamespace ? `${namespace}/${name}` : name;
-  if (kind === 'unknown' || kind === 'services') return <span>{text}</span>;
+  if (kind === 'unknown') return <span>{text}</span>;
+  if (kind === 'services') return <Link to={keep(paths.service(namespace, name))}>{text}</Link>;
   return (
     <Link
       to={keep(paths.workload(namespace, kind, name))}

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { graphQuery, namespacesQuery } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
 import { paths } from '../../app/paths';
@@ -40,6 +40,7 @@ export function GraphPage() {
   const graph = useQuery({ ...graphQuery(ns, window), refetchInterval: interval });
   const namespaces = useQuery(namespacesQuery(window));
   const openNode = useOpenNode();
+  const keep = useKeepParams();
   const selectEdge = useCallback((id: string) => setEdgeId(id), [setEdgeId]);
   const hidden = new Set(hide.split(',').filter(Boolean));
   const toggleHide = (what: string) => {
@@ -122,7 +123,13 @@ export function GraphPage() {
             <UpstreamErrors errors={g.errors} />
             <p className="caption">
               {g.nodes.length} workloads, {g.edges.length} edges over the last {g.window}. Edges run
-              from client to server; a dashed edge carries no mTLS.
+              from client to server; a dashed edge carries no mTLS.{' '}
+              {selected.map((n) => (
+                <span key={n}>
+                  <Link to={keep(paths.policy(n))}>Policy of {n}</Link> ·{' '}
+                </span>
+              ))}
+              <Link to={keep(paths.findings())}>Findings</Link>
             </p>
             <div className="graph-with-detail">
               {view && (

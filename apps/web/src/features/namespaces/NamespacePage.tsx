@@ -113,7 +113,8 @@ export function NamespacePage() {
               <h2>Graph</h2>
               <p className="caption">
                 Calls between {ns}'s workloads and their peers over the last {data.window}.{' '}
-                <Link to={keep(paths.graph(ns))}>Open in the graph view</Link>
+                <Link to={keep(paths.graph(ns))}>Open in the graph view</Link> ·{' '}
+                <Link to={keep(paths.policy(ns))}>Policy</Link>
               </p>
               {view ? (
                 <ServiceGraph

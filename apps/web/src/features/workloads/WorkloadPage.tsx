@@ -105,7 +105,8 @@ export function WorkloadPage() {
     <section>
       <nav aria-label="Breadcrumb" className="crumbs">
         <Link to={keep(paths.namespaces())}>Namespaces</Link> /{' '}
-        <Link to={keep(paths.namespace(ns))}>{ns}</Link> / {name}
+        <Link to={keep(paths.namespace(ns))}>{ns}</Link> / {name} ·{' '}
+        <Link to={keep(paths.policy(ns))}>Policy of {ns}</Link>
       </nav>
       <h1>
         {kindTitle(kind)} {name}

@@ -11,6 +11,7 @@ import { QueryState } from '../../components/QueryState';
 import { Tabs } from '../../components/Tabs';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { formatBytesRate, formatCount, formatRps } from '../../format/format';
+import { ConfigTab } from '../config/ConfigTab';
 import { RoutesTable } from '../routes/RoutesTable';
 
 function RoutesTab({ workload }: { workload: WorkloadRef }) {
@@ -169,6 +170,7 @@ export function WorkloadTabs({
           render: () => <EdgesTab detail={detail} />,
         },
         { id: 'tcp', title: 'TCP', render: () => <TcpTab detail={detail} /> },
+        { id: 'config', title: 'Config', render: () => <ConfigTab workload={workload} /> },
       ]}
     />
   );
