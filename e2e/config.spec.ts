@@ -64,13 +64,13 @@ test('the findings page lists every finding the API returned, and the navigation
   await expect(
     view.table.root.getByRole('row').filter({ hasText: 'server-selects-no-pod' }),
   ).toContainText('Server booksapp/admin-ui');
+  await page.screenshot({ path: test.info().outputPath('findings.png'), fullPage: true });
   // Filtering by severity lives in the URL.
   await page.getByRole('combobox', { name: 'Severity' }).selectOption('critical');
   await expect(page).toHaveURL(/severity=critical/);
   await expect(view.table.root.getByRole('row')).toHaveCount(
     api.findings.filter((f) => f.severity === 'critical').length + 1,
   );
-  await page.screenshot({ path: test.info().outputPath('findings.png'), fullPage: true });
 });
 
 test('the control plane page shows the components healthy, the version and the proxies out of date', async ({

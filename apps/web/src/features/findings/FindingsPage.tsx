@@ -47,7 +47,11 @@ export function FindingsPage() {
                 rowKey={(f) => `${f.code}:${f.objects.join(',')}`}
                 filterOn={(f) => `${f.code} ${f.message} ${f.objects.join(' ')}`}
                 defaultSort="severity"
-                empty="Nothing to report: the configuration checks all pass."
+                empty={
+                  severity && d.findings.length
+                    ? `No ${severity} findings (${d.findings.length} of other severities).`
+                    : 'Nothing to report: the configuration checks all pass.'
+                }
                 columns={[
                   {
                     key: 'severity',
