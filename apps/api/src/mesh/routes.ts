@@ -48,6 +48,20 @@ function scaled(
     : undefined;
 }
 
+/** Throws a 404 unless the workload exists. */
+export function requireWorkload(
+  deps: MeshDeps,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+): void {
+  const { snapshot, pods } = deps.snapshots.get();
+  if (
+    !workloadsOf(snapshot, pods, workload.namespace).some(
+      (w) => w.kind === workload.kind && w.name === workload.name,
+    )
+  )
+    throw new NotFoundError(`no ${workload.kind} ${workload.namespace}/${workload.name}`);
+}
+
 /** The service whose routes apply to a workload, and that service's route configuration. */
 export function routeContext(
   deps: MeshDeps,
@@ -109,14 +123,7 @@ export async function routesView(
   to: { namespace: string; name: string } | undefined,
   window: { seconds: number; text: string },
 ): Promise<RoutesResponse> {
-  const { snapshot, pods } = deps.snapshots.get();
-  if (
-    !workloadsOf(snapshot, pods, workload.namespace).some(
-      (w) => w.kind === workload.kind && w.name === workload.name,
-    )
-  ) {
-    throw new NotFoundError(`no ${workload.kind} ${workload.namespace}/${workload.name}`);
-  }
+  requireWorkload(deps, workload);
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
   const e = deps.engine;
   const w = window.seconds;

@@ -1,10 +1,8 @@
 import type { TimeseriesPoint, TimeseriesResponse } from '@meshviz/shared';
-import { NotFoundError } from '../http/errors';
 import { DST_LABEL, KIND_LABEL, type WorkloadKind } from '../model/kinds';
-import { workloadsOf } from '../model/workloads';
 import { eq, re, type Matcher } from '../sources/metrics/engine';
 import { Answer } from './answer';
-import { routeContext } from './routes';
+import { requireWorkload, routeContext } from './routes';
 import { routeStatusFails } from '../model/route-config';
 import type { MeshDeps } from './deps';
 
@@ -45,14 +43,11 @@ export async function timeseriesView(
   window: { seconds: number; text: string },
   now = Date.now() / 1000,
 ): Promise<TimeseriesResponse> {
-  const { snapshot, pods } = deps.snapshots.get();
-  if (
-    !workloadsOf(snapshot, pods, subject.namespace).some(
-      (w) => w.kind === subject.workloadKind && w.name === subject.name,
-    )
-  ) {
-    throw new NotFoundError(`no ${subject.workloadKind} ${subject.namespace}/${subject.name}`);
-  }
+  requireWorkload(deps, {
+    namespace: subject.namespace,
+    kind: subject.workloadKind,
+    name: subject.name,
+  });
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
   const e = deps.engine;
   const step = chooseStep(window.seconds, e.minWindowSeconds / 2);

@@ -1,7 +1,8 @@
-import type { Golden } from '@meshviz/shared';
+import type { Golden, Mtls } from '@meshviz/shared';
 import { formatLatency, formatRps } from '../format/format';
 import type { Column } from './DataTable';
 import { SuccessRate } from './Metric';
+import { MtlsMark } from './MtlsMark';
 
 /** Success rate, RPS and p50/p95/p99 columns for any row carrying golden metrics. */
 export function goldenColumns<T>(golden: (row: T) => Golden): Column<T>[] {
@@ -31,4 +32,15 @@ export function goldenColumns<T>(golden: (row: T) => Golden): Column<T>[] {
     latency('p95'),
     latency('p99'),
   ];
+}
+
+/** The mTLS share as its three-state mark, sorted by the share secured. */
+export function mtlsColumn<T>(mtls: (row: T) => Mtls, header = 'mTLS'): Column<T> {
+  return {
+    key: 'mtls',
+    header,
+    numeric: true,
+    value: (r) => mtls(r).securedShare,
+    render: (r) => <MtlsMark mtls={mtls(r)} />,
+  };
 }

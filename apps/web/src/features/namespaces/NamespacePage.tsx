@@ -7,8 +7,7 @@ import { useLiveInterval } from '../../app/live';
 import { kindTitle, paths } from '../../app/paths';
 import { useKeepParams, useParam, useWindow } from '../../app/url-state';
 import { DataTable, type Column } from '../../components/DataTable';
-import { goldenColumns } from '../../components/golden-columns';
-import { MtlsMark } from '../../components/MtlsMark';
+import { goldenColumns, mtlsColumn } from '../../components/golden-columns';
 import { WorkloadLink } from '../../components/ObjectLink';
 import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
@@ -37,13 +36,7 @@ const httpColumns: Column<WorkloadRow>[] = [
     render: (r) => (r.kind === 'services' ? '—' : `${r.meshedPods}/${r.totalPods}`),
   },
   ...goldenColumns<WorkloadRow>((r) => r),
-  {
-    key: 'mtls',
-    header: 'mTLS',
-    numeric: true,
-    value: (r) => r.mtls.securedShare,
-    render: (r) => <MtlsMark mtls={r.mtls} />,
-  },
+  mtlsColumn((r) => r.mtls),
 ];
 
 const tcpColumns: Column<WorkloadRow>[] = [

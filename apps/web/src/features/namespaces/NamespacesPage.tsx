@@ -6,8 +6,7 @@ import { useLiveInterval } from '../../app/live';
 import { paths } from '../../app/paths';
 import { useKeepParams, useWindow } from '../../app/url-state';
 import { DataTable } from '../../components/DataTable';
-import { goldenColumns } from '../../components/golden-columns';
-import { MtlsMark } from '../../components/MtlsMark';
+import { goldenColumns, mtlsColumn } from '../../components/golden-columns';
 import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 
@@ -49,13 +48,7 @@ export function NamespacesPage() {
                   render: (r) => `${r.meshedPods}/${r.totalPods}`,
                 },
                 ...goldenColumns<Row>((r) => r),
-                {
-                  key: 'mtls',
-                  header: 'mTLS',
-                  numeric: true,
-                  value: (r) => r.mtls.securedShare,
-                  render: (r) => <MtlsMark mtls={r.mtls} />,
-                },
+                mtlsColumn((r) => r.mtls),
               ]}
             />
           </>

@@ -1,8 +1,8 @@
 import type { Neighbour } from '@meshviz/shared';
 import { kindTitle } from '../../app/paths';
 import { DataTable } from '../../components/DataTable';
+import { mtlsColumn } from '../../components/golden-columns';
 import { SuccessRate } from '../../components/Metric';
-import { MtlsMark } from '../../components/MtlsMark';
 import { WorkloadLink } from '../../components/ObjectLink';
 import { formatLatency, formatRps } from '../../format/format';
 
@@ -60,13 +60,7 @@ export function NeighbourTable({
           value: (r) => r.edge.latencyMs.p95,
           render: (r) => formatLatency(r.edge.latencyMs.p95),
         },
-        {
-          key: 'mtls',
-          header: 'mTLS',
-          numeric: true,
-          value: (r) => r.edge.mtls.securedShare,
-          render: (r) => <MtlsMark mtls={r.edge.mtls} />,
-        },
+        mtlsColumn((r) => r.edge.mtls),
       ]}
     />
   );
