@@ -65,8 +65,14 @@ test('graph search highlights, filters hide, and a node opens its workload', asy
   await expect(view.node('emojivoto', 'voting')).toBeVisible();
   await expect(view.node('booksapp', 'log-collector')).toHaveCount(0);
 
-  await view.node('emojivoto', 'voting').click();
+  // From the keyboard: focus the node's name and press Enter.
+  await view.node('emojivoto', 'voting').getByRole('button', { name: 'voting' }).focus();
+  await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/voting\?refresh=off$/);
+  await page.goBack();
+  // And with the mouse, anywhere on the node.
+  await view.node('emojivoto', 'vote-bot').click({ position: { x: 100, y: 55 } });
+  await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/vote-bot\?refresh=off$/);
   await page.goBack();
   await expect(page).toHaveURL(/\/graph\?.*hide=healthy/);
   await page.screenshot({ path: test.info().outputPath('graph-all.png'), fullPage: true });

@@ -68,6 +68,11 @@ test('the namespaces list shows what the API returned, and drills into a namespa
     path: test.info().outputPath('namespace-emojivoto.png'),
     fullPage: true,
   });
+
+  // And on to the workload.
+  await ns.http.root.getByRole('link', { name: 'web', exact: true }).click();
+  await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/web\?refresh=off$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Deployment web');
 });
 
 test('changing the window changes the URL and the data', async ({ page }) => {

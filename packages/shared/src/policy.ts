@@ -114,6 +114,8 @@ export const serviceConfigSchema = z.object({
           ),
         }),
       ),
+      /** `retry.linkerd.io/*` and `timeout.linkerd.io/*` annotations on the route. */
+      annotations: z.array(z.object({ key: z.string(), value: z.string() })),
       /** Ignored by the proxies while a ServiceProfile for the Service exists. */
       shadowed: z.boolean(),
     }),

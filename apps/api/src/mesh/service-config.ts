@@ -48,6 +48,13 @@ function describeMatch(m: HttpMatch): string {
 
 const CONFIG_ANNOTATION = /^(retry|timeout)\.linkerd\.io\//;
 
+/** The retry and timeout annotations (mesh-facts §5) of a Service or route. */
+function configAnnotations(a: Record<string, string> | undefined) {
+  return Object.entries(a ?? {})
+    .filter(([k]) => CONFIG_ANNOTATION.test(k))
+    .map(([key, value]) => ({ key, value }));
+}
+
 /**
  * A Service's route configuration: its ServiceProfile routes, the HTTPRoutes
  * of both API groups attached to it, the retry and timeout annotations, and
@@ -135,12 +142,11 @@ export function serviceConfigView(deps: MeshDeps, namespace: string, name: strin
             })),
           };
         }),
+        annotations: configAnnotations(r.metadata?.annotations),
         shadowed: cfg.profile !== undefined,
       };
     }),
-    annotations: Object.entries(svc.metadata.annotations ?? {})
-      .filter(([k]) => CONFIG_ANNOTATION.test(k))
-      .map(([key, value]) => ({ key, value })),
+    annotations: configAnnotations(svc.metadata.annotations),
     precedence: cfg.profile
       ? `ServiceProfile ${cfg.profile.metadata?.name} configures this service's routes${
           cfg.httpRoutes.length

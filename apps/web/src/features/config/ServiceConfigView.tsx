@@ -65,6 +65,7 @@ export function ServiceConfigView({ namespace, name }: { namespace: string; name
               <p className="caption">
                 Parents: {r.parents.join(', ')}
                 {r.hostnames.length > 0 && ` · hostnames ${r.hostnames.join(', ')}`}
+                {r.annotations.map((a) => ` · ${a.key}: ${a.value}`).join('')}
               </p>
               <table aria-label={`Rules of ${r.name}`}>
                 <thead>

@@ -69,7 +69,7 @@ export function GraphCanvas({
         id: n.id,
         type: 'workload',
         position: { x: box.x, y: box.y },
-        data: { node: n },
+        data: { node: n, onOpen: onOpenNode },
         ...(view.groups.length
           ? { parentId: groupId(n.namespace), extent: 'parent' as const }
           : {}),
@@ -77,7 +77,7 @@ export function GraphCanvas({
       out.push(node);
     }
     return out;
-  }, [view, boxes]);
+  }, [view, boxes, onOpenNode]);
 
   const dimmed = useMemo(() => new Set(view.nodes.filter((n) => n.dim).map((n) => n.id)), [view]);
   const edges = useMemo(

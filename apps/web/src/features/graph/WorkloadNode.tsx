@@ -4,7 +4,7 @@ import { kindTitle } from '../../app/paths';
 import { formatPercent, formatRps, healthOf } from '../../format/format';
 import type { ViewNode } from './model';
 
-export type WorkloadNodeType = Node<{ node: ViewNode }, 'workload'>;
+export type WorkloadNodeType = Node<{ node: ViewNode; onOpen: (id: string) => void }, 'workload'>;
 
 /** A workload: name, kind, success rate and RPS; border coloured by health, dashed when unmeshed. */
 export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<WorkloadNodeType>) {
@@ -25,9 +25,24 @@ export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<Workl
       data-testid={`node-${n.id}`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <div className="node-name" title={`${n.namespace}/${n.name}`}>
-        {n.name}
-      </div>
+      {n.kind === 'unknown' ? (
+        <div className="node-name" title={`${n.namespace}/${n.name}`}>
+          {n.name}
+        </div>
+      ) : (
+        // A button, so the keyboard can open the workload as a click on the node does.
+        <button
+          type="button"
+          className="node-name nodrag"
+          title={`Open ${n.namespace}/${n.name}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            data.onOpen(n.id);
+          }}
+        >
+          {n.name}
+        </button>
+      )}
       <div className="node-kind">
         {n.kind === 'unknown' ? 'outside the mesh' : kindTitle(n.kind)}
         {!n.meshed && n.kind !== 'unknown' ? ' · unmeshed' : ''}
