@@ -3,6 +3,7 @@
  * Results are figures to read, never assertions.
  */
 import { parseArgs } from 'node:util';
+import { apiScale } from './api-scale';
 import { demoMeshScale } from './demo-mesh-scale';
 import { webGraph } from './web-graph';
 
@@ -10,6 +11,7 @@ const { values } = parseArgs({ options: { short: { type: 'boolean', default: fal
 
 const benches: [string, (short: boolean) => Promise<string>][] = [
   ['demo-mesh-scale', demoMeshScale],
+  ['api-scale', apiScale],
   ['web-graph', webGraph],
 ];
 
