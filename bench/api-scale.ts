@@ -3,26 +3,7 @@
  * Prometheus) on a synthetic mesh: its CPU and memory while scraping, and
  * the latency of the dashboard's main questions.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { cpuSeconds, quantile, rssMiB, table } from './lib';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function start(script: string, args: string[], pattern: RegExp): Promise<[ChildProcess, string]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = pattern.exec(line);
-      if (m?.[1]) resolve([child, m[1]]);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
+import { cpuSeconds, quantile, rssMiB, startSyntheticStack, table } from './lib';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,32 +22,9 @@ const QUESTIONS: Record<string, string> = {
 };
 
 async function measure(workloads: number, subnet: number, samples: number): Promise<Row> {
-  const [mesh, kubeconfig] = await start(
-    'apps/demo-mesh/src/main.ts',
-    [
-      '--scenario',
-      'synthetic',
-      '--workloads',
-      String(workloads),
-      '--namespaces',
-      String(Math.max(2, Math.round(workloads / 50))),
-      '--replicas',
-      '1',
-      '--pod-subnet',
-      String(subnet),
-      '--no-incidents',
-    ],
-    /^kubeconfig: (.+)$/,
-  );
-  let api: ChildProcess | undefined;
+  const stack = await startSyntheticStack(workloads, subnet);
   try {
-    const started = await start(
-      'apps/api/src/main.ts',
-      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--web-dist', '/nonexistent'],
-      /^meshviz: (\S+)$/,
-    );
-    api = started[0];
-    const url = started[1].replace(/\/$/, '');
+    const { api, url } = stack;
     // Two scrape intervals, so every rate has data.
     await sleep(25_000);
     const pid = api.pid ?? 0;
@@ -94,8 +52,7 @@ async function measure(workloads: number, subnet: number, samples: number): Prom
       latency,
     };
   } finally {
-    api?.kill('SIGTERM');
-    mesh.kill('SIGTERM');
+    stack.stop();
   }
 }
 

@@ -1,4 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** CPU seconds (user + system) a process has used, from /proc. */
 export function cpuSeconds(pid: number): number {
@@ -29,4 +34,76 @@ export function quantile(values: number[], q: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** Starts a repo script under tsx; resolves with the process and the first capture of `pattern` on stdout. */
+export function startScript(
+  script: string,
+  args: string[],
+  pattern: RegExp,
+): Promise<[ChildProcess, string]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = pattern.exec(line);
+      if (m?.[1]) resolve([child, m[1]]);
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+export interface Stack {
+  api: ChildProcess;
+  /** The API's base URL, without a trailing slash. */
+  url: string;
+  stop(): void;
+}
+
+/**
+ * A synthetic demo mesh (one replica per workload, 50 workloads a namespace)
+ * and the API in embedded mode, as `npm start` runs them.
+ */
+export async function startSyntheticStack(
+  workloads: number,
+  subnet: number,
+  webDist = '/nonexistent',
+): Promise<Stack> {
+  const [mesh, kubeconfig] = await startScript(
+    'apps/demo-mesh/src/main.ts',
+    [
+      '--scenario',
+      'synthetic',
+      '--workloads',
+      String(workloads),
+      '--namespaces',
+      String(Math.max(2, Math.round(workloads / 50))),
+      '--replicas',
+      '1',
+      '--pod-subnet',
+      String(subnet),
+      '--no-incidents',
+    ],
+    /^kubeconfig: (.+)$/,
+  );
+  try {
+    const [api, url] = await startScript(
+      'apps/api/src/main.ts',
+      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--web-dist', webDist],
+      /^meshviz: (\S+)$/,
+    );
+    return {
+      api,
+      url: url.replace(/\/$/, ''),
+      stop() {
+        api.kill('SIGTERM');
+        mesh.kill('SIGTERM');
+      },
+    };
+  } catch (err) {
+    mesh.kill('SIGTERM');
+    throw err;
+  }
 }

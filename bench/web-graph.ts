@@ -3,32 +3,16 @@
  * render, frame rate while panning the graph, and the initial JS bundle.
  * Demo mesh + API (embedded metrics) + the built SPA, as `npm start` runs them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { quantile, table } from './lib';
+import { quantile, startSyntheticStack, table } from './lib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'apps/web/dist');
 const CHROMIUM = process.env.MESHVIZ_CHROMIUM ?? '/usr/bin/chromium';
-
-function start(script: string, args: string[], pattern: RegExp): Promise<[ChildProcess, string]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = pattern.exec(line);
-      if (m?.[1]) resolve([child, m[1]]);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 
 async function waitForGraph(url: string, nodes: number): Promise<void> {
   const until = Date.now() + 120_000;
@@ -52,32 +36,9 @@ interface Row {
 }
 
 async function measure(workloads: number, subnet: number): Promise<Row> {
-  const [mesh, kubeconfig] = await start(
-    'apps/demo-mesh/src/main.ts',
-    [
-      '--scenario',
-      'synthetic',
-      '--workloads',
-      String(workloads),
-      '--namespaces',
-      String(Math.max(2, Math.round(workloads / 50))),
-      '--replicas',
-      '1',
-      '--pod-subnet',
-      String(subnet),
-      '--no-incidents',
-    ],
-    /^kubeconfig: (.+)$/,
-  );
-  let api: ChildProcess | undefined;
+  const stack = await startSyntheticStack(workloads, subnet, dist);
   try {
-    const started = await start(
-      'apps/api/src/main.ts',
-      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--web-dist', dist],
-      /^meshviz: (\S+)$/,
-    );
-    api = started[0];
-    const url = started[1];
+    const url = `${stack.url}/`;
     await waitForGraph(url, workloads);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -132,8 +93,7 @@ async function measure(workloads: number, subnet: number): Promise<Row> {
       await browser.close();
     }
   } finally {
-    api?.kill('SIGTERM');
-    mesh.kill('SIGTERM');
+    stack.stop();
   }
 }
 
