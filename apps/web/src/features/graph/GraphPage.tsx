@@ -51,17 +51,13 @@ export function GraphPage() {
   };
   const selected = ns === 'all' ? [] : ns.split(',');
 
-  const filters = {
-    search,
-    hideIdle: hidden.has('idle'),
-    hideHealthy: hidden.has('healthy'),
-    groupByNamespace: group === 'namespace' && selected.length !== 1,
-  };
+  const hideIdle = hidden.has('idle');
+  const hideHealthy = hidden.has('healthy');
+  const groupByNamespace = group === 'namespace' && selected.length !== 1;
   const data = graph.data;
   const view = useMemo(
-    () => (data ? graphView(data, filters) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [data, filters.search, filters.hideIdle, filters.hideHealthy, filters.groupByNamespace],
+    () => (data ? graphView(data, { search, hideIdle, hideHealthy, groupByNamespace }) : undefined),
+    [data, search, hideIdle, hideHealthy, groupByNamespace],
   );
   const nodeMap = useMemo(() => new Map((data?.nodes ?? []).map((n) => [n.id, n])), [data]);
   const edge = data?.edges.find((e) => e.id === edgeId);
@@ -95,15 +91,10 @@ export function GraphPage() {
         />
         {search && view && <span className="hint">{view.matches} matching</span>}
         <label>
-          <input type="checkbox" checked={filters.hideIdle} onChange={() => toggleHide('idle')} />{' '}
-          Hide idle
+          <input type="checkbox" checked={hideIdle} onChange={() => toggleHide('idle')} /> Hide idle
         </label>
         <label>
-          <input
-            type="checkbox"
-            checked={filters.hideHealthy}
-            onChange={() => toggleHide('healthy')}
-          />{' '}
+          <input type="checkbox" checked={hideHealthy} onChange={() => toggleHide('healthy')} />{' '}
           Hide healthy
         </label>
         <label>
