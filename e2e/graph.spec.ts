@@ -59,7 +59,9 @@ test('graph search highlights, filters hide, and a node opens its workload', asy
   await expect(view.node('emojivoto', 'voting')).toHaveClass(/match/);
   await expect(view.node('booksapp', 'webapp')).toHaveClass(/dim/);
 
-  await page.getByRole('checkbox', { name: 'Hide healthy' }).check();
+  // The box follows the URL, which the router updates asynchronously: click, then wait for it.
+  await page.getByRole('checkbox', { name: 'Hide healthy' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Hide healthy' })).toBeChecked();
   await expect(page).toHaveURL(/hide=healthy/);
   // Failing voting stays; idle, healthy log-collector goes.
   await expect(view.node('emojivoto', 'voting')).toBeVisible();
@@ -70,7 +72,9 @@ test('graph search highlights, filters hide, and a node opens its workload', asy
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/voting\?refresh=off$/);
   await page.goBack();
-  // And with the mouse, anywhere on the node.
+  // And with the mouse, anywhere on the node (fitted first: a node outside the
+  // canvas viewport cannot be clicked).
+  await page.getByRole('button', { name: 'Fit View' }).click();
   await view.node('emojivoto', 'vote-bot').click({ position: { x: 100, y: 55 } });
   await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/vote-bot\?refresh=off$/);
   await page.goBack();

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DEFAULT_WINDOW, parseDuration } from '@meshviz/shared';
 
@@ -68,4 +68,36 @@ export function useKeepParams(): (to: string) => string {
     },
     [params],
   );
+}
+
+/**
+ * A text box bound to a search parameter. The box keeps its own text, so
+ * fast typing never waits for (or races) the URL update, which a router
+ * applies asynchronously; the URL follows with each keystroke (replacing
+ * the entry), and a URL change from elsewhere (back) resets the box.
+ */
+export function useUrlText(name: string): [string, (text: string) => void] {
+  const [value, setValue] = useParam(name);
+  const [draft, setDraft] = useState(value);
+  const [seen, setSeen] = useState(value);
+  // Texts this box wrote that the URL has not shown yet: their arrival is not a reset.
+  const [pending, setPending] = useState<string[]>([]);
+  if (value !== seen) {
+    setSeen(value);
+    const i = pending.indexOf(value);
+    if (i >= 0) setPending(pending.slice(i + 1));
+    else {
+      setPending([]);
+      setDraft(value);
+    }
+  }
+  const set = useCallback(
+    (text: string) => {
+      setDraft(text);
+      setPending((p) => [...p, text]);
+      setValue(text, { replace: true });
+    },
+    [setValue],
+  );
+  return [draft, set];
 }

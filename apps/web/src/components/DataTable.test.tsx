@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataTable } from './DataTable';
@@ -67,5 +67,17 @@ describe('data table', () => {
       target: { value: 'zzz' },
     });
     expect(screen.getByText('Nothing matches the filter.')).toBeTruthy();
+  });
+
+  it('when typed into quickly, keeps every character and the URL follows; back resets the box', async () => {
+    const router = renderAt('/');
+    const box = screen.getByRole('searchbox', { name: 'Filter Things' });
+    for (const text of ['v', 'vo', 'vot']) fireEvent.change(box, { target: { value: text } });
+    expect((box as HTMLInputElement).value).toBe('vot');
+    await waitFor(() => expect(router.state.location.search).toBe('?t.q=vot'));
+    expect(names()).toEqual(['voting']);
+    await router.navigate('/?t.q=we');
+    await waitFor(() => expect((box as HTMLInputElement).value).toBe('we'));
+    expect(names()).toEqual(['web']);
   });
 });

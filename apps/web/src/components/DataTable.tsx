@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { useParam } from '../app/url-state';
+import { useParam, useUrlText } from '../app/url-state';
 
 export interface Column<T> {
   key: string;
@@ -42,7 +42,7 @@ export function DataTable<T>({
   empty: ReactNode;
 }) {
   const [sort, setSort] = useParam(`${id}.sort`, defaultSort ?? columns[0]?.key ?? '');
-  const [filter, setFilter] = useParam(`${id}.q`);
+  const [filter, setFilter] = useUrlText(`${id}.q`);
   const desc = sort.startsWith('-');
   const sortKey = desc ? sort.slice(1) : sort;
   const shown = useMemo(() => {
@@ -67,7 +67,7 @@ export function DataTable<T>({
           aria-label={`Filter ${label}`}
           placeholder="Filter…"
           value={filter}
-          onChange={(e) => setFilter(e.target.value, { replace: true })}
+          onChange={(e) => setFilter(e.target.value)}
         />
       )}
       <table aria-label={label}>

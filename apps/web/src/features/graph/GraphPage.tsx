@@ -4,7 +4,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { graphQuery, namespacesQuery } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
 import { paths } from '../../app/paths';
-import { useKeepParams, useParam, useWindow } from '../../app/url-state';
+import { useKeepParams, useParam, useUrlText, useWindow } from '../../app/url-state';
 import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { EdgeDetail } from './EdgeDetail';
@@ -32,7 +32,7 @@ export function GraphPage() {
   const [window] = useWindow();
   const [ns, setNs] = useParam('ns', 'all');
   const [label, setLabel] = useParam('label', 'rps');
-  const [search, setSearch] = useParam('q');
+  const [search, setSearch] = useUrlText('q');
   const [hide, setHide] = useParam('hide');
   const [group, setGroup] = useParam('group', 'namespace');
   const [edgeId, setEdgeId] = useParam('edge');
@@ -87,7 +87,7 @@ export function GraphPage() {
           aria-label="Search workloads"
           placeholder="Search workloads…"
           value={search}
-          onChange={(e) => setSearch(e.target.value, { replace: true })}
+          onChange={(e) => setSearch(e.target.value)}
         />
         {search && view && <span className="hint">{view.matches} matching</span>}
         <label>
