@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTextFormat } from './text-format';
 
 const fixtures = fileURLToPath(
-  new URL('../../../../../../shared/fixtures/linkerd-proxy/', import.meta.url),
+  new URL('../../../test/fixtures/linkerd-proxy/', import.meta.url),
 );
 const fixture = (name: string) => readFileSync(`${fixtures}${name}`, 'utf8');
 
