@@ -7,6 +7,7 @@ import { SelfMetrics } from './http/self-metrics';
 import { CachingEngine } from './sources/metrics/caching-engine';
 import type { MeshDeps } from './mesh/deps';
 import { SnapshotCache } from './mesh/snapshot';
+import { AppTrafficEngine } from './mesh/app-traffic';
 import { scrapeTargets } from './model/workloads';
 import { EmbeddedEngine } from './sources/metrics/embedded/engine';
 import { Scraper } from './sources/metrics/embedded/scraper';
@@ -63,7 +64,8 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     if (!ok) selfMetrics.upstreamErrors.inc({ engine: kind, query });
   });
   const deps: MeshDeps = {
-    engine,
+    engine: new AppTrafficEngine(engine, () => snapshots.get().adminPorts),
+    allTraffic: engine,
     topology,
     snapshots,
     proxyErrors: () => scraper?.errors() ?? [],

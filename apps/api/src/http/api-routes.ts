@@ -14,7 +14,7 @@ import { findingsView } from '../mesh/findings';
 import { policyView, workloadAccessView } from '../mesh/policy';
 import { serviceConfigView } from '../mesh/service-config';
 import { WORKLOAD_KINDS } from '../model/kinds';
-import { InputError } from './errors';
+import { InputError } from '../model/errors';
 
 /** Parses `req.query` with a schema; a failure is a 400 naming each bad parameter. */
 function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {

@@ -1,18 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-
-/** The request is wrong: 400 with a message naming the problem. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
-/** The addressed object does not exist: 404. */
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
-/** An upstream (Kubernetes API, Prometheus, a proxy) failed and nothing could be computed: 502. */
-export class UpstreamError extends Error {
-  override name = 'UpstreamError';
-}
+import { InputError, NotFoundError, UpstreamError } from '../model/errors';
 
 function statusOf(err: unknown): { status: number; code: string } {
   if (err instanceof InputError) return { status: 400, code: 'bad_request' };

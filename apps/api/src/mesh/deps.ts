@@ -2,7 +2,10 @@ import type { MetricsEngine } from '../sources/metrics/engine';
 import type { SnapshotCache, TopologyReader } from './snapshot';
 
 export interface MeshDeps {
+  /** The application's traffic: what the proxies count of their admin servers is left out. */
   engine: MetricsEngine;
+  /** Every series as the proxies wrote it, admin traffic included: for views about scrapes. */
+  allTraffic: MetricsEngine;
   topology: TopologyReader;
   snapshots: SnapshotCache;
   /** Proxies the embedded engine could not scrape (empty in Prometheus mode). */

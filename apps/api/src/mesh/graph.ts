@@ -1,5 +1,5 @@
 import type { GraphEdge, GraphNode, GraphResponse } from '@meshviz/shared';
-import { golden, mtlsOf, NO_TRAFFIC, tlsReason } from '../model/golden';
+import { golden, mtlsOf, NO_TRAFFIC, responseFails, tlsReason } from '../model/golden';
 import { DST_LABELS, dstWorkload, SOURCE_LABELS, sourceWorkload } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq, ne, re, type Matcher, type Sample } from '../sources/metrics/engine';
@@ -8,8 +8,8 @@ import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
 
 function countResponse(acc: { success: number; failure: number }, s: Sample): void {
-  if (s.labels.classification === 'success') acc.success += s.value;
-  else acc.failure += s.value;
+  if (responseFails(s.labels)) acc.failure += s.value;
+  else acc.success += s.value;
 }
 
 const nodeId = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
@@ -245,14 +245,13 @@ export async function graphView(
   }
 
   // Node stats: server-side for meshed workloads, else what their clients saw.
-  const nodeTally = new Map<string, { ok: number; bad: number }>();
+  const nodeTally = new Map<string, { success: number; failure: number }>();
   for (const s of nodeResp) {
     const wl = sourceWorkload(s.labels);
     if (!wl || !s.labels.namespace) continue;
     const id = nodeId(s.labels.namespace, wl.kind, wl.name);
-    const t = nodeTally.get(id) ?? { ok: 0, bad: 0 };
-    if (s.labels.classification === 'success') t.ok += s.value;
-    else t.bad += s.value;
+    const t = nodeTally.get(id) ?? { success: 0, failure: 0 };
+    countResponse(t, s);
     nodeTally.set(id, t);
   }
   for (const node of nodes.values()) {
@@ -262,7 +261,7 @@ export async function graphView(
         const wl = sourceWorkload(l.labels);
         return wl && l.labels.namespace && nodeId(l.labels.namespace, wl.kind, wl.name) === node.id;
       });
-      Object.assign(node, golden(t.ok, t.bad, lat?.values));
+      Object.assign(node, golden(t.success, t.failure, lat?.values));
     } else if (!node.meshed) {
       const incoming = [...edges.values()].filter((x) => x.target === node.id);
       const ok = incoming.reduce((a, x) => a + x.success, 0);

@@ -1,5 +1,5 @@
 import type { NamespacesResponse } from '@meshviz/shared';
-import { golden, mtlsOfSamples, Tally } from '../model/golden';
+import { golden, mtlsOfSamples, responseFails, Tally } from '../model/golden';
 import { eq, type Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
@@ -37,10 +37,7 @@ export async function namespacesView(
   const success = new Tally();
   const failure = new Tally();
   for (const s of responses)
-    (s.labels.classification === 'success' ? success : failure).add(
-      s.labels.namespace ?? '',
-      s.value,
-    );
+    (responseFails(s.labels) ? failure : success).add(s.labels.namespace ?? '', s.value);
   const requestsOf = new Map<string, Sample[]>();
   for (const s of requests) {
     const ns = s.labels.namespace ?? '';

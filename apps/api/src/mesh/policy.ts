@@ -1,5 +1,5 @@
 import type { PolicyResponse, ServerView, WorkloadAccess } from '@meshviz/shared';
-import { NotFoundError } from '../http/errors';
+import { NotFoundError } from '../model/errors';
 import type { WorkloadKind } from '../model/kinds';
 import {
   authorizationsFor,

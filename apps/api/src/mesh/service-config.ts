@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '@meshviz/shared';
-import { NotFoundError } from '../http/errors';
+import { NotFoundError } from '../model/errors';
 import { serviceRouteConfig, type CrdObject } from '../model/route-config';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';

@@ -12,9 +12,21 @@ export interface TopologyReader {
 /** Workload kinds the topology watches (all but pods, listed separately, and replication controllers). */
 const WORKLOAD_KEYS = WORKLOAD_KINDS.filter((k) => k !== 'pods' && k !== 'replicationcontrollers');
 
+/** Linkerd's default admin port: every proxy serves its admin server there unless configured otherwise. */
+const DEFAULT_ADMIN_PORT = 4191;
+
+/** The ports the proxies' admin servers listen on: what their `linkerd-admin` container ports say. */
+function adminPorts(pods: PodInfo[]): string[] {
+  const ports = new Set([DEFAULT_ADMIN_PORT]);
+  for (const p of pods) if (p.adminPort) ports.add(p.adminPort);
+  return [...ports].sort((a, b) => a - b).map(String);
+}
+
 /** Builds the model's plain view of the topology; cached until the topology changes. */
 export class SnapshotCache {
-  private cached: { version: number; snapshot: TopologySnapshot; pods: PodInfo[] } | undefined;
+  private cached:
+    | { version: number; snapshot: TopologySnapshot; pods: PodInfo[]; adminPorts: string[] }
+    | undefined;
 
   constructor(
     private readonly topology: TopologyReader,
@@ -22,7 +34,7 @@ export class SnapshotCache {
     private readonly clusterDomain: string,
   ) {}
 
-  get(): { snapshot: TopologySnapshot; pods: PodInfo[] } {
+  get(): { snapshot: TopologySnapshot; pods: PodInfo[]; adminPorts: string[] } {
     if (this.cached && this.cached.version === this.topology.version) return this.cached;
     const t = this.topology;
     const owners = new Map<string, { kind: string; name: string } | undefined>();
@@ -62,7 +74,7 @@ export class SnapshotCache {
       clusterDomain: this.clusterDomain,
     };
     const pods = snapshot.pods.map((p) => podInfo(p, snapshot));
-    this.cached = { version: t.version, snapshot, pods };
+    this.cached = { version: t.version, snapshot, pods, adminPorts: adminPorts(pods) };
     return this.cached;
   }
 }

@@ -1,10 +1,11 @@
 import type { TimeseriesPoint, TimeseriesResponse } from '@meshviz/shared';
 import { DST_LABEL, KIND_LABEL, type WorkloadKind } from '../model/kinds';
-import { eq, re, type Matcher } from '../sources/metrics/engine';
+import { responseFails } from '../model/golden';
+import { eq, type Matcher } from '../sources/metrics/engine';
 import { Answer } from './answer';
-import { requireWorkload, routeContext } from './routes';
-import { routeStatusFails } from '../model/route-config';
 import type { MeshDeps } from './deps';
+import { routeFamilies } from './route-families';
+import { requireWorkload } from './routes';
 
 export type TimeseriesSubject =
   | { kind: 'workload'; namespace: string; workloadKind: WorkloadKind; name: string }
@@ -59,10 +60,9 @@ export async function timeseriesView(
     eq('namespace', subject.namespace),
     eq(KIND_LABEL[subject.workloadKind], subject.name),
   ];
-  let counter = 'response_total';
-  let histogram = 'response_latency_ms';
+  let counters = ['response_total'];
+  let histograms = ['response_latency_ms'];
   let matchers: Matcher[];
-  let classify = (l: Record<string, string>) => l.classification === 'success';
   let by = ['classification'];
   let label: string;
   let scale = 1;
@@ -81,24 +81,31 @@ export async function timeseriesView(
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} -> ${subject.peer.namespace}/${subject.peer.kind}/${subject.peer.name}`;
       break;
     case 'route': {
-      const route = routeSeries(deps, subject, self);
-      ({ counter, histogram, matchers, classify, by } = route);
+      const route = routeSeries(deps, subject);
+      ({ counters, histograms, matchers, by } = route);
       scale = route.scale;
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} ${subject.service ? `-> ${subject.service.namespace}/${subject.service.name} ` : ''}${subject.route}`;
       break;
     }
   }
+  // A route is HTTP or gRPC: of its two families only one has series, so the lists are merged.
   const q = (quantile: number) =>
-    answer.metrics(
-      e.quantileRange(
-        { histogram, matchers, by: [], windowSeconds: rateWindow, quantiles: [quantile] },
-        range,
+    Promise.all(
+      histograms.map((histogram) =>
+        answer.metrics(
+          e.quantileRange(
+            { histogram, matchers, by: [], windowSeconds: rateWindow, quantiles: [quantile] },
+            range,
+          ),
+        ),
       ),
-    );
+    ).then((r) => r.flat());
   const [rates, p50, p95, p99] = await Promise.all([
-    answer.metrics(
-      e.rateRange({ metric: counter, matchers, by, windowSeconds: rateWindow }, range),
-    ),
+    Promise.all(
+      counters.map((metric) =>
+        answer.metrics(e.rateRange({ metric, matchers, by, windowSeconds: rateWindow }, range)),
+      ),
+    ).then((r) => r.flat()),
     q(0.5),
     q(0.95),
     q(0.99),
@@ -121,7 +128,7 @@ export async function timeseriesView(
       const p = at(t);
       if (!p || !Number.isFinite(v)) continue;
       p.all += v;
-      if (classify(series.labels)) p.ok += v;
+      if (!responseFails(series.labels)) p.ok += v;
     }
   }
   for (const [key, list] of [
@@ -151,72 +158,18 @@ export async function timeseriesView(
   };
 }
 
-/**
- * Which series hold one route, chosen as the routes view chooses: the
- * ServiceProfile's `route_*` families when the service has a profile
- * (either direction), the Gateway-API `outbound_http_route_*` families for
- * outbound calls without one, and the server's own `route_name` otherwise.
- */
+/** The series of one route, from the families the routes view reads. */
 function routeSeries(
   deps: MeshDeps,
   subject: Extract<TimeseriesSubject, { kind: 'route' }>,
-  self: Matcher[],
-): {
-  counter: string;
-  histogram: string;
-  matchers: Matcher[];
-  classify: (l: Record<string, string>) => boolean;
-  by: string[];
-  scale: number;
-} {
+): { counters: string[]; histograms: string[]; matchers: Matcher[]; by: string[]; scale: number } {
   const workload = { namespace: subject.namespace, kind: subject.workloadKind, name: subject.name };
-  const { service, config, dstMatch } = routeContext(deps, workload, subject.service);
-  const direction = subject.service ? 'outbound' : 'inbound';
-  const success = (l: Record<string, string>) => l.classification === 'success';
-  if (config?.profile && dstMatch) {
-    return {
-      counter: 'route_response_total',
-      histogram: 'route_response_latency_ms',
-      matchers: [
-        eq('direction', direction),
-        ...self,
-        dstMatch,
-        eq('rt_route', subject.route === '[DEFAULT]' ? '' : subject.route),
-      ],
-      classify: success,
-      by: ['classification'],
-      scale: 1,
-    };
-  }
-  if (subject.service && service) {
-    return {
-      counter: 'outbound_http_route_request_statuses_total',
-      // Seconds in the Gateway-API families; the contract speaks milliseconds.
-      histogram: 'outbound_http_route_request_duration_seconds',
-      matchers: [
-        ...self,
-        eq('parent_namespace', service.namespace),
-        eq('parent_name', service.name),
-        eq('route_name', subject.route),
-      ],
-      classify: (l) => !routeStatusFails(l),
-      by: ['http_status', 'grpc_status', 'error'],
-      scale: 1000,
-    };
-  }
+  const { families: f } = routeFamilies(deps, workload, subject.service);
   return {
-    counter: 'response_total',
-    histogram: 'response_latency_ms',
-    matchers: [
-      eq('direction', 'inbound'),
-      ...self,
-      // The routes view names requests without a route label `default`.
-      subject.route === 'default'
-        ? re('route_name', '(default)?')
-        : eq('route_name', subject.route),
-    ],
-    classify: success,
-    by: ['classification'],
-    scale: 1,
+    counters: f.responses,
+    histograms: f.histograms,
+    matchers: [...f.matchers, f.routeMatcher(subject.route)],
+    by: f.statusLabels,
+    scale: f.toMs,
   };
 }

@@ -1,6 +1,6 @@
 import type { WorkloadDetail } from '@meshviz/shared';
-import { NotFoundError } from '../http/errors';
-import { golden } from '../model/golden';
+import { NotFoundError } from '../model/errors';
+import { golden, outcomes } from '../model/golden';
 import { KIND_LABEL, type WorkloadKind } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq } from '../sources/metrics/engine';
@@ -74,13 +74,7 @@ export async function workloadDetailView(
     pods: wl.pods
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((p) => {
-        const r = podResp.filter((s) => s.labels.pod === p.name);
-        const ok = r
-          .filter((s) => s.labels.classification === 'success')
-          .reduce((a, s) => a + s.value, 0);
-        const bad = r
-          .filter((s) => s.labels.classification !== 'success')
-          .reduce((a, s) => a + s.value, 0);
+        const { success, failure } = outcomes(podResp.filter((s) => s.labels.pod === p.name));
         return {
           name: p.name,
           phase: p.phase,
@@ -89,7 +83,7 @@ export async function workloadDetailView(
           meshed: p.meshed,
           identity: p.identity ?? null,
           proxyVersion: p.proxyVersion ?? null,
-          ...golden(ok, bad, podLat.find((s) => s.labels.pod === p.name)?.values),
+          ...golden(success, failure, podLat.find((s) => s.labels.pod === p.name)?.values),
         };
       }),
     inbound,

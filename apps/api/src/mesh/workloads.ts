@@ -1,5 +1,5 @@
 import type { WorkloadRow, WorkloadsResponse } from '@meshviz/shared';
-import { golden, mtlsOfSamples } from '../model/golden';
+import { golden, mtlsOfSamples, outcomes } from '../model/golden';
 import {
   DST_LABELS,
   dstWorkload,
@@ -23,13 +23,6 @@ function byWorkload(samples: Sample[], dst: boolean): Map<string, Sample[]> {
     out.set(k, [...(out.get(k) ?? []), s]);
   }
   return out;
-}
-
-function sumWhere(
-  samples: Sample[] | undefined,
-  pred: (l: Record<string, string>) => boolean,
-): number {
-  return (samples ?? []).filter((s) => pred(s.labels)).reduce((a, s) => a + s.value, 0);
 }
 
 /**
@@ -179,16 +172,14 @@ export async function workloadsView(
       const k = wkey(wl.kind, wl.name);
       // Server-side numbers need a proxy; an unmeshed workload is seen through its clients.
       const own = wl.meshedPods > 0;
-      const r = own ? maps.resp.get(k) : maps.outResp.get(k);
-      const ok = sumWhere(r, (l) => l.classification === 'success');
-      const bad = sumWhere(r, (l) => l.classification !== 'success');
+      const { success, failure } = outcomes((own ? maps.resp.get(k) : maps.outResp.get(k)) ?? []);
       rows.push({
         namespace,
         kind: wl.kind,
         name: wl.name,
         meshedPods: wl.meshedPods,
         totalPods: wl.totalPods,
-        ...golden(ok, bad, own ? latency(lat, false, k) : latency(outLat, true, k)),
+        ...golden(success, failure, own ? latency(lat, false, k) : latency(outLat, true, k)),
         tcp: {
           openConnections: tcpValue(maps.conns, k),
           readBytesPerSec: tcpValue(maps.readB, k),
@@ -209,18 +200,16 @@ export async function workloadsView(
           Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v) &&
           p.phase === 'Running',
       );
-      const r = svcResp.filter((s) => s.labels.dst_service === svc.name);
+      const { success, failure } = outcomes(
+        svcResp.filter((s) => s.labels.dst_service === svc.name),
+      );
       rows.push({
         namespace,
         kind: 'services',
         name: svc.name,
         meshedPods: backing.filter((p) => p.meshed).length,
         totalPods: backing.length,
-        ...golden(
-          sumWhere(r, (l) => l.classification === 'success'),
-          sumWhere(r, (l) => l.classification !== 'success'),
-          svcLat.find((s) => s.labels.dst_service === svc.name)?.values,
-        ),
+        ...golden(success, failure, svcLat.find((s) => s.labels.dst_service === svc.name)?.values),
         tcp: { openConnections: null, readBytesPerSec: null, writeBytesPerSec: null },
         mtls: mtlsFrom(svcReq.filter((s) => s.labels.dst_service === svc.name)),
       });

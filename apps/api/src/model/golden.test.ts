@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { golden, mtlsOf, tlsReason } from './golden';
+import { golden, mtlsOf, outcomes, responseFails, tlsReason } from './golden';
 
 describe('golden numbers', () => {
   it('when there is no traffic, success rate, RPS and latency are null, not 0 or 100%', () => {
@@ -35,5 +35,48 @@ describe('mTLS share', () => {
     expect(tlsReason({ tls: 'true' })).toBeUndefined();
     expect(tlsReason({ tls: 'no_identity', no_tls_reason: 'not_http' })).toBe('not_http');
     expect(tlsReason({ tls: 'disabled' })).toBe('tls=disabled');
+  });
+});
+
+describe('response classification', () => {
+  it("uses the proxy's own classification where the family has one", () => {
+    // A ServiceProfile response class may make a 5xx a success: the label wins.
+    expect(responseFails({ classification: 'success', status_code: '503' })).toBe(false);
+    expect(responseFails({ classification: 'failure', status_code: '200' })).toBe(true);
+  });
+
+  it('fails 5xx and transport errors on the Gateway-API route families', () => {
+    expect(responseFails({ http_status: '503', error: '' })).toBe(true);
+    expect(responseFails({ http_status: '', error: 'REQUEST_TIMEOUT' })).toBe(true);
+    expect(responseFails({ http_status: '404', error: '' })).toBe(false);
+  });
+
+  it('reads gRPC statuses as current proxies write them, by name, and as older ones did, by code', () => {
+    // linkerd2-proxy route/metrics/labels.rs (GrpcRsp): names in upper snake case;
+    // a response that ended in an error has no status and is written UNKNOWN, with `error` set.
+    for (const failing of [
+      'UNAVAILABLE',
+      'INTERNAL',
+      'DEADLINE_EXCEEDED',
+      'UNKNOWN',
+      'DATA_LOSS',
+      'PERMISSION_DENIED',
+    ])
+      expect(responseFails({ grpc_status: failing, error: '' })).toBe(true);
+    for (const fine of ['OK', 'NOT_FOUND', 'INVALID_ARGUMENT', 'CANCELLED', 'RESOURCE_EXHAUSTED'])
+      expect(responseFails({ grpc_status: fine, error: '' })).toBe(false);
+    expect(responseFails({ grpc_status: '14', error: '' })).toBe(true);
+    expect(responseFails({ grpc_status: '5', error: '' })).toBe(false);
+    expect(responseFails({ grpc_status: 'UNKNOWN', error: 'RESPONSE_HEADERS_TIMEOUT' })).toBe(true);
+  });
+
+  it('sums success and failure in one pass', () => {
+    expect(
+      outcomes([
+        { labels: { grpc_status: 'OK' }, value: 9 },
+        { labels: { grpc_status: 'UNAVAILABLE' }, value: 1 },
+        { labels: { grpc_status: 'OK' }, value: Number.NaN },
+      ]),
+    ).toEqual({ success: 9, failure: 1 });
   });
 });

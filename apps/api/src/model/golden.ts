@@ -1,5 +1,54 @@
 import type { Golden, Mtls } from '@meshviz/shared';
 
+/**
+ * gRPC statuses Linkerd counts as failures (mesh-facts §2). Current proxies
+ * write route families' `grpc_status` as a name (`UNAVAILABLE`, linkerd2-proxy
+ * `route/metrics/labels.rs`: `GrpcRsp`), older ones and the legacy
+ * `response_total` as the numeric code.
+ */
+const GRPC_FAILURES = new Set([
+  'UNKNOWN',
+  'DEADLINE_EXCEEDED',
+  'PERMISSION_DENIED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  '2',
+  '4',
+  '7',
+  '13',
+  '14',
+  '15',
+]);
+
+/**
+ * Whether a response series counts failures: the proxy's own
+ * `classification` where the family has one (it honours ServiceProfile
+ * response classes), else an `error` (timeout, fail-fast, reset, ...), a
+ * failing gRPC status, or an HTTP 5xx.
+ */
+export function responseFails(labels: Record<string, string>): boolean {
+  if (labels.classification) return labels.classification !== 'success';
+  if (labels.error) return true;
+  if (labels.grpc_status) return GRPC_FAILURES.has(labels.grpc_status.toUpperCase());
+  return Number(labels.http_status) >= 500;
+}
+
+/** Success and failure rates of response samples, split by `responseFails`. */
+export function outcomes(samples: Iterable<{ labels: Record<string, string>; value: number }>): {
+  success: number;
+  failure: number;
+} {
+  let success = 0;
+  let failure = 0;
+  for (const s of samples) {
+    if (!Number.isFinite(s.value)) continue;
+    if (responseFails(s.labels)) failure += s.value;
+    else success += s.value;
+  }
+  return { success, failure };
+}
+
 /** Golden numbers from success and failure rates and latency quantiles; no traffic gives nulls, never 0% or 100%. */
 export function golden(success: number, failure: number, latency?: Record<string, number>): Golden {
   const total = success + failure;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeStatusFails, serviceRouteConfig } from './route-config';
+import { serviceRouteConfig } from './route-config';
 
 const profile = (svc: string, spec: unknown) => ({
   apiVersion: 'linkerd.io/v1alpha2',
@@ -76,15 +76,5 @@ describe('route configuration precedence', () => {
       retries: 'on 5xx, up to 2',
       timeout: '200ms',
     });
-  });
-});
-
-describe('route status classification', () => {
-  it('fails 5xx, transport errors and gRPC failure codes', () => {
-    expect(routeStatusFails({ http_status: '503', error: '' })).toBe(true);
-    expect(routeStatusFails({ http_status: '', error: 'REQUEST_TIMEOUT' })).toBe(true);
-    expect(routeStatusFails({ http_status: '404', error: '' })).toBe(false);
-    expect(routeStatusFails({ grpc_status: '2', error: '' })).toBe(true);
-    expect(routeStatusFails({ grpc_status: '5', error: '' })).toBe(false);
   });
 });

@@ -139,12 +139,3 @@ export const DEFAULT_ROUTE: RouteConfig = {
   retries: null,
   timeout: null,
 };
-
-/** Linkerd's default classification of a Gateway-API route status (mesh-facts §2). */
-const GRPC_FAILURES = new Set(['2', '4', '7', '13', '14', '15']);
-export function routeStatusFails(labels: Record<string, string>): boolean {
-  if (labels.error) return true;
-  if (labels.grpc_status !== undefined && labels.grpc_status !== '')
-    return GRPC_FAILURES.has(labels.grpc_status);
-  return Number(labels.http_status) >= 500;
-}

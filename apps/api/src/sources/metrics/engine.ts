@@ -13,6 +13,7 @@ export interface Matcher {
 export const eq = (label: string, value: string): Matcher => ({ label, op: '=', value });
 export const ne = (label: string, value: string): Matcher => ({ label, op: '!=', value });
 export const re = (label: string, value: string): Matcher => ({ label, op: '=~', value });
+export const nre = (label: string, value: string): Matcher => ({ label, op: '!~', value });
 
 export interface Selector {
   /** Sample name, e.g. `response_total` or `response_latency_ms_bucket`. */

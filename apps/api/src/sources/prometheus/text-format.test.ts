@@ -3,9 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseTextFormat } from './text-format';
 
-const fixtures = fileURLToPath(
-  new URL('../../../test/fixtures/linkerd-proxy/', import.meta.url),
-);
+const fixtures = fileURLToPath(new URL('../../../test/fixtures/linkerd-proxy/', import.meta.url));
 const fixture = (name: string) => readFileSync(`${fixtures}${name}`, 'utf8');
 
 describe('Prometheus text format', () => {

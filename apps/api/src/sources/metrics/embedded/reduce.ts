@@ -56,8 +56,9 @@ export const KEPT_LABELS = new Set([
   'replicationcontroller',
   'cronjob',
   'k8s_job',
-  // Traffic.
+  // Traffic. `target_port` tells the proxy's admin traffic from the application's.
   'direction',
+  'target_port',
   'authority',
   'peer',
   'tls',

@@ -1,0 +1,162 @@
+import { NotFoundError } from '../model/errors';
+import { KIND_LABEL, type WorkloadKind } from '../model/kinds';
+import { serviceRouteConfig, type CrdObject } from '../model/route-config';
+import { eq, re, type Matcher } from '../sources/metrics/engine';
+import { regexLiteral } from '../sources/metrics/promql';
+import type { MeshDeps } from './deps';
+
+/** mesh-facts §2: an empty `rt_route` is the requests no profile route matched. */
+export const DEFAULT_SP_ROUTE = '[DEFAULT]';
+/** Inbound requests no route label names (older proxies, or no route policy). */
+const DEFAULT_INBOUND_ROUTE = 'default';
+
+/** Where one workload's route numbers live, for one direction. */
+export interface RouteFamilies {
+  source: 'serviceprofile' | 'gateway' | 'inbound';
+  /** Responses as the calling app saw them (after retries). */
+  responses: string[];
+  /** Latency histograms, names without `_bucket`. */
+  histograms: string[];
+  /** Every attempt, retries included, where the proxy records them apart. */
+  attempts: string[];
+  matchers: Matcher[];
+  /** The label that names the route. */
+  routeLabel: string;
+  /** The labels that tell success from failure (`responseFails`). */
+  statusLabels: string[];
+  /** Factor from the histograms' unit to milliseconds. */
+  toMs: number;
+  /** A route's name as shown, from its label value. */
+  displayName(raw: string): string;
+  /** The label value of a route shown under `name`. */
+  routeMatcher(name: string): Matcher;
+}
+
+/**
+ * The one choice of route families, used by the routes table and by every
+ * route chart: the ServiceProfile's `route_*` families when the service has
+ * a profile (proxies then ignore HTTPRoutes, mesh-facts §5), the Gateway-API
+ * `outbound_{http,grpc}_route_*` families for outbound calls without one, and
+ * the server's own `route_name` on the legacy families otherwise.
+ */
+export function routeFamilies(
+  deps: MeshDeps,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  to: { namespace: string; name: string } | undefined,
+): ReturnType<typeof routeContext> & { families: RouteFamilies } {
+  const context = routeContext(deps, workload, to);
+  const { service, config, dstMatch } = context;
+  const self: Matcher[] = [
+    eq('namespace', workload.namespace),
+    eq(KIND_LABEL[workload.kind], workload.name),
+  ];
+  const direction = to ? 'outbound' : 'inbound';
+  if (config?.profile && dstMatch) {
+    return {
+      ...context,
+      families: {
+        source: 'serviceprofile',
+        responses: ['route_response_total'],
+        histograms: ['route_response_latency_ms'],
+        attempts: to ? ['route_actual_response_total'] : [],
+        matchers: [eq('direction', direction), ...self, dstMatch],
+        routeLabel: 'rt_route',
+        statusLabels: ['classification'],
+        toMs: 1,
+        displayName: (raw) => raw || DEFAULT_SP_ROUTE,
+        routeMatcher: (name) => eq('rt_route', name === DEFAULT_SP_ROUTE ? '' : name),
+      },
+    };
+  }
+  if (to && service) {
+    const fams = ['outbound_http_route', 'outbound_grpc_route'];
+    return {
+      ...context,
+      families: {
+        source: 'gateway',
+        responses: fams.map((f) => `${f}_request_statuses_total`),
+        histograms: fams.map((f) => `${f}_request_duration_seconds`),
+        attempts: fams.map((f) => `${f}_backend_response_statuses_total`),
+        matchers: [
+          ...self,
+          eq('parent_namespace', service.namespace),
+          eq('parent_name', service.name),
+        ],
+        routeLabel: 'route_name',
+        statusLabels: ['http_status', 'grpc_status', 'error'],
+        // Seconds in the Gateway-API families; the contract speaks milliseconds.
+        toMs: 1000,
+        displayName: (raw) => raw,
+        routeMatcher: (name) => eq('route_name', name),
+      },
+    };
+  }
+  return {
+    ...context,
+    families: {
+      source: 'inbound',
+      responses: ['response_total'],
+      histograms: ['response_latency_ms'],
+      attempts: [],
+      matchers: [eq('direction', 'inbound'), ...self],
+      routeLabel: 'route_name',
+      statusLabels: ['classification'],
+      toMs: 1,
+      displayName: (raw) => raw || DEFAULT_INBOUND_ROUTE,
+      routeMatcher: (name) =>
+        name === DEFAULT_INBOUND_ROUTE
+          ? re('route_name', `(${DEFAULT_INBOUND_ROUTE})?`)
+          : eq('route_name', name),
+    },
+  };
+}
+
+/** The service whose routes apply to a workload, and that service's route configuration. */
+export function routeContext(
+  deps: MeshDeps,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  to: { namespace: string; name: string } | undefined,
+): {
+  service: { namespace: string; name: string } | undefined;
+  config: ReturnType<typeof serviceRouteConfig> | undefined;
+  dstMatch: Matcher | undefined;
+} {
+  const { snapshot, pods } = deps.snapshots.get();
+  const profiles = deps.topology.list<CrdObject & { kind: string; metadata: { name: string } }>(
+    'serviceprofiles',
+  );
+  const httpRoutes = [
+    ...deps.topology.list<CrdObject & { metadata: { name: string } }>('httproutes.policy'),
+    ...deps.topology.list<CrdObject & { metadata: { name: string } }>('httproutes.gateway'),
+  ];
+  const domain = snapshot.clusterDomain;
+
+  // The service whose routes apply: the one called, or (inbound) the one backed by this workload.
+  let service = to;
+  if (!service) {
+    const backing = pods.find(
+      (p) =>
+        p.namespace === workload.namespace &&
+        p.workload.kind === workload.kind &&
+        p.workload.name === workload.name,
+    );
+    const svc =
+      backing &&
+      snapshot.services.find(
+        (s) =>
+          s.namespace === workload.namespace &&
+          s.selector &&
+          Object.entries(s.selector).every(([k, v]) => backing.labels[k] === v),
+      );
+    service = svc ? { namespace: svc.namespace, name: svc.name } : undefined;
+  } else if (
+    !snapshot.services.some((s) => s.namespace === service?.namespace && s.name === service.name)
+  ) {
+    throw new NotFoundError(`no service ${service.namespace}/${service.name}`);
+  }
+  const config = service ? serviceRouteConfig(service, profiles, httpRoutes, domain) : undefined;
+  const dstMatch = service
+    ? re('dst', `${regexLiteral(`${service.name}.${service.namespace}.svc.${domain}`)}:\\d+`)
+    : undefined;
+  return { service, config, dstMatch };
+}
