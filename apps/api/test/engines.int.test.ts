@@ -167,7 +167,8 @@ describe('API numbers match PromQL written by hand', () => {
     );
     for (const name of ['web', 'emoji', 'voting']) {
       const row = body.workloads.find((w) => w.kind === 'deployments' && w.name === name);
-      const sel = `direction="inbound",namespace="emojivoto",deployment="${name}"`;
+      // The application's traffic: not the proxy's admin port (scrapes, linkerd2 #5212).
+      const sel = `direction="inbound",namespace="emojivoto",deployment="${name}",target_port!="4191"`;
       const rps = await prom.scalar(`sum(rate(response_total{${sel}}[120s]))`);
       const sr = await prom.scalar(
         `sum(rate(response_total{${sel},classification="success"}[120s])) / sum(rate(response_total{${sel}}[120s]))`,
@@ -198,6 +199,90 @@ describe('API numbers match PromQL written by hand', () => {
       clientIdentity: 'web.emojivoto.serviceaccount.identity.linkerd.cluster.local',
       serverIdentities: ['voting.emojivoto.serviceaccount.identity.linkerd.cluster.local'],
     });
+  });
+});
+
+describe("API: the proxies' admin traffic is not the application's", () => {
+  // Every proxy here is scraped three times over: by this Prometheus and the embedded API
+  // (plaintext, no_tls_from_remote) and by linkerd-viz's Prometheus (meshed, mTLS), exactly
+  // what real proxies record on 0.0.0.0:4191 (linkerd2 #5212).
+  it('an idle meshed workload reports no traffic in both engines', async () => {
+    for (const api of [embedded, viaProm]) {
+      const { body } = await api.get<WorkloadsResponse>(
+        `/api/v1/namespaces/linkerd-viz/workloads?window=${WINDOW}`,
+      );
+      const prometheus = body.workloads.find(
+        (w) => w.kind === 'deployments' && w.name === 'prometheus',
+      );
+      expect(prometheus?.meshedPods).toBe(1);
+      expect(prometheus, api.url).toMatchObject({
+        rps: null,
+        successRate: null,
+        mtls: { state: null },
+        latencyMs: { p50: null, p95: null, p99: null },
+      });
+    }
+  });
+
+  it("emojivoto's traffic between meshed pods is all mTLS, with no edge from the scrapers", async () => {
+    for (const api of [embedded, viaProm]) {
+      const [{ body: rows }, { body: graph }] = await Promise.all([
+        api.get<WorkloadsResponse>(`/api/v1/namespaces/emojivoto/workloads?window=${WINDOW}`),
+        api.get<GraphResponse>(`/api/v1/graph?namespaces=emojivoto&window=${WINDOW}`),
+      ]);
+      for (const name of ['web', 'emoji', 'voting']) {
+        const row = rows.workloads.find((w) => w.kind === 'deployments' && w.name === name);
+        expect(row?.mtls.state, `${api.url} ${name}`).toBe('all');
+      }
+      // vote-bot is called by nobody: scrapes do not make it a server.
+      expect(rows.workloads.find((w) => w.name === 'vote-bot')?.rps).toBeNull();
+      const meshed = new Set(graph.nodes.filter((n) => n.meshed).map((n) => n.id));
+      const between = graph.edges.filter((e) => meshed.has(e.source) && meshed.has(e.target));
+      expect(between.length).toBeGreaterThanOrEqual(3);
+      for (const e of between) expect(e.mtls.state, e.id).toBe('all');
+      expect(graph.nodes.map((n) => n.id)).not.toContain('emojivoto/unknown/unmeshed clients');
+      expect(graph.edges.some((e) => e.source.startsWith('linkerd-viz/'))).toBe(false);
+    }
+  });
+
+  it("shows who scrapes a workload apart, with the meshed scraper's identity", async () => {
+    const { body } = await embedded.get<WorkloadDetail>(
+      `/api/v1/namespaces/emojivoto/deployments/voting?window=${WINDOW}`,
+    );
+    const viz = body.scrapers.find(
+      (s) => s.identity === 'prometheus.linkerd-viz.serviceaccount.identity.linkerd.cluster.local',
+    );
+    // linkerd-viz's Prometheus scrapes every 10 s.
+    close(viz?.rps ?? null, 0.1, 0.15, 'linkerd-viz scrape rate');
+    const plain = body.scrapers.find((s) => s.identity === null);
+    expect(plain?.reason).toBe('no_tls_from_remote');
+    // This Prometheus and the embedded API each scrape every SCRAPE seconds.
+    expect(plain?.rps ?? 0).toBeGreaterThan(1.5 / SCRAPE);
+  });
+});
+
+describe('API: gRPC statuses by name', () => {
+  it("web's calls to emoji-svc fail with UNAVAILABLE now and then, as PromQL on the names says", async () => {
+    // No ServiceProfile for emoji-svc: the Gateway-API gRPC route families, whose
+    // grpc_status is a name (linkerd2-proxy route/metrics/labels.rs).
+    const sel = `namespace="emojivoto",deployment="web",parent_name="emoji-svc"`;
+    const sr = await prom.scalar(
+      `sum(rate(outbound_grpc_route_request_statuses_total{${sel},grpc_status="OK"}[120s])) / sum(rate(outbound_grpc_route_request_statuses_total{${sel}}[120s]))`,
+    );
+    expect(sr).toBeLessThan(0.995);
+    for (const api of [embedded, viaProm]) {
+      const { body } = await api.get<RoutesResponse>(
+        `/api/v1/routes?window=${WINDOW}&namespace=emojivoto&kind=deployments&name=web&to=emojivoto/emoji-svc`,
+      );
+      expect(body.routes).toHaveLength(1);
+      const route = body.routes[0];
+      sameSr(
+        route?.effective.successRate ?? null,
+        sr ?? null,
+        `${api.url} emoji route`,
+        route?.effective.rps,
+      );
+    }
   });
 });
 

@@ -28,6 +28,11 @@ export interface DemoMeshOptions extends ScenarioOptions {
   /** Scheduled incidents on (default) or off (steady traffic for measurements). */
   incidents?: boolean;
   tickMs?: number;
+  /**
+   * API groups whose CRDs the cluster lacks (e.g. `gateway.networking.k8s.io`):
+   * absent from discovery and 404 to requests, as on a cluster without them.
+   */
+  withoutGroups?: readonly string[];
 }
 
 export interface DemoMesh {
@@ -63,7 +68,11 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     podSubnetOctet: options.podSubnetOctet ?? 42,
     adminPort,
   });
-  const traffic = new TrafficEngine(cluster, { seed, incidents: options.incidents ?? true });
+  const traffic = new TrafficEngine(cluster, {
+    seed,
+    incidents: options.incidents ?? true,
+    adminPort,
+  });
   // Scrapes advance the simulation too, so counters are fresh, but at most a few times a second.
   let advancedAt = 0;
   const advance = () => {
@@ -73,15 +82,19 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     cluster.tick(now);
     traffic.tick(now);
   };
-  const admin = new AdminServers(cluster, adminPort, advance);
+  const admin = new AdminServers(cluster, adminPort, advance, traffic.admin);
   await admin.start();
 
   let kubeAvailable = true;
-  const kube = createKubeApiServer({ store: cluster.store, available: () => kubeAvailable });
+  const kube = createKubeApiServer({
+    store: cluster.store,
+    available: () => kubeAvailable,
+    ...(options.withoutGroups ? { withoutGroups: options.withoutGroups } : {}),
+  });
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/demo/prometheus-sd')) {
       advance();
-      sendJson(res, 200, discoveryBody(cluster, adminPort));
+      sendJson(res, 200, discoveryBody(cluster));
       return;
     }
     if (req.url?.startsWith('/demo/kube-api')) {

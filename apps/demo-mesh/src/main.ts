@@ -17,6 +17,8 @@ its pod IP, and Prometheus HTTP service discovery.
   --state-dir DIR        where kubeconfig and prometheus.yml are written
   --scrape-interval N    scrape interval in the Prometheus config, seconds (default 10)
   --no-incidents         steady traffic, without scheduled error bursts and latency spikes
+  --without-group G      serve no API group G, as a cluster without its CRDs
+                         (e.g. gateway.networking.k8s.io); may be repeated
   synthetic only:
   --namespaces N --workloads N --replicas N --degree N --failing F
 `;
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       'state-dir': { type: 'string' },
       'scrape-interval': { type: 'string', default: '10' },
       'no-incidents': { type: 'boolean', default: false },
+      'without-group': { type: 'string', multiple: true },
       namespaces: { type: 'string' },
       workloads: { type: 'string' },
       replicas: { type: 'string' },
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     podSubnetOctet: num('pod-subnet', values['pod-subnet'], 1, 254) ?? 42,
     scrapeIntervalSeconds: num('scrape-interval', values['scrape-interval'], 1, 300) ?? 10,
     incidents: !values['no-incidents'],
+    ...(values['without-group'] ? { withoutGroups: values['without-group'] } : {}),
     ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
     ...(values.namespaces ? { namespaces: num('namespaces', values.namespaces, 1, 200) } : {}),
     ...(values.workloads ? { workloads: num('workloads', values.workloads, 2, 5000) } : {}),

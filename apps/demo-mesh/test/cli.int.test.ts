@@ -61,10 +61,17 @@ describe('npm run demo-mesh', () => {
       expect(readFileSync(a.lines['prometheus-config'] ?? '', 'utf8')).toContain(
         `- url: ${a.lines['prometheus-sd']}`,
       );
+      // As kubernetes_sd: a target per container port of every pod; the scrape job keeps the admin ports.
       const sd = (await (await fetch(a.lines['prometheus-sd'] ?? '')).json()) as {
         targets: string[];
+        labels: Record<string, string>;
       }[];
-      expect(sd.length).toBe(7); // 3 control-plane pods + vote-bot, web, emoji, voting
+      const admin = sd.filter(
+        (g) => g.labels.__meta_kubernetes_pod_container_port_name === 'linkerd-admin',
+      );
+      // 3 control-plane pods, linkerd-viz's Prometheus, vote-bot, web, emoji, voting.
+      expect(admin.length).toBe(8);
+      expect(sd.length).toBeGreaterThan(admin.length);
       const [namesA, namesB, namesC] = await Promise.all(
         [a, b, c].map((x) => podNames(x.lines['kube-api'] ?? '')),
       );

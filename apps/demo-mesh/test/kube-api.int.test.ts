@@ -207,6 +207,7 @@ describe('demo mesh Kubernetes API through @kubernetes/client-node', () => {
       'booksapp',
       'emojivoto',
       'linkerd',
+      'linkerd-viz',
     ]);
   });
 });

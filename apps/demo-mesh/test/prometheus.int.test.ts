@@ -225,7 +225,7 @@ describe('demo mesh scraped by Prometheus', () => {
 
   it('shows plaintext where one side has no proxy, with the reason each side gives', async () => {
     const fromUnmeshed = await prom.query(
-      `sum by (tls, no_tls_reason) (rate(request_total{direction="inbound",deployment="webapp",tls!="true"}[${WINDOW}]))`,
+      `sum by (tls, no_tls_reason) (rate(request_total{direction="inbound",deployment="webapp",tls!="true",target_port!="4191"}[${WINDOW}]))`,
     );
     expect(fromUnmeshed.map((s) => s.metric)).toEqual([
       { tls: 'no_identity', no_tls_reason: 'no_tls_from_remote' },
@@ -240,8 +240,9 @@ describe('demo mesh scraped by Prometheus', () => {
   });
 
   it('carries opaque MySQL traffic in TCP metrics only', async () => {
+    // Only the proxy's admin port sees HTTP: the scrapes of its metrics.
     const http = await prom.query('request_total{statefulset="mysql"}');
-    expect(http).toEqual([]);
+    expect(new Set(http.map((s) => s.metric.target_port))).toEqual(new Set(['4191']));
     const read = await prom.scalar(
       `sum(rate(tcp_read_bytes_total{direction="inbound",statefulset="mysql"}[${WINDOW}]))`,
     );
@@ -250,6 +251,33 @@ describe('demo mesh scraped by Prometheus', () => {
     expect(
       await prom.scalar('sum(tcp_open_connections{direction="inbound",statefulset="mysql"})'),
     ).toBe(6);
+  });
+
+  it("counts requests to each proxy's admin server as real proxies do: inbound on 0.0.0.0:4191", async () => {
+    // linkerd2 #5212: this Prometheus has no proxy (plaintext, no_tls_from_remote); linkerd-viz's
+    // Prometheus is meshed (mTLS with its identity) and its own proxy sees the same scrapes outbound.
+    const inbound = await prom.query(
+      `sum by (tls, client_id, no_tls_reason) (rate(request_total{direction="inbound",namespace="emojivoto",deployment="voting",target_addr="0.0.0.0:4191"}[${WINDOW}]))`,
+    );
+    const byTls = Object.fromEntries(
+      inbound.map((s) => [s.metric.client_id ?? s.metric.no_tls_reason, Number(s.value[1])]),
+    );
+    expect(Object.keys(byTls).sort()).toEqual([
+      'no_tls_from_remote',
+      'prometheus.linkerd-viz.serviceaccount.identity.linkerd.cluster.local',
+    ]);
+    // One scrape per interval from each: this one every second, linkerd-viz's every 10 s.
+    expect(byTls.no_tls_from_remote).toBeCloseTo(1 / SCRAPE_SECONDS, 1);
+    expect(
+      byTls['prometheus.linkerd-viz.serviceaccount.identity.linkerd.cluster.local'],
+    ).toBeCloseTo(0.1, 1);
+    const outbound = await prom.query(
+      `request_total{direction="outbound",namespace="linkerd-viz",deployment="prometheus",dst_deployment="voting"}`,
+    );
+    expect(outbound).toHaveLength(1);
+    expect(outbound[0]?.metric).toMatchObject({ target_port: '4191', tls: 'true' });
+    // Dialled by pod IP: service discovery names the pod, not a service.
+    expect(outbound[0]?.metric.dst_service).toBeUndefined();
   });
 
   it('reports build info, and certificate expiry with one proxy failing to renew', async () => {

@@ -149,6 +149,13 @@ export const workloadDetailSchema = z.object({
   pods: z.array(podRowSchema),
   inbound: z.array(neighbourSchema),
   outbound: z.array(neighbourSchema),
+  /**
+   * Who reads the proxies' admin servers (Prometheus, meshviz, probes): kept
+   * out of every number above, shown here. `identity` is null for plaintext.
+   */
+  scrapers: z.array(
+    z.object({ identity: z.string().nullable(), reason: z.string().nullable(), rps: z.number() }),
+  ),
   errors: errorsSchema,
 });
 

@@ -2,5 +2,4 @@ export * from './duration';
 export * from './window';
 export * from './health';
 export * from './api';
-export * from './viz-labels';
 export * from './policy';

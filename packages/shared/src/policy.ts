@@ -161,6 +161,17 @@ export const controlPlaneResponseSchema = z.object({
   proxyVersions: z.array(
     z.object({ version: z.string(), pods: z.number(), matchesControlPlane: z.boolean() }),
   ),
+  /**
+   * The resources meshviz reads and the version this cluster serves each at,
+   * or null where it is not installed (no Gateway API CRDs, an older Linkerd).
+   */
+  resources: z.array(
+    z.object({
+      kind: z.string(),
+      group: z.string(),
+      apiVersion: z.string().nullable(),
+    }),
+  ),
   errors: errorsSchema,
 });
 export type ControlPlaneResponse = z.infer<typeof controlPlaneResponseSchema>;

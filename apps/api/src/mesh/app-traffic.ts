@@ -6,7 +6,7 @@ import type {
   RangeSpec,
   RateQuery,
 } from '../sources/metrics/engine';
-import { ne, nre } from '../sources/metrics/engine';
+import { ne, nre, re } from '../sources/metrics/engine';
 import { regexLiteral } from '../sources/metrics/promql';
 
 /**
@@ -33,6 +33,11 @@ const TRAFFIC_FAMILIES = new Set([
   'inbound_tcp_authz_deny_total',
   'inbound_tcp_authz_terminate_total',
 ]);
+
+/** The matcher that selects the admin ports' series only: the other side of `appTrafficMatcher`. */
+export function adminTrafficMatcher(adminPorts: string[]): Matcher {
+  return re('target_port', adminPorts.map(regexLiteral).join('|'));
+}
 
 /** The matcher that keeps a family's series off the admin ports, or none for other families. */
 export function appTrafficMatcher(metric: string, adminPorts: string[]): Matcher | undefined {

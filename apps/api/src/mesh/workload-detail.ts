@@ -1,6 +1,7 @@
 import type { WorkloadDetail } from '@meshviz/shared';
 import { NotFoundError } from '../model/errors';
-import { golden, outcomes } from '../model/golden';
+import { golden, outcomes, tlsReason } from '../model/golden';
+import { adminTrafficMatcher } from './app-traffic';
 import { KIND_LABEL, type WorkloadKind } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq } from '../sources/metrics/engine';
@@ -23,7 +24,7 @@ export async function workloadDetailView(
   if (!wl) throw new NotFoundError(`no ${kind} ${namespace}/${name}`);
   const answer = new Answer([], []);
   const sel = [eq('direction', 'inbound'), eq('namespace', namespace), eq(KIND_LABEL[kind], name)];
-  const [rows, graph, routes, podResp, podLat] = await Promise.all([
+  const [rows, graph, routes, podResp, podLat, admin] = await Promise.all([
     workloadsView(deps, namespace, kind, window),
     graphView(deps, [namespace], window),
     routesView(deps, { namespace, kind, name }, undefined, window),
@@ -42,6 +43,14 @@ export async function workloadDetailView(
         by: ['pod'],
         windowSeconds: window.seconds,
         quantiles: QUANTILES,
+      }),
+    ),
+    answer.metrics(
+      deps.allTraffic.rate({
+        metric: 'request_total',
+        matchers: [...sel, adminTrafficMatcher(deps.snapshots.get().adminPorts)],
+        by: ['tls', 'client_id', 'no_tls_reason'],
+        windowSeconds: window.seconds,
       }),
     ),
   ]);
@@ -88,6 +97,14 @@ export async function workloadDetailView(
       }),
     inbound,
     outbound,
+    scrapers: admin
+      .filter((s) => s.value > 0)
+      .map((s) => ({
+        identity: s.labels.tls === 'true' ? (s.labels.client_id ?? null) : null,
+        reason: tlsReason(s.labels) ?? null,
+        rps: s.value,
+      }))
+      .sort((a, b) => b.rps - a.rps),
     routes: routes.routes,
     errors,
   };

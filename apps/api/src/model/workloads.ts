@@ -1,4 +1,4 @@
-import { vizTargetLabels } from '@meshviz/shared';
+import { vizTargetLabels } from './viz-labels';
 import type { V1Pod } from '@kubernetes/client-node';
 import { kindOfObject, type WorkloadKind } from './kinds';
 

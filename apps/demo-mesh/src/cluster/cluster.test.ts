@@ -13,7 +13,12 @@ describe('simulated cluster', () => {
       adminPort: 4191,
       now: clock,
     });
-    const engine = new TrafficEngine(cluster, { seed: 3, incidents: false, now: clock });
+    const engine = new TrafficEngine(cluster, {
+      seed: 3,
+      incidents: false,
+      adminPort: 4191,
+      now: clock,
+    });
     for (let i = 0; i < 30; i++) engine.tick((now += 1000));
     const swap = cluster.replacePod('booksapp', 'webapp');
     expect(swap).toBeDefined();

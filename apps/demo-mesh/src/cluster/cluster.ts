@@ -95,6 +95,19 @@ const CONTROL_PLANE: WorkloadSpec[] = ['destination', 'identity', 'proxy-injecto
   ],
 }));
 
+/** linkerd-viz's namespace and its Prometheus, meshed, as `linkerd viz install` creates them. */
+export const VIZ_NS = 'linkerd-viz';
+const VIZ_PROMETHEUS: WorkloadSpec = {
+  namespace: VIZ_NS,
+  name: 'prometheus',
+  kind: 'Deployment',
+  replicas: 1,
+  meshed: true,
+  serviceAccount: 'prometheus',
+  image: 'prom/prometheus:v2.55.1',
+  ports: [{ name: 'admin-http', port: 9090, protocol: 'http' }],
+};
+
 /**
  * The simulated cluster: Kubernetes objects in the store, and the pods
  * behind them with their proxies. Pods come and go (CronJob runs, pod
@@ -154,6 +167,15 @@ export class Cluster {
         },
         annotations: { 'linkerd.io/inject': 'disabled' },
       },
+      ...(this.scenario.linkerdViz
+        ? [
+            {
+              name: VIZ_NS,
+              labels: { 'linkerd.io/extension': 'viz' },
+              annotations: { 'linkerd.io/inject': 'enabled' },
+            },
+          ]
+        : []),
       ...this.scenario.namespaces.map((n) => ({
         name: n.name,
         labels: n.labels ?? {},
@@ -192,7 +214,8 @@ export class Cluster {
       },
     });
     const serviceAccounts = new Set<string>();
-    for (const w of [...CONTROL_PLANE, ...this.scenario.workloads]) {
+    const installed = [...CONTROL_PLANE, ...(this.scenario.linkerdViz ? [VIZ_PROMETHEUS] : [])];
+    for (const w of [...installed, ...this.scenario.workloads]) {
       const sa = w.serviceAccount ?? w.name;
       if (sa !== 'default' && !serviceAccounts.has(`${w.namespace}/${sa}`)) {
         serviceAccounts.add(`${w.namespace}/${sa}`);
@@ -771,6 +794,11 @@ export class Cluster {
   endpointsOf(namespace: string, service: string): SimPod[] {
     const svc = this.services.get(`${namespace}/${service}`);
     return svc ? this.podsOf(namespace, svc.spec.workload) : [];
+  }
+
+  /** linkerd-viz's Prometheus pod, when the scenario installs linkerd-viz. */
+  vizPrometheus(): SimPod | undefined {
+    return this.podsOf(VIZ_NS, VIZ_PROMETHEUS.name)[0];
   }
 
   runningPods(): SimPod[] {

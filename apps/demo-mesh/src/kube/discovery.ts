@@ -18,9 +18,9 @@ function resourceList(groupVersion: string, resources: ResourceType[]) {
   };
 }
 
-function groups(): Map<string, string[]> {
+function groups(served: (r: ResourceType) => boolean): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const r of RESOURCES) {
+  for (const r of RESOURCES.filter(served)) {
     if (!r.group) continue;
     const versions = out.get(r.group) ?? [];
     if (!versions.includes(r.version)) versions.push(r.version);
@@ -35,7 +35,10 @@ function group(name: string, versions: string[]) {
 }
 
 /** Answers a discovery path, or `undefined` when it is not one. */
-export function discovery(path: string): unknown {
+export function discovery(
+  path: string,
+  served: (r: ResourceType) => boolean = () => true,
+): unknown {
   if (path === '/version') {
     return {
       major: '1',
@@ -65,18 +68,18 @@ export function discovery(path: string): unknown {
     return {
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [...groups()].map(([name, versions]) => group(name, versions)),
+      groups: [...groups(served)].map(([name, versions]) => group(name, versions)),
     };
   }
   const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
   if (m) {
-    const versions = groups().get(m[1] ?? '');
+    const versions = groups(served).get(m[1] ?? '');
     if (!versions) return undefined;
     if (!m[2]) return { kind: 'APIGroup', apiVersion: 'v1', ...group(m[1] ?? '', versions) };
     if (!versions.includes(m[2])) return undefined;
     return resourceList(
       `${m[1]}/${m[2]}`,
-      RESOURCES.filter((r) => apiVersionOf(r) === `${m[1]}/${m[2]}`),
+      RESOURCES.filter((r) => served(r) && apiVersionOf(r) === `${m[1]}/${m[2]}`),
     );
   }
   return undefined;

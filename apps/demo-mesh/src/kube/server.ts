@@ -44,6 +44,8 @@ export interface KubeApiOptions {
   store: ObjectStore;
   /** While false, every request gets 503, as an API server that is down or unreachable. */
   available?: () => boolean;
+  /** API groups this cluster does not serve (CRDs not installed): absent from discovery, 404 to requests. */
+  withoutGroups?: readonly string[];
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -82,6 +84,8 @@ export interface KubeApiServer {
 export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
   const { store } = options;
   const watches = new Set<ServerResponse>();
+  const absent = new Set(options.withoutGroups ?? []);
+  const served = (r: ResourceType) => !absent.has(r.group);
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://kube');
@@ -101,13 +105,13 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
       );
       return;
     }
-    const disc = discovery(url.pathname.replace(/\/$/, ''));
+    const disc = discovery(url.pathname.replace(/\/$/, ''), served);
     if (disc !== undefined) {
       send(res, 200, disc);
       return;
     }
     const target = parseResourcePath(url.pathname);
-    if (!target) {
+    if (!target || !served(target.resource)) {
       send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
       return;
     }

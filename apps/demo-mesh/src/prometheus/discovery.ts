@@ -1,37 +1,135 @@
-import { vizTargetLabels } from '@meshviz/shared';
-import type { Cluster, SimPod } from '../cluster/cluster';
+import type { Cluster } from '../cluster/cluster';
 import { CONTROL_PLANE_NS } from '../cluster/linkerd';
+import { resourceForKind } from '../kube/resources';
+import type { KubeObject } from '../kube/types';
 
 export interface SdTargetGroup {
   targets: string[];
   labels: Record<string, string>;
 }
 
-/**
- * The targets linkerd-viz's `linkerd-proxy` scrape job keeps (Running or
- * Pending pods with a linkerd-admin port in the linkerd-proxy container and
- * `linkerd.io/control-plane-ns`), with the labels its relabelling produces
- * (mesh-facts §3): namespace, pod, the workload label from
- * `linkerd.io/proxy-<kind>` (`k8s_job` for jobs), and every other
- * `linkerd.io/<x>` label as `<x>`.
- */
-export function targetsOf(pods: SimPod[], adminPort: number): SdTargetGroup[] {
-  return pods
-    .filter(
-      (p) =>
-        p.meshed &&
-        p.phase === 'Running' &&
-        p.labels['linkerd.io/control-plane-ns'] === CONTROL_PLANE_NS,
-    )
-    .map((p) => {
-      const labels = vizTargetLabels(p.namespace, p.name, p.labels);
-      return { targets: [`${p.ip}:${adminPort}`], labels };
-    });
+interface PodObject extends KubeObject {
+  spec?: {
+    nodeName?: string;
+    containers?: {
+      name: string;
+      ports?: { name?: string; containerPort: number; protocol?: string }[];
+    }[];
+  };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    hostIP?: string;
+    conditions?: { type: string; status: string }[];
+  };
 }
 
-export function discoveryBody(cluster: Cluster, adminPort: number): SdTargetGroup[] {
-  return targetsOf(cluster.runningPods(), adminPort);
+/** Prometheus turns every character of a label name outside `[a-zA-Z0-9_]` into `_`. */
+const labelName = (s: string) => s.replace(/[^a-zA-Z0-9_]/g, '_');
+
+/**
+ * What Prometheus's `kubernetes_sd_configs` with `role: pod` discovers: one
+ * target per container port of every pod, with the `__meta_kubernetes_pod_*`
+ * labels kubernetes_sd sets. Debian's Prometheus lacks kubernetes_sd, so the
+ * demo serves the same target groups over http_sd, and the scrape job's own
+ * relabel rules (below, from the linkerd-viz chart) decide what is kept.
+ */
+export function podTargets(pods: PodObject[]): SdTargetGroup[] {
+  const groups: SdTargetGroup[] = [];
+  for (const pod of pods) {
+    const ip = pod.status?.podIP;
+    if (!ip) continue;
+    const common: Record<string, string> = {
+      __meta_kubernetes_namespace: pod.metadata.namespace ?? '',
+      __meta_kubernetes_pod_name: pod.metadata.name,
+      __meta_kubernetes_pod_uid: pod.metadata.uid ?? '',
+      __meta_kubernetes_pod_ip: ip,
+      __meta_kubernetes_pod_phase: pod.status?.phase ?? '',
+      __meta_kubernetes_pod_node_name: pod.spec?.nodeName ?? '',
+      __meta_kubernetes_pod_host_ip: pod.status?.hostIP ?? '',
+      __meta_kubernetes_pod_ready: String(
+        pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      ),
+    };
+    for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+      common[`__meta_kubernetes_pod_label_${labelName(k)}`] = v;
+      common[`__meta_kubernetes_pod_labelpresent_${labelName(k)}`] = 'true';
+    }
+    for (const [k, v] of Object.entries(pod.metadata.annotations ?? {})) {
+      common[`__meta_kubernetes_pod_annotation_${labelName(k)}`] = v;
+      common[`__meta_kubernetes_pod_annotationpresent_${labelName(k)}`] = 'true';
+    }
+    const controller = pod.metadata.ownerReferences?.find((r) => r.controller);
+    if (controller) {
+      common.__meta_kubernetes_pod_controller_kind = controller.kind;
+      common.__meta_kubernetes_pod_controller_name = controller.name;
+    }
+    for (const c of pod.spec?.containers ?? []) {
+      for (const p of c.ports ?? []) {
+        groups.push({
+          targets: [`${ip}:${p.containerPort}`],
+          labels: {
+            ...common,
+            __meta_kubernetes_pod_container_name: c.name,
+            __meta_kubernetes_pod_container_port_name: p.name ?? '',
+            __meta_kubernetes_pod_container_port_number: String(p.containerPort),
+            __meta_kubernetes_pod_container_port_protocol: p.protocol ?? 'TCP',
+          },
+        });
+      }
+    }
+  }
+  return groups;
 }
+
+export function discoveryBody(cluster: Cluster): SdTargetGroup[] {
+  const pods = resourceForKind('v1', 'Pod');
+  return pods ? podTargets(cluster.store.list(pods) as PodObject[]) : [];
+}
+
+/**
+ * The `linkerd-proxy` job's relabel rules as the linkerd-viz chart writes
+ * them (`viz/charts/linkerd-viz/templates/prometheus.yaml`), for a control
+ * plane in `linkerd` and the proxy container `linkerd-proxy`.
+ */
+const LINKERD_PROXY_RELABEL = `    relabel_configs:
+    - source_labels: [__meta_kubernetes_pod_phase]
+      regex: (Pending|Running)
+      action: keep
+    - source_labels:
+      - __meta_kubernetes_pod_container_name
+      - __meta_kubernetes_pod_container_port_name
+      - __meta_kubernetes_pod_label_linkerd_io_control_plane_ns
+      action: keep
+      regex: ^linkerd-proxy;linkerd-admin;${CONTROL_PLANE_NS}$
+    - source_labels: [__meta_kubernetes_namespace]
+      action: replace
+      target_label: namespace
+    - source_labels: [__meta_kubernetes_pod_name]
+      action: replace
+      target_label: pod
+    - source_labels: [__meta_kubernetes_pod_label_linkerd_io_proxy_job]
+      action: replace
+      target_label: k8s_job
+    - action: labeldrop
+      regex: __meta_kubernetes_pod_label_linkerd_io_proxy_job
+    - action: labelmap
+      regex: __meta_kubernetes_pod_label_linkerd_io_proxy_(.+)
+    - action: labeldrop
+      regex: __meta_kubernetes_pod_label_linkerd_io_proxy_(.+)
+    - action: labelmap
+      regex: __meta_kubernetes_pod_label_linkerd_io_(.+)
+    - action: labelmap
+      regex: __meta_kubernetes_pod_label_(.+)
+      replacement: __tmp_pod_label_$1
+    - action: labelmap
+      regex: __tmp_pod_label_linkerd_io_(.+)
+      replacement:  __tmp_pod_label_$1
+    - action: labeldrop
+      regex: __tmp_pod_label_linkerd_io_(.+)
+    - action: labelmap
+      regex: __tmp_pod_label_(.+)
+`;
 
 /** A Prometheus config that scrapes the demo mesh as linkerd-viz's Prometheus scrapes a cluster. */
 export function prometheusConfig(sdUrl: string, scrapeIntervalSeconds: number): string {
@@ -46,6 +144,6 @@ export function prometheusConfig(sdUrl: string, scrapeIntervalSeconds: number): 
     '    http_sd_configs:',
     `      - url: ${sdUrl}`,
     `        refresh_interval: ${scrapeIntervalSeconds}s`,
-    '',
+    LINKERD_PROXY_RELABEL,
   ].join('\n');
 }

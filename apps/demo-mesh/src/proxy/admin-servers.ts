@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Cluster, SimPod } from '../cluster/cluster';
 import { CERT_LIFETIME_SECONDS, CERT_REFRESH_FRACTION } from '../cluster/linkerd';
+import type { AdminTraffic } from './admin-traffic';
 
 const GIT_SHA = '5f1c3b9e7d4a';
 const BUILD_DATE = '2025-10-02T09:14:07Z';
@@ -56,6 +57,7 @@ export class AdminServers {
     private readonly cluster: Cluster,
     private readonly adminPort: number,
     private readonly beforeScrape: () => void,
+    private readonly adminTraffic: AdminTraffic,
     private readonly now: () => number = Date.now,
   ) {
     cluster.podEvents.on('added', (pod: SimPod) => this.track(this.open(pod)));
@@ -76,23 +78,32 @@ export class AdminServers {
   private open(pod: SimPod): Promise<void> {
     if (!pod.proxy || this.servers.has(pod.uid)) return Promise.resolve();
     const server = createServer((req, res) => {
+      const started = performance.now();
       const path = (req.url ?? '/').split('?')[0];
+      let status = 200;
+      let body: string;
       if (path === '/metrics') {
         this.beforeScrape();
         refreshProcessMetrics(pod, this.now());
         this.scrapes++;
-        const body = pod.proxy?.render() ?? '';
+        body = pod.proxy?.render() ?? '';
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-        res.end(body);
-        return;
-      }
-      if (path === '/ready' || path === '/live') {
+      } else if (path === '/ready' || path === '/live') {
+        body = path === '/ready' ? 'ready\n' : 'live\n';
         res.writeHead(200, { 'Content-Type': 'text/plain' });
-        res.end(path === '/ready' ? 'ready\n' : 'live\n');
-        return;
+      } else {
+        status = 404;
+        body = 'not found\n';
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
       }
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('not found\n');
+      res.end(body);
+      // The proxy counts every request to its admin server once the response is done; these
+      // scrapers (Prometheus, meshviz) have no proxy here, so it sees plaintext.
+      if (pod.proxy && status === 200)
+        this.adminTraffic.record(pod.proxy, { meshed: false }, performance.now() - started, {
+          read: 200,
+          write: Buffer.byteLength(body),
+        });
     });
     server.keepAliveTimeout = 60_000;
     this.servers.set(pod.uid, server);

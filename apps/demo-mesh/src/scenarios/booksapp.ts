@@ -192,6 +192,7 @@ export function booksapp(): Scenario {
   return {
     name: 'booksapp',
     description: 'Books and authors web app with retries, timeouts and authorization policy.',
+    linkerdViz: true,
     namespaces: [
       {
         name: NS,

@@ -19,6 +19,7 @@ function merge(name: string, description: string, parts: Scenario[]): Scenario {
     resources: parts.flatMap((p) => p.resources),
     incidents: parts.flatMap((p) => p.incidents ?? []),
     replacements: parts.flatMap((p) => p.replacements ?? []),
+    linkerdViz: parts.some((p) => p.linkerdViz),
   };
 }
 

@@ -121,4 +121,6 @@ export interface Scenario {
   replacements?: PodReplacementSpec[];
   /** Simulated nodes (DaemonSets run one pod on each). */
   nodes?: number;
+  /** Installs linkerd-viz: a meshed Prometheus that scrapes every proxy every 10 s. */
+  linkerdViz?: boolean;
 }

@@ -14,7 +14,7 @@ function simulate(scenario: Scenario, seconds: number, incidents = false) {
     adminPort: 4191,
     now: clock,
   });
-  const engine = new TrafficEngine(cluster, { seed: 7, incidents, now: clock });
+  const engine = new TrafficEngine(cluster, { seed: 7, incidents, adminPort: 4191, now: clock });
   for (let i = 0; i < seconds; i++) {
     now += 1000;
     cluster.tick(now);

@@ -5,6 +5,7 @@ import {
   ROUTE_DURATION_BUCKETS,
 } from '../proxy/families';
 import { labelText, type Counter, type Histogram, type ProxyRegistry } from '../proxy/registry';
+import { AdminTraffic } from '../proxy/admin-traffic';
 import { rngFor, type Rng } from '../rng';
 import type { CallSpec, IncidentSpec, RequestClass, ServiceSpec } from '../scenarios/types';
 import { GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
@@ -25,6 +26,7 @@ import {
   type InboundDecision,
   type OutboundRoute,
 } from './policy';
+import { VizScrapes } from './viz-scrapes';
 
 /** Proxy overhead added to what the client sees. */
 const PROXY_OVERHEAD_MS = 0.3;
@@ -149,11 +151,21 @@ export class TrafficEngine {
   private lastTick: number;
   /** Requests served so far, by call, for the process CPU model. */
   requests = 0;
+  /** What proxies count of requests to their admin servers. */
+  readonly admin: AdminTraffic;
+  private readonly vizScrapes: VizScrapes;
 
   constructor(
     private readonly cluster: Cluster,
-    private readonly options: { seed: number; incidents: boolean; now?: () => number },
+    private readonly options: {
+      seed: number;
+      incidents: boolean;
+      adminPort: number;
+      now?: () => number;
+    },
   ) {
+    this.admin = new AdminTraffic(options.adminPort);
+    this.vizScrapes = new VizScrapes(cluster, this.admin, options.adminPort);
     this.rng = rngFor(options.seed, `traffic:${cluster.scenario.name}`);
     this.lastTick = this.now();
     for (const call of cluster.scenario.calls) {
@@ -223,6 +235,7 @@ export class TrafficEngine {
     const t = (now - this.cluster.startedAt) / 1000;
     for (const c of this.classes) this.tickClass(c, dt, t);
     for (const c of this.tcpCalls) this.tickTcp(c, dt);
+    this.vizScrapes.tick(dt);
   }
 
   private incidentAt(svc: ServiceSpec, t: number): { extraFailure: number; latencyFactor: number } {
@@ -437,8 +450,13 @@ export class TrafficEngine {
   }
 
   private static routeStatusLabels(c: ClassRuntime, o: Outcome): string {
+    // Route families name the status; a response that ended in an error has none and is
+    // written UNKNOWN (linkerd2-proxy route/metrics/labels.rs, GrpcRsp).
     return c.grpc
-      ? labelText({ grpc_status: o.error ? '' : String(o.grpcStatus ?? 0), error: o.error })
+      ? labelText({
+          grpc_status: o.error ? 'UNKNOWN' : grpcStatusName(o.grpcStatus ?? 0),
+          error: o.error,
+        })
       : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
   }
 
@@ -722,6 +740,31 @@ interface TcpCallRuntime {
   svc: ServiceSpec;
   due: number;
   pairs: Set<PairHandle>;
+}
+
+/** gRPC status codes by number, as the route families write them. */
+const GRPC_STATUS_NAMES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
+
+export function grpcStatusName(code: number): string {
+  return GRPC_STATUS_NAMES[code] ?? 'UNKNOWN';
 }
 
 export function incidentActive(inc: IncidentSpec, t: number): boolean {

@@ -12,15 +12,32 @@ export function authorityOf(svc: ServiceSpec): string {
 
 /** Outbound labels of a client's proxy towards one endpoint, with the destination metadata service discovery gives. */
 export function outboundLabels(server: SimPod, svc: ServiceSpec): string {
-  const tls = server.meshed
-    ? { tls: 'true', server_id: server.identity }
+  return labelText(
+    endpointLabels(server, svc.targetPort, authorityOf(svc), { dst_service: svc.name }),
+  );
+}
+
+/**
+ * Outbound labels towards one pod's port: TLS from its identity, and the
+ * metadata the destination controller gives for the pod (its owner,
+ * namespace, name, service account). `dst_service` only comes with a lookup
+ * by service name: a client that dials a pod IP (Prometheus scraping) gets none.
+ */
+export function endpointLabels(
+  server: SimPod,
+  port: number,
+  authority: string,
+  service: { dst_service: string } | Record<string, never>,
+): Record<string, string> {
+  const tls: Record<string, string> = server.meshed
+    ? { tls: 'true', server_id: server.identity ?? '' }
     : { tls: 'no_identity', no_tls_reason: 'not_provided_by_service_discovery' };
-  return labelText({
+  return {
     direction: 'outbound',
-    authority: authorityOf(svc),
-    target_addr: `${server.ip}:${svc.targetPort}`,
+    authority,
+    target_addr: `${server.ip}:${port}`,
     target_ip: server.ip,
-    target_port: String(svc.targetPort),
+    target_port: String(port),
     ...tls,
     ...(server.meshed ? { dst_control_plane_ns: CONTROL_PLANE_NS } : {}),
     [`dst_${server.ownerKind === 'job' ? 'k8s_job' : server.ownerKind}`]: server.ownerName,
@@ -29,10 +46,10 @@ export function outboundLabels(server: SimPod, svc: ServiceSpec): string {
     ...(server.labels['pod-template-hash']
       ? { dst_pod_template_hash: server.labels['pod-template-hash'] }
       : {}),
-    dst_service: svc.name,
+    ...service,
     dst_serviceaccount: server.serviceAccount,
     dst_zone_locality: 'local',
-  });
+  };
 }
 
 /** TLS labels the server's proxy writes for a client. */

@@ -32,7 +32,53 @@ function RoutesTab({ workload }: { workload: WorkloadRef }) {
   );
 }
 
-function PodsTab({ pods }: { pods: PodRow[] }) {
+type Scraper = WorkloadDetail['scrapers'][number];
+
+/** Who reads the proxies' admin port: shown apart, as it is not the workload's traffic. */
+function ScrapersTable({ scrapers }: { scrapers: Scraper[] }) {
+  return (
+    <section aria-labelledby="scrapers-title">
+      <h3 id="scrapers-title">Admin-port readers</h3>
+      <p className="hint">
+        Scrapes and probes of the proxies&apos; admin port. They are left out of every number on
+        this page.
+      </p>
+      <DataTable<Scraper>
+        id="scrapers"
+        label="Admin-port readers"
+        rows={scrapers}
+        rowKey={(s) => `${s.identity ?? ''}|${s.reason ?? ''}`}
+        defaultSort="-rps"
+        empty="Nobody read the admin port in the window."
+        columns={[
+          {
+            key: 'client',
+            header: 'Client',
+            value: (s) => s.identity ?? `plaintext (${reasonText(s.reason ?? 'unknown')})`,
+          },
+          {
+            key: 'rps',
+            header: 'RPS',
+            numeric: true,
+            value: (s) => s.rps,
+            render: (s) => formatRps(s.rps),
+          },
+        ]}
+      />
+    </section>
+  );
+}
+
+function PodsTab({ pods, scrapers }: { pods: PodRow[]; scrapers: Scraper[] }) {
+  return (
+    <>
+      <PodsTable pods={pods} />
+      <ScrapersTable scrapers={scrapers} />
+    </>
+  );
+}
+
+function PodsTable({ pods }: { pods: PodRow[] }) {
   return (
     <DataTable<PodRow>
       id="pods"
@@ -162,7 +208,7 @@ export function WorkloadTabs({
         {
           id: 'pods',
           title: `Pods (${detail.pods.length})`,
-          render: () => <PodsTab pods={detail.pods} />,
+          render: () => <PodsTab pods={detail.pods} scrapers={detail.scrapers} />,
         },
         {
           id: 'edges',

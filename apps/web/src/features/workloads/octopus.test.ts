@@ -54,6 +54,7 @@ describe('octopus view', () => {
         link(peer('a'), self, 'ns/deployments/a'),
         link(peer('b'), self, 'ns/deployments/b'),
       ],
+      scrapers: [],
       routes: [],
       errors: [],
     } satisfies WorkloadDetail;
