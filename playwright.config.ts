@@ -1,8 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { STATE_FILE } from './e2e/support/stack';
+import { E2E_PORT as PORT, STATE_FILE, WITHOUT_GATEWAY_API_URL } from './e2e/support/stack';
 
 /** The e2e suite runs against `npm start`'s processes on a port of its own. */
-const PORT = Number(process.env.MESHVIZ_E2E_PORT ?? 8094);
 export const baseURL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
@@ -37,12 +36,22 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT} --pod-subnet 61 --state-file ${STATE_FILE}`,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT} --pod-subnet 61 --state-file ${STATE_FILE}`,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT + 1} --pod-subnet 62 --scenario emojivoto --without-group gateway.networking.k8s.io`,
+      url: `${WITHOUT_GATEWAY_API_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

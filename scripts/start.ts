@@ -15,6 +15,8 @@ const { values } = parseArgs({
     listen: { type: 'string', default: '127.0.0.1:8084' },
     scenario: { type: 'string', default: 'demo' },
     'pod-subnet': { type: 'string', default: '42' },
+    /** API groups the demo cluster does not serve, as a cluster without those CRDs. */
+    'without-group': { type: 'string', multiple: true },
     /** Where to write the demo mesh's addresses as JSON (the e2e suite uses its controls). */
     'state-file': { type: 'string' },
   },
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     values.scenario ?? 'demo',
     '--pod-subnet',
     values['pod-subnet'] ?? '42',
+    ...(values['without-group'] ?? []).flatMap((g) => ['--without-group', g]),
   ]);
   const kubeconfig = (await waitFor(mesh, /^kubeconfig: (.+)$/, false))[1] ?? '';
   if (values['state-file']) {

@@ -5,6 +5,8 @@ import type { MeshDeps } from './deps';
 /** The control-plane components (mesh-facts §1), by `linkerd.io/control-plane-component`. */
 export const COMPONENTS = ['destination', 'identity', 'proxy-injector'] as const;
 const COMPONENT_LABEL = 'linkerd.io/control-plane-component';
+/** Groups every Kubernetes cluster serves; the rest are CRDs a cluster may lack. */
+const BUILT_IN_GROUPS = new Set(['apps', 'batch', 'discovery.k8s.io']);
 
 /**
  * The control plane's health (pods ready, restarts), its version, and the
@@ -26,6 +28,10 @@ export function controlPlaneView(deps: MeshDeps): ControlPlaneResponse {
   return {
     namespace: ns,
     version,
+    resources: deps.topology
+      .served()
+      .filter((r) => r.group !== '' && !BUILT_IN_GROUPS.has(r.group))
+      .map(({ kind, group, apiVersion }) => ({ kind, group, apiVersion })),
     components: COMPONENTS.map((name) => {
       const mine = cp.filter((p) => p.labels[COMPONENT_LABEL] === name);
       return {

@@ -7,6 +7,8 @@ export interface TopologyReader {
   list<T extends KubernetesObject>(key: string, namespace?: string): T[];
   errors(): string[];
   version: number;
+  /** Each watched resource and the version serving it, null where the cluster lacks it. */
+  served(): { key: string; kind: string; group: string; apiVersion: string | null }[];
 }
 
 /** Workload kinds the topology watches (all but pods, listed separately, and replication controllers). */

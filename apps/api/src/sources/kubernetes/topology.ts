@@ -1,24 +1,34 @@
 import {
+  ApisApi,
   KubeConfig,
   KubernetesObjectApi,
   makeInformer,
   type ListWatch,
   type KubernetesObject,
-  type KubernetesListObject,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { listPath, WATCHED, type WatchedResource } from './resources';
 
 export interface ResourceState {
   synced: boolean;
-  /** Not served by this cluster (a CRD that is not installed). */
+  /** Not served by this cluster (a CRD that is not installed), as discovery says. */
   absent: boolean;
+  /** The group version that serves it here (an optional CRD may be served at an older one). */
+  apiVersion: string;
   error?: string;
   /** Errors seen so far, to tell whether an attempt failed. */
   failures: number;
 }
 
 type Store = ListWatch<KubernetesObject>;
+
+/** The object client, with its cached per-group-version discovery made public. */
+class ObjectClient extends KubernetesObjectApi {
+  /** The resource of `kind` that `groupVersion` serves, from `/apis/<group>/<version>`. */
+  served(groupVersion: string, kind: string) {
+    return this.resource(groupVersion, kind);
+  }
+}
 
 /**
  * The cluster's objects, kept current by list+watch informers. An informer
@@ -35,13 +45,17 @@ export class Topology {
   /** Bumped on every change, so derived views can be cached. */
   version = 0;
 
-  private readonly objects: KubernetesObjectApi;
+  private readonly objects: ObjectClient;
+  private readonly apis: ApisApi;
 
   constructor(
     private readonly kc: KubeConfig,
     private readonly log: Logger,
+    /** How often discovery is asked again whether a missing CRD got installed. */
+    private readonly rediscoverMs = 5 * 60_000,
   ) {
-    this.objects = KubernetesObjectApi.makeApiClient(kc);
+    this.objects = kc.makeApiClient(ObjectClient);
+    this.apis = kc.makeApiClient(ApisApi);
   }
 
   static fromKubeconfig(path: string | undefined, inCluster: boolean): KubeConfig {
@@ -53,26 +67,116 @@ export class Topology {
   }
 
   async start(): Promise<void> {
-    await Promise.all(WATCHED.map((r) => this.startOne(r)));
+    await this.discoverAndStart(WATCHED);
+    this.schedule(() => this.rediscover(), this.rediscoverMs);
   }
 
-  private async fetchList(r: WatchedResource): Promise<KubernetesListObject<KubernetesObject>> {
-    try {
-      return await this.objects.list(r.apiVersion, r.kind);
-    } catch (err) {
-      // A CRD that is not installed: its group or resource is not served.
-      if (r.optional && isNotFound(err)) {
-        const state = this.states.get(r.key);
-        if (state) state.absent = true;
-        return {
-          apiVersion: 'v1',
-          kind: `${r.kind}List`,
-          metadata: { resourceVersion: '' },
-          items: [],
-        };
+  /**
+   * Which version of its group serves each optional resource: the one
+   * meshviz knows first, else the group's preferred version, else any
+   * other that serves the kind (older CRD versions are accepted). A group
+   * discovery does not list is not installed: a fact, not an error.
+   */
+  private async discoverAndStart(resources: readonly WatchedResource[]): Promise<void> {
+    let groups: Map<string, string[]> | undefined;
+    if (resources.some((r) => r.optional)) {
+      try {
+        const list = await this.apis.getAPIVersions();
+        groups = new Map(
+          list.groups.map((g) => [
+            g.name,
+            [
+              ...new Set([
+                ...(g.preferredVersion ? [g.preferredVersion.groupVersion] : []),
+                ...g.versions.map((v) => v.groupVersion),
+              ]),
+            ],
+          ]),
+        );
+      } catch (err) {
+        // Discovery failed (API down): start as declared; the informers report and retry.
+        this.log.warn({ err: describe(err) }, 'API discovery failed');
       }
-      throw err;
     }
+    await Promise.all(
+      resources.map(async (r) => {
+        const state = this.stateOf(r);
+        if (r.optional && groups) {
+          const served = await this.servedVersion(r, groups);
+          state.absent = served === undefined;
+          if (served) state.apiVersion = served;
+          if (state.absent) {
+            state.synced = true;
+            return;
+          }
+        }
+        await this.startOne(r);
+      }),
+    );
+  }
+
+  private async servedVersion(
+    r: WatchedResource,
+    groups: Map<string, string[]>,
+  ): Promise<string | undefined> {
+    const versions = groups.get(r.apiVersion.split('/')[0] ?? '');
+    if (!versions) return undefined;
+    const candidates = [
+      ...(versions.includes(r.apiVersion) ? [r.apiVersion] : []),
+      ...versions.filter((v) => v !== r.apiVersion),
+    ];
+    for (const gv of candidates) {
+      try {
+        if (await this.objects.served(gv, r.kind)) return gv;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return undefined;
+  }
+
+  /** Asks discovery again about the CRDs that were missing, and watches those now installed. */
+  private async rediscover(): Promise<void> {
+    const missing = WATCHED.filter((r) => this.states.get(r.key)?.absent);
+    if (missing.length > 0) {
+      await this.discoverAndStart(missing).catch((err: unknown) =>
+        this.log.warn({ err: describe(err) }, 'API rediscovery failed'),
+      );
+      if (missing.some((r) => !this.states.get(r.key)?.absent)) this.version++;
+    }
+    this.schedule(() => this.rediscover(), this.rediscoverMs);
+  }
+
+  private schedule(run: () => Promise<void>, ms: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void run();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private stateOf(r: WatchedResource): ResourceState {
+    let state = this.states.get(r.key);
+    if (!state) {
+      state = { synced: false, absent: false, failures: 0, apiVersion: r.apiVersion };
+      this.states.set(r.key, state);
+    }
+    return state;
+  }
+
+  /** Each watched resource and the version that serves it, or null where the cluster lacks it. */
+  served(): { key: string; kind: string; group: string; apiVersion: string | null }[] {
+    return WATCHED.map((r) => {
+      const state = this.states.get(r.key);
+      return {
+        key: r.key,
+        kind: r.kind,
+        group: r.apiVersion.includes('/') ? (r.apiVersion.split('/')[0] ?? '') : '',
+        apiVersion: state?.absent ? null : (state?.apiVersion ?? r.apiVersion),
+      };
+    });
   }
 
   /**
@@ -84,15 +188,13 @@ export class Topology {
    */
   private async startOne(r: WatchedResource): Promise<void> {
     if (this.stopped) return;
-    const state: ResourceState = this.states.get(r.key) ?? {
-      synced: false,
-      absent: false,
-      failures: 0,
-    };
-    this.states.set(r.key, state);
+    const state = this.stateOf(r);
     let informer = this.informers.get(r.key);
     if (!informer) {
-      informer = makeInformer(this.kc, listPath(r), () => this.fetchList(r)) as unknown as Store;
+      const at = { ...r, apiVersion: state.apiVersion };
+      informer = makeInformer(this.kc, listPath(at), () =>
+        this.objects.list(at.apiVersion, at.kind),
+      ) as unknown as Store;
       this.informers.set(r.key, informer);
       const bump = () => {
         this.version++;
@@ -110,10 +212,6 @@ export class Topology {
     }
     const failuresBefore = state.failures;
     await informer.start();
-    if (state.absent) {
-      informer.stop();
-      return;
-    }
     if (state.failures === failuresBefore) {
       state.synced = true;
       state.error = undefined;

@@ -82,6 +82,28 @@ export function ControlPlanePage() {
                 },
               ]}
             />
+            <h2>Resources meshviz reads</h2>
+            <p className="hint">
+              Custom resources this cluster serves. A missing one is not an error: its configuration
+              simply does not exist here.
+            </p>
+            <DataTable
+              id="resources"
+              label="Resources"
+              rows={d.resources}
+              rowKey={(r) => `${r.group}/${r.kind}`}
+              defaultSort="group"
+              empty="No custom resources."
+              columns={[
+                { key: 'kind', header: 'Kind', value: (r) => r.kind },
+                { key: 'group', header: 'API group', value: (r) => r.group },
+                {
+                  key: 'version',
+                  header: 'Served version',
+                  value: (r) => r.apiVersion ?? 'not installed',
+                },
+              ]}
+            />
           </>
         )}
       </QueryState>
