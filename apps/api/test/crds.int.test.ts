@@ -1,0 +1,72 @@
+import type { ControlPlaneResponse, GraphResponse, WorkloadsResponse } from '@meshviz/shared';
+import { waitUntil } from '@meshviz/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Tests may start the demo mesh in-process; the API itself meets it only over HTTP.
+import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
+import { startApi, type RunningApi } from './support';
+
+/**
+ * A cluster that serves Linkerd's CRDs but not the Gateway API's, as many do:
+ * discovery says so, and nothing about it is an error.
+ */
+let mesh: DemoMesh;
+let api: RunningApi;
+
+beforeAll(async () => {
+  mesh = await startDemoMesh({
+    scenario: 'emojivoto',
+    podSubnetOctet: 79,
+    incidents: false,
+    withoutGroups: ['gateway.networking.k8s.io'],
+  });
+  api = await startApi(['--kubeconfig', mesh.kubeconfigPath, '--scrape-interval', '2s']);
+  await waitUntil(
+    'the API to see emojivoto',
+    async () => {
+      const { body } = await api.get<WorkloadsResponse>('/api/v1/namespaces/emojivoto/workloads');
+      return body.workloads.length > 0 ? true : undefined;
+    },
+    20_000,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await api?.stop();
+  await mesh?.stop();
+});
+
+describe('API on a cluster without the Gateway API CRDs', () => {
+  it('answers every view with no error', async () => {
+    // Longer than a watch retry would take, had the missing group been watched.
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const path of [
+      '/api/v1/namespaces',
+      '/api/v1/namespaces/emojivoto/workloads',
+      '/api/v1/namespaces/emojivoto/deployments/web',
+      '/api/v1/routes?namespace=emojivoto&kind=deployments&name=web&to=emojivoto/emoji-svc',
+      '/api/v1/namespaces/emojivoto/services/emoji-svc/config',
+      '/api/v1/namespaces/emojivoto/policy',
+      '/api/v1/findings',
+      '/api/v1/mtls',
+    ]) {
+      const { status, body } = await api.get<{ errors: unknown[] }>(path);
+      expect(status, path).toBe(200);
+      expect(body.errors, path).toEqual([]);
+    }
+    const { body: graph } = await api.get<GraphResponse>('/api/v1/graph?namespaces=emojivoto');
+    expect(graph.errors).toEqual([]);
+    expect(graph.nodes.length).toBeGreaterThan(3);
+    expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+  });
+
+  it('says which resources are installed, at the version served', async () => {
+    const { body } = await api.get<ControlPlaneResponse>('/api/v1/control-plane');
+    const at = (kind: string, group: string) =>
+      body.resources.find((r) => r.kind === kind && r.group === group)?.apiVersion;
+    expect(at('HTTPRoute', 'gateway.networking.k8s.io')).toBeNull();
+    expect(at('HTTPRoute', 'policy.linkerd.io')).toBe('policy.linkerd.io/v1beta3');
+    expect(at('Server', 'policy.linkerd.io')).toBe('policy.linkerd.io/v1beta3');
+    expect(at('ServiceProfile', 'linkerd.io')).toBe('linkerd.io/v1alpha2');
+    expect(body.errors).toEqual([]);
+  });
+});
