@@ -134,8 +134,10 @@ describe('API: embedded engine and Prometheus engine agree', () => {
         close(wa.mtls.securedShare, wb?.mtls.securedShare ?? null, 0.01, `${what} mTLS share`);
         if (wa.rps !== null) withTraffic++;
       }
-      // Servers only: emojivoto's web, emoji, voting, geo-lookup and their 4 services; booksapp's webapp, books, authors and the books and authors services.
-      expect(withTraffic).toBe(ns === 'emojivoto' ? 8 : 5);
+      // Servers only: emojivoto's web, emoji, voting, geo-lookup and their 4 services; booksapp's
+      // webapp, books, authors, the recommendations Rollout and the books, authors and
+      // recommendations services.
+      expect(withTraffic).toBe(ns === 'emojivoto' ? 8 : 7);
     });
   }
 
@@ -261,6 +263,60 @@ describe("API: the proxies' admin traffic is not the application's", () => {
   });
 });
 
+describe('API: a controller Linkerd has no special code for (Argo Rollouts)', () => {
+  // linkerd2 GetOwnerKindAndName (isValidRSParent) stops at a ReplicaSet whose owner it does
+  // not know: the pods carry `replicaset=<rs>`, callers `dst_replicaset=<rs>`, one per revision.
+  const ROLLOUT_PODS = `namespace="booksapp",replicaset=~"recommendations-.+",target_port!="4191"`;
+
+  it('shows the Rollout as one workload, its revisions summed, as PromQL over its ReplicaSets says', async () => {
+    const rps = await prom.scalar(
+      `sum(rate(response_total{direction="inbound",${ROLLOUT_PODS}}[120s]))`,
+    );
+    const p95 = await prom.scalar(
+      `histogram_quantile(0.95, sum by (le) (rate(response_latency_ms_bucket{direction="inbound",${ROLLOUT_PODS}}[120s])))`,
+    );
+    expect(rps).toBeGreaterThan(1);
+    for (const api of [embedded, viaProm]) {
+      const { body } = await api.get<WorkloadsResponse>(
+        `/api/v1/namespaces/booksapp/workloads?window=${WINDOW}`,
+      );
+      expect(body.workloads.filter((w) => w.kind === 'replicasets')).toEqual([]);
+      const row = body.workloads.find((w) => w.kind === 'rollouts' && w.name === 'recommendations');
+      expect(row, api.url).toMatchObject({ meshedPods: 3, totalPods: 3, mtls: { state: 'all' } });
+      close(row?.rps ?? null, rps ?? null, 0.03, `${api.url} rollout rps`);
+      sameBucket(row?.latencyMs.p95 ?? null, p95 ?? null, `${api.url} rollout p95`);
+    }
+  });
+
+  it('draws the Rollout as client and as server in the graph, and opens its page', async () => {
+    const { body } = await viaProm.get<GraphResponse>(
+      `/api/v1/graph?namespaces=booksapp&window=${WINDOW}`,
+    );
+    const id = 'booksapp/rollouts/recommendations';
+    const incoming = body.edges.find((e) => e.target === id);
+    const outgoing = body.edges.find((e) => e.source === id);
+    expect(incoming?.source).toBe('booksapp/deployments/webapp');
+    expect(outgoing?.target).toBe('booksapp/deployments/books');
+    expect(outgoing?.mtls.state).toBe('all');
+    expect(body.nodes.some((n) => n.kind === 'replicasets')).toBe(false);
+    const callerRps = await prom.scalar(
+      `sum(rate(response_total{direction="outbound",namespace="booksapp",deployment="webapp",dst_replicaset=~"recommendations-.+"}[120s]))`,
+    );
+    close(incoming?.rps ?? null, callerRps ?? null, 0.03, 'webapp -> recommendations rps');
+    const detail = await embedded.get<WorkloadDetail>(
+      `/api/v1/namespaces/booksapp/rollouts/recommendations?window=${WINDOW}`,
+    );
+    expect(detail.status).toBe(200);
+    expect(detail.body.pods).toHaveLength(3);
+    expect(detail.body.outbound.map((n) => n.node.name)).toEqual(['books']);
+    const series = await embedded.get<TimeseriesResponse>(
+      `/api/v1/timeseries?window=${WINDOW}&namespace=booksapp&kind=rollouts&name=recommendations`,
+    );
+    expect(series.status).toBe(200);
+    expect(series.body.points.some((p) => p.rps !== null)).toBe(true);
+  });
+});
+
 describe('API: gRPC statuses by name', () => {
   it("web's calls to emoji-svc fail with UNAVAILABLE now and then, as PromQL on the names says", async () => {
     // No ServiceProfile for emoji-svc: the Gateway-API gRPC route families, whose
@@ -275,6 +331,8 @@ describe('API: gRPC statuses by name', () => {
         `/api/v1/routes?window=${WINDOW}&namespace=emojivoto&kind=deployments&name=web&to=emojivoto/emoji-svc`,
       );
       expect(body.routes).toHaveLength(1);
+      // The route histogram's bounds (0.05, 0.5, 1, 10 s): its quantiles are ranges, not exact.
+      expect(body.latencyBucketsMs).toEqual([50, 500, 1000, 10_000]);
       const route = body.routes[0];
       sameSr(
         route?.effective.successRate ?? null,

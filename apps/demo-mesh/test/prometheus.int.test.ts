@@ -83,7 +83,15 @@ describe('demo mesh scraped by Prometheus', () => {
   it('attaches the labels of linkerd-viz to every series', async () => {
     const series = await prom.query('request_total');
     expect(series.length).toBeGreaterThan(20);
-    const workloadLabels = ['deployment', 'statefulset', 'daemonset', 'k8s_job', 'cronjob'];
+    // An Argo Rollout's pods carry their ReplicaSet (linkerd2 GetOwnerKindAndName).
+    const workloadLabels = [
+      'deployment',
+      'statefulset',
+      'daemonset',
+      'k8s_job',
+      'cronjob',
+      'replicaset',
+    ];
     for (const s of series) {
       expect(s.metric).toMatchObject({
         job: 'linkerd-proxy',

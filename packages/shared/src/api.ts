@@ -41,7 +41,12 @@ export const WORKLOAD_KINDS = [
   'replicationcontrollers',
   'pods',
 ] as const;
-export const workloadKindSchema = z.enum([...WORKLOAD_KINDS, 'services']);
+/**
+ * A kind in URLs and answers: one of `WORKLOAD_KINDS`, `services`, or the
+ * lowercase plural of a controller Linkerd has no special code for
+ * (`rollouts` for Argo Rollouts), whose pods appear under it.
+ */
+export const workloadKindSchema = z.string().regex(/^[a-z][a-z0-9]{0,62}$/);
 
 /** A failing upstream is reported, not fatal: answers carry what could be computed plus these. */
 export const errorsSchema = z.array(
@@ -185,6 +190,12 @@ export const routesResponseSchema = z.object({
   routes: z.array(routeRowSchema),
   /** HTTPRoutes attached to the service that proxies ignore because a ServiceProfile exists. */
   shadowedHttpRoutes: z.array(z.object({ object: z.string(), reason: z.string() })),
+  /**
+   * Bucket bounds (ms) of the histogram the latencies come from, when it is
+   * too coarse for a quantile to be read as exact (the Gateway-API route
+   * families: 50 ms, 500 ms, 1 s, 10 s); null for the fine legacy buckets.
+   */
+  latencyBucketsMs: z.array(z.number()).nullable(),
   errors: errorsSchema,
 });
 export type RoutesResponse = z.infer<typeof routesResponseSchema>;
@@ -205,6 +216,8 @@ export const timeseriesResponseSchema = z.object({
   rateWindowSeconds: z.number(),
   subject: z.string(),
   points: z.array(timeseriesPointSchema),
+  /** As in the routes answer: the coarse bucket bounds (ms) latency is estimated within, or null. */
+  latencyBucketsMs: z.array(z.number()).nullable(),
   errors: errorsSchema,
 });
 export type TimeseriesResponse = z.infer<typeof timeseriesResponseSchema>;
@@ -226,6 +239,9 @@ export const mtlsResponseSchema = z.object({
       injectionPending: z.boolean(),
     }),
   ),
+  /** `linkerd-config`'s certificate lifetime, and the time left under which renewal is failing. */
+  certificateLifetimeSeconds: z.number(),
+  certificateWarningSeconds: z.number(),
   /** Proxies' identity certificates, soonest expiry first. */
   certificates: z.array(
     z.object({

@@ -147,6 +147,15 @@ export type FindingsResponse = z.infer<typeof findingsResponseSchema>;
 export const controlPlaneResponseSchema = z.object({
   namespace: z.string(),
   version: z.string().nullable(),
+  /** What `linkerd-config` says (or Linkerd's defaults, with `note` saying why). */
+  config: z.object({
+    found: z.boolean(),
+    trustDomain: z.string(),
+    clusterDomain: z.string(),
+    issuanceLifetimeSeconds: z.number(),
+    defaultInboundPolicy: z.string(),
+    note: z.string().nullable(),
+  }),
   components: z.array(
     z.object({
       name: z.string(),

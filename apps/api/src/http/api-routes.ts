@@ -34,10 +34,25 @@ function parseParam<T extends z.ZodType>(schema: T, value: unknown, name: string
   return result.data;
 }
 
-const kindSchema = z.enum([...WORKLOAD_KINDS, 'services']);
-
 export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
   const router = Router();
+  /**
+   * A workload kind: one Linkerd knows, or another controller's (`rollouts`)
+   * that owns pods in this cluster now. Anything else is a 400 naming the kinds.
+   */
+  const workloadKind = z.string().superRefine((kind, ctx) => {
+    if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) return;
+    const { pods } = deps.snapshots.get();
+    if (/^[a-z][a-z0-9]{0,62}$/.test(kind) && pods.some((p) => p.workload.kind === kind)) return;
+    const foreign = [...new Set(pods.map((p) => p.workload.kind))].filter(
+      (k) => !(WORKLOAD_KINDS as readonly string[]).includes(k),
+    );
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a workload kind: choose one of ${[...WORKLOAD_KINDS, ...foreign].join(', ')}`,
+    });
+  });
+  const kindSchema = z.union([z.literal('services'), workloadKind]);
   const window = windowSchema(bounds);
   const single = <T extends z.ZodType>(s: T) =>
     z.preprocess((v) => (Array.isArray(v) ? Symbol('repeated') : v), s);
@@ -70,7 +85,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
 
   router.get('/namespaces/:ns/:kind/:name/access', (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
-    const kind = parseParam(z.enum(WORKLOAD_KINDS), req.params.kind, 'kind');
+    const kind = parseParam(workloadKind, req.params.kind, 'kind');
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
     res.json(workloadAccessView(deps, { namespace: ns, kind, name }));
   });
@@ -86,7 +101,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
 
   router.get('/namespaces/:ns/:kind/:name', async (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
-    const kind = parseParam(z.enum(WORKLOAD_KINDS), req.params.kind, 'kind');
+    const kind = parseParam(workloadKind, req.params.kind, 'kind');
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
     const q = parseQuery(z.object({ window: single(window) }), req);
     res.json(await workloadDetailView(deps, ns, kind, name, q.window));
@@ -96,7 +111,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
   const workloadQuery = {
     window: single(window),
     namespace: single(k8sNameSchema),
-    kind: single(z.enum(WORKLOAD_KINDS)),
+    kind: single(workloadKind),
     name: single(k8sNameSchema),
   };
 
@@ -132,7 +147,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       subject = { kind: 'route', ...base, service, route: q.route };
     } else if (q.peer !== undefined) {
       const m = /^([a-z0-9][-a-z0-9]*)\/([a-z]+)\/([a-z0-9][-a-z0-9.]*)$/.exec(q.peer);
-      const kind = WORKLOAD_KINDS.find((k) => k === m?.[2] && k !== 'pods');
+      const kind = m?.[2] && workloadKind.safeParse(m[2]).success ? m[2] : undefined;
       if (!m?.[1] || !m[3] || !kind || kind === 'pods')
         throw new InputError(
           'peer: must be namespace/kind/name, e.g. emojivoto/deployments/voting',

@@ -21,13 +21,23 @@ export function controlPlaneView(deps: MeshDeps): ControlPlaneResponse {
   const versions = new Map<string, number>();
   for (const p of cp)
     if (p.proxyVersion) versions.set(p.proxyVersion, (versions.get(p.proxyVersion) ?? 0) + 1);
-  const version = [...versions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  // linkerd-config names the release; without it, the control-plane pods' proxy version.
+  const { linkerd } = snapshot;
+  const version = linkerd.version ?? [...versions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   const inUse = new Map<string, number>();
   for (const p of pods)
     if (p.meshed && p.proxyVersion) inUse.set(p.proxyVersion, (inUse.get(p.proxyVersion) ?? 0) + 1);
   return {
     namespace: ns,
     version,
+    config: {
+      found: linkerd.found,
+      trustDomain: linkerd.trustDomain,
+      clusterDomain: linkerd.clusterDomain,
+      issuanceLifetimeSeconds: linkerd.issuanceLifetimeSeconds,
+      defaultInboundPolicy: linkerd.defaultInboundPolicy,
+      note: linkerd.note,
+    },
     resources: deps.topology
       .served()
       .filter((r) => r.group !== '' && !BUILT_IN_GROUPS.has(r.group))

@@ -1,5 +1,6 @@
 import type { Finding, FindingsResponse } from '@meshviz/shared';
-import { OBJECT_KIND } from '../model/kinds';
+import { objectKind } from '../model/kinds';
+import { renewalOverdueBelow } from '../model/linkerd-config';
 import { policyTarget, selects } from '../model/policy';
 import { serviceRouteConfig, type CrdObject } from '../model/route-config';
 import { workloadsOf } from '../model/workloads';
@@ -9,9 +10,6 @@ import type { MeshDeps } from './deps';
 import { certificateExpiries } from './mtls';
 import { authzRates, policyObjects } from './policy';
 
-/** Proxy certificates live 24 h and are renewed at 70% of that (mesh-facts §1, identity). */
-const CERT_LIFETIME_SECONDS = 24 * 3600;
-const RENEW_AT = 0.7;
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
 function fmtDuration(seconds: number): string {
@@ -96,7 +94,7 @@ export async function findingsView(
   }
 
   for (const w of workloadsOf(snapshot, pods)) {
-    const kind = OBJECT_KIND[w.kind];
+    const kind = objectKind(w.kind);
     const pending = w.pods.filter((p) => p.injectionPending);
     if (pending.length)
       out.push({
@@ -114,7 +112,7 @@ export async function findingsView(
   const cp = controlPlaneView(deps);
   if (cp.version) {
     for (const w of workloadsOf(snapshot, pods)) {
-      const kind = OBJECT_KIND[w.kind];
+      const kind = objectKind(w.kind);
       const off = w.pods.filter((p) => p.meshed && p.proxyVersion && p.proxyVersion !== cp.version);
       if (off.length)
         out.push({
@@ -131,15 +129,17 @@ export async function findingsView(
     certificateExpiries(deps, answer),
     authzRates(deps, answer, undefined, window.seconds),
   ]);
+  const { linkerd } = deps.snapshots.get().snapshot;
+  const lifetime = linkerd.issuanceLifetimeSeconds;
   for (const c of certs) {
     const left = c.expiresAt - now;
-    // A renewing certificate always has at least 30% of its lifetime left;
-    // less means renewal is failing and the proxy will lose its identity.
-    if (left < CERT_LIFETIME_SECONDS * (1 - RENEW_AT))
+    // A renewing certificate always has at least 30% of its lifetime (linkerd-config's
+    // issuanceLifetime) left; less means renewal is failing and the proxy will lose its identity.
+    if (left < renewalOverdueBelow(linkerd))
       out.push({
         severity: left < 3600 ? 'critical' : 'warning',
         code: 'certificate-expiring',
-        message: `The identity certificate of pod ${c.namespace}/${c.pod} expires in ${left > 0 ? fmtDuration(left) : 'the past'} (within 24 h) and was not renewed at 70% of its lifetime.`,
+        message: `The identity certificate of pod ${c.namespace}/${c.pod} expires in ${left > 0 ? fmtDuration(left) : 'the past'} and was not renewed at 70% of its ${fmtDuration(lifetime)} lifetime.`,
         objects: [`Pod ${c.namespace}/${c.pod}`],
         fix: "Check the proxy's log for identity errors and that linkerd-identity is healthy; restart the pod to get a new certificate.",
       });

@@ -1,6 +1,6 @@
 import type { GraphEdge, GraphNode, GraphResponse } from '@meshviz/shared';
 import { golden, mtlsOf, NO_TRAFFIC, responseFails, tlsReason } from '../model/golden';
-import { DST_LABELS, dstWorkload, SOURCE_LABELS, sourceWorkload } from '../model/kinds';
+import { DST_LABELS, SOURCE_LABELS } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq, ne, re, type Matcher, type Sample } from '../sources/metrics/engine';
 import { regexLiteral } from '../sources/metrics/promql';
@@ -37,7 +37,7 @@ export async function graphView(
   namespaces: string[] | 'all',
   window: { seconds: number; text: string },
 ): Promise<GraphResponse> {
-  const { snapshot, pods } = deps.snapshots.get();
+  const { snapshot, pods, names } = deps.snapshots.get();
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
   const w = window.seconds;
   const e = deps.engine;
@@ -179,8 +179,8 @@ export async function graphView(
     return acc;
   };
   const edgeOf = (labels: Record<string, string>): EdgeAcc | undefined => {
-    const src = sourceWorkload(labels);
-    const dst = dstWorkload(labels);
+    const src = names.source(labels);
+    const dst = names.destination(labels);
     if (!src || !dst || !labels.namespace || !labels.dst_namespace) return undefined;
     return edgeBetween(
       ensureNode(labels.namespace, src.kind, src.name),
@@ -227,7 +227,7 @@ export async function graphView(
   }
   // Clients without a proxy: the server only knows the traffic was plaintext.
   for (const s of fromUnmeshed) {
-    const dst = sourceWorkload(s.labels);
+    const dst = names.source(s.labels);
     if (!dst || !s.labels.namespace) continue;
     const acc = edgeBetween(
       ensureNode(s.labels.namespace, 'unknown', 'unmeshed clients'),
@@ -236,7 +236,7 @@ export async function graphView(
     acc.plain.set('no_tls_from_remote', (acc.plain.get('no_tls_from_remote') ?? 0) + s.value);
   }
   for (const s of fromUnmeshedResp) {
-    const dst = sourceWorkload(s.labels);
+    const dst = names.source(s.labels);
     if (!dst || !s.labels.namespace) continue;
     const acc = edges.get(
       `${nodeId(s.labels.namespace, 'unknown', 'unmeshed clients')}>${nodeId(s.labels.namespace, dst.kind, dst.name)}`,
@@ -247,20 +247,80 @@ export async function graphView(
   // Node stats: server-side for meshed workloads, else what their clients saw.
   const nodeTally = new Map<string, { success: number; failure: number }>();
   for (const s of nodeResp) {
-    const wl = sourceWorkload(s.labels);
+    const wl = names.source(s.labels);
     if (!wl || !s.labels.namespace) continue;
     const id = nodeId(s.labels.namespace, wl.kind, wl.name);
     const t = nodeTally.get(id) ?? { success: 0, failure: 0 };
     countResponse(t, s);
     nodeTally.set(id, t);
   }
+  // Workloads whose series carry several label values (a Rollout's ReplicaSets): their
+  // quantiles, and those of their edges, come from queries of their own.
+  const spanning = new Set(
+    names
+      .spanning()
+      .filter((x) => wanted.has(x.namespace))
+      .map((x) => nodeId(x.namespace, x.kind, x.name)),
+  );
+  const ref = (id: string) => {
+    const n = nodes.get(id);
+    return n ? { namespace: n.namespace, kind: n.kind, name: n.name } : undefined;
+  };
+  const quantilesOf = async (matchers: Matcher[], quantiles: number[]) =>
+    (
+      await answer.metrics(
+        e.quantiles({
+          histogram: 'response_latency_ms',
+          matchers,
+          by: [],
+          windowSeconds: w,
+          quantiles,
+        }),
+      )
+    )[0]?.values;
+  const [spanningNodeLat] = await Promise.all([
+    Promise.all(
+      [...spanning].map(async (id) => {
+        const r = ref(id);
+        const values = r
+          ? await quantilesOf(
+              [eq('direction', 'inbound'), ...names.self(r.namespace, r.kind, r.name)],
+              QUANTILES,
+            )
+          : undefined;
+        return [id, values] as const;
+      }),
+    ).then((l) => new Map(l)),
+    Promise.all(
+      [...edges.values()]
+        .filter((acc) => spanning.has(acc.source) || spanning.has(acc.target))
+        .map(async (acc) => {
+          const [src, dst] = [ref(acc.source), ref(acc.target)];
+          if (!src || !dst || dst.kind === 'unknown' || src.kind === 'unknown') return;
+          const v = await quantilesOf(
+            [
+              eq('direction', 'outbound'),
+              ...names.self(src.namespace, src.kind, src.name),
+              ...names.destinationOf(dst.namespace, dst.kind, dst.name),
+            ],
+            [0.95],
+          );
+          const p95 = v?.['0.95'];
+          acc.p95 = p95 !== undefined && Number.isFinite(p95) ? p95 : null;
+        }),
+    ),
+  ]);
   for (const node of nodes.values()) {
     const t = nodeTally.get(node.id);
     if (t) {
-      const lat = nodeLat.find((l) => {
-        const wl = sourceWorkload(l.labels);
-        return wl && l.labels.namespace && nodeId(l.labels.namespace, wl.kind, wl.name) === node.id;
-      });
+      const lat = spanning.has(node.id)
+        ? { values: spanningNodeLat.get(node.id) }
+        : nodeLat.find((l) => {
+            const wl = names.source(l.labels);
+            return (
+              wl && l.labels.namespace && nodeId(l.labels.namespace, wl.kind, wl.name) === node.id
+            );
+          });
       Object.assign(node, golden(t.success, t.failure, lat?.values));
     } else if (!node.meshed) {
       const incoming = [...edges.values()].filter((x) => x.target === node.id);

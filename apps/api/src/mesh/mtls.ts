@@ -1,4 +1,5 @@
 import type { MtlsResponse } from '@meshviz/shared';
+import { renewalOverdueBelow } from '../model/linkerd-config';
 import { mtlsOfSamples } from '../model/golden';
 import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
@@ -44,6 +45,8 @@ export async function mtlsView(
         totalPods: w.totalPods,
         injectionPending: w.pods.some((p) => p.injectionPending),
       })),
+    certificateLifetimeSeconds: snapshot.linkerd.issuanceLifetimeSeconds,
+    certificateWarningSeconds: renewalOverdueBelow(snapshot.linkerd),
     certificates: certs.map((c) => ({ ...c, secondsLeft: Math.round(c.expiresAt - now) })),
     errors,
   };

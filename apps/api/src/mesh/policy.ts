@@ -18,8 +18,6 @@ import { eq, type Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 
-/** Linkerd's cluster-wide default when neither namespace nor pod sets one. */
-const CLUSTER_DEFAULT_POLICY = 'all-unauthenticated';
 const DEFAULT_POLICY_ANNOTATION = 'config.linkerd.io/default-inbound-policy';
 
 export function policyObjects(deps: MeshDeps, snapshot: TopologySnapshot): PolicyObjects {
@@ -32,7 +30,7 @@ export function policyObjects(deps: MeshDeps, snapshot: TopologySnapshot): Polic
     networks: t.list('networkauthentications'),
     httpRoutes: [...t.list('httproutes.policy'), ...t.list('httproutes.gateway')],
     linkerdNamespace: snapshot.linkerdNamespace,
-    trustDomain: snapshot.clusterDomain,
+    trustDomain: snapshot.linkerd.trustDomain,
   };
 }
 
@@ -43,9 +41,10 @@ export function defaultInboundPolicy(
   const value = snapshot.namespaces.find((n) => n.name === namespace)?.annotations[
     DEFAULT_POLICY_ANNOTATION
   ];
+  // Else the cluster's, as linkerd-config sets it.
   return value
     ? { value, source: 'namespace' }
-    : { value: CLUSTER_DEFAULT_POLICY, source: 'cluster' };
+    : { value: snapshot.linkerd.defaultInboundPolicy, source: 'cluster' };
 }
 
 function podsOf(server: Crd<ServerSpec>, pods: PodInfo[]): PodInfo[] {
@@ -159,7 +158,10 @@ export function workloadAccessView(
     throw new NotFoundError(`no pods of ${ref.kind} ${ref.namespace}/${ref.name}`);
   const answer = new Answer(deps.topology.errors());
   const o = policyObjects(deps, snapshot);
-  const fallback = defaultInboundPolicy(snapshot, ref.namespace).value;
+  // The pod's own annotation wins over its namespace's and the cluster's.
+  const fallback =
+    mine.find((p) => p.defaultInboundPolicy)?.defaultInboundPolicy ??
+    defaultInboundPolicy(snapshot, ref.namespace).value;
   const servers = o.servers.filter(
     (s) =>
       s.metadata.namespace === ref.namespace &&

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../model/errors';
-import { KIND_LABEL, type WorkloadKind } from '../model/kinds';
+import type { WorkloadKind } from '../model/kinds';
 import { serviceRouteConfig, type CrdObject } from '../model/route-config';
 import { eq, re, type Matcher } from '../sources/metrics/engine';
 import { regexLiteral } from '../sources/metrics/promql';
@@ -7,6 +7,11 @@ import type { MeshDeps } from './deps';
 
 /** mesh-facts §2: an empty `rt_route` is the requests no profile route matched. */
 export const DEFAULT_SP_ROUTE = '[DEFAULT]';
+/**
+ * `outbound_{http,grpc}_route_request_duration_seconds` buckets (mesh-facts §2:
+ * 0.05, 0.5, 1, 10 s): a p95 interpolated between 50 ms and 500 ms says little more than the range.
+ */
+const GATEWAY_ROUTE_BUCKETS_MS = [50, 500, 1000, 10_000];
 /** Inbound requests no route label names (older proxies, or no route policy). */
 const DEFAULT_INBOUND_ROUTE = 'default';
 
@@ -26,6 +31,8 @@ export interface RouteFamilies {
   statusLabels: string[];
   /** Factor from the histograms' unit to milliseconds. */
   toMs: number;
+  /** Bucket bounds in ms when too coarse for quantiles to be read as exact, else null. */
+  latencyBucketsMs: number[] | null;
   /** A route's name as shown, from its label value. */
   displayName(raw: string): string;
   /** The label value of a route shown under `name`. */
@@ -46,10 +53,7 @@ export function routeFamilies(
 ): ReturnType<typeof routeContext> & { families: RouteFamilies } {
   const context = routeContext(deps, workload, to);
   const { service, config, dstMatch } = context;
-  const self: Matcher[] = [
-    eq('namespace', workload.namespace),
-    eq(KIND_LABEL[workload.kind], workload.name),
-  ];
+  const self = deps.snapshots.get().names.self(workload.namespace, workload.kind, workload.name);
   const direction = to ? 'outbound' : 'inbound';
   if (config?.profile && dstMatch) {
     return {
@@ -63,6 +67,7 @@ export function routeFamilies(
         routeLabel: 'rt_route',
         statusLabels: ['classification'],
         toMs: 1,
+        latencyBucketsMs: null,
         displayName: (raw) => raw || DEFAULT_SP_ROUTE,
         routeMatcher: (name) => eq('rt_route', name === DEFAULT_SP_ROUTE ? '' : name),
       },
@@ -86,6 +91,7 @@ export function routeFamilies(
         statusLabels: ['http_status', 'grpc_status', 'error'],
         // Seconds in the Gateway-API families; the contract speaks milliseconds.
         toMs: 1000,
+        latencyBucketsMs: GATEWAY_ROUTE_BUCKETS_MS,
         displayName: (raw) => raw,
         routeMatcher: (name) => eq('route_name', name),
       },
@@ -102,6 +108,7 @@ export function routeFamilies(
       routeLabel: 'route_name',
       statusLabels: ['classification'],
       toMs: 1,
+      latencyBucketsMs: null,
       displayName: (raw) => raw || DEFAULT_INBOUND_ROUTE,
       routeMatcher: (name) =>
         name === DEFAULT_INBOUND_ROUTE

@@ -135,6 +135,7 @@ export async function routesView(
         a.name.localeCompare(b.name),
     ),
     shadowedHttpRoutes: config?.shadowed ?? [],
+    latencyBucketsMs: f.latencyBucketsMs,
     errors: answer.errors,
   };
 }

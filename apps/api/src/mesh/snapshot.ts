@@ -1,5 +1,9 @@
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
-import { kindOfObject, WORKLOAD_KINDS } from '../model/kinds';
+import type { KubernetesObject, V1ConfigMap, V1Pod } from '@kubernetes/client-node';
+import { load } from 'js-yaml';
+import { linkerdConfigOf } from '../model/linkerd-config';
+import { LINKERD_CONFIGMAPS } from '../sources/kubernetes/resources';
+import { foreignKind, kindOfObject, WORKLOAD_KINDS } from '../model/kinds';
+import { WorkloadNames } from './workload-names';
 import { podInfo, type PodInfo, type TopologySnapshot } from '../model/workloads';
 
 /** What the mesh layer needs of the topology source. */
@@ -14,6 +18,18 @@ export interface TopologyReader {
 /** Workload kinds the topology watches (all but pods, listed separately, and replication controllers). */
 const WORKLOAD_KEYS = WORKLOAD_KINDS.filter((k) => k !== 'pods' && k !== 'replicationcontrollers');
 
+/** The chart values `linkerd-config` holds, parsed; undefined when missing or unreadable. */
+function readValues(configMaps: V1ConfigMap[]): Record<string, unknown> | undefined {
+  const text = configMaps.find((c) => c.metadata?.name === 'linkerd-config')?.data?.values;
+  if (!text) return undefined;
+  try {
+    const values = load(text);
+    return values && typeof values === 'object' ? (values as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Linkerd's default admin port: every proxy serves its admin server there unless configured otherwise. */
 const DEFAULT_ADMIN_PORT = 4191;
 
@@ -27,7 +43,13 @@ function adminPorts(pods: PodInfo[]): string[] {
 /** Builds the model's plain view of the topology; cached until the topology changes. */
 export class SnapshotCache {
   private cached:
-    | { version: number; snapshot: TopologySnapshot; pods: PodInfo[]; adminPorts: string[] }
+    | {
+        version: number;
+        snapshot: TopologySnapshot;
+        pods: PodInfo[];
+        adminPorts: string[];
+        names: WorkloadNames;
+      }
     | undefined;
 
   constructor(
@@ -36,7 +58,12 @@ export class SnapshotCache {
     private readonly clusterDomain: string,
   ) {}
 
-  get(): { snapshot: TopologySnapshot; pods: PodInfo[]; adminPorts: string[] } {
+  get(): {
+    snapshot: TopologySnapshot;
+    pods: PodInfo[];
+    adminPorts: string[];
+    names: WorkloadNames;
+  } {
     if (this.cached && this.cached.version === this.topology.version) return this.cached;
     const t = this.topology;
     const owners = new Map<string, { kind: string; name: string } | undefined>();
@@ -74,9 +101,20 @@ export class SnapshotCache {
         })),
       linkerdNamespace: this.linkerdNamespace,
       clusterDomain: this.clusterDomain,
+      linkerd: linkerdConfigOf(
+        readValues(t.list<V1ConfigMap>(LINKERD_CONFIGMAPS, this.linkerdNamespace)),
+        this.linkerdNamespace,
+        this.clusterDomain,
+      ),
     };
     const pods = snapshot.pods.map((p) => podInfo(p, snapshot));
-    this.cached = { version: t.version, snapshot, pods, adminPorts: adminPorts(pods) };
+    this.cached = {
+      version: t.version,
+      snapshot,
+      pods,
+      adminPorts: adminPorts(pods),
+      names: new WorkloadNames(owners, foreignKind),
+    };
     return this.cached;
   }
 }

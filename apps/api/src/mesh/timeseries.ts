@@ -1,5 +1,5 @@
 import type { TimeseriesPoint, TimeseriesResponse } from '@meshviz/shared';
-import { DST_LABEL, KIND_LABEL, type WorkloadKind } from '../model/kinds';
+import type { WorkloadKind } from '../model/kinds';
 import { responseFails } from '../model/golden';
 import { eq, type Matcher } from '../sources/metrics/engine';
 import { Answer } from './answer';
@@ -56,16 +56,15 @@ export async function timeseriesView(
   // Aligned to the step, so both engines and repeated calls land on the same timestamps.
   const end = Math.floor(now / step) * step;
   const range = { start: end - window.seconds, end, stepSeconds: step };
-  const self: Matcher[] = [
-    eq('namespace', subject.namespace),
-    eq(KIND_LABEL[subject.workloadKind], subject.name),
-  ];
+  const { names } = deps.snapshots.get();
+  const self = names.self(subject.namespace, subject.workloadKind, subject.name);
   let counters = ['response_total'];
   let histograms = ['response_latency_ms'];
   let matchers: Matcher[];
   let by = ['classification'];
   let label: string;
   let scale = 1;
+  let latencyBucketsMs: number[] | null = null;
   switch (subject.kind) {
     case 'workload':
       matchers = [eq('direction', 'inbound'), ...self];
@@ -75,8 +74,7 @@ export async function timeseriesView(
       matchers = [
         eq('direction', 'outbound'),
         ...self,
-        eq('dst_namespace', subject.peer.namespace),
-        eq(DST_LABEL[subject.peer.kind], subject.peer.name),
+        ...names.destinationOf(subject.peer.namespace, subject.peer.kind, subject.peer.name),
       ];
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} -> ${subject.peer.namespace}/${subject.peer.kind}/${subject.peer.name}`;
       break;
@@ -84,6 +82,7 @@ export async function timeseriesView(
       const route = routeSeries(deps, subject);
       ({ counters, histograms, matchers, by } = route);
       scale = route.scale;
+      latencyBucketsMs = route.latencyBucketsMs;
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} ${subject.service ? `-> ${subject.service.namespace}/${subject.service.name} ` : ''}${subject.route}`;
       break;
     }
@@ -147,6 +146,7 @@ export async function timeseriesView(
     stepSeconds: step,
     rateWindowSeconds: rateWindow,
     subject: label,
+    latencyBucketsMs,
     points: [...points.values()].map(({ ok, all, ...p }) => ({
       ...p,
       rps: all > 0 ? all : null,
@@ -162,7 +162,14 @@ export async function timeseriesView(
 function routeSeries(
   deps: MeshDeps,
   subject: Extract<TimeseriesSubject, { kind: 'route' }>,
-): { counters: string[]; histograms: string[]; matchers: Matcher[]; by: string[]; scale: number } {
+): {
+  counters: string[];
+  histograms: string[];
+  matchers: Matcher[];
+  by: string[];
+  scale: number;
+  latencyBucketsMs: number[] | null;
+} {
   const workload = { namespace: subject.namespace, kind: subject.workloadKind, name: subject.name };
   const { families: f } = routeFamilies(deps, workload, subject.service);
   return {
@@ -171,5 +178,6 @@ function routeSeries(
     matchers: [...f.matchers, f.routeMatcher(subject.route)],
     by: f.statusLabels,
     scale: f.toMs,
+    latencyBucketsMs: f.latencyBucketsMs,
   };
 }

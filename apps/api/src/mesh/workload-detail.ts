@@ -2,7 +2,7 @@ import type { WorkloadDetail } from '@meshviz/shared';
 import { NotFoundError } from '../model/errors';
 import { golden, outcomes, tlsReason } from '../model/golden';
 import { adminTrafficMatcher } from './app-traffic';
-import { KIND_LABEL, type WorkloadKind } from '../model/kinds';
+import type { WorkloadKind } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq } from '../sources/metrics/engine';
 import { Answer } from './answer';
@@ -23,7 +23,8 @@ export async function workloadDetailView(
   const wl = workloadsOf(snapshot, pods, namespace).find((w) => w.kind === kind && w.name === name);
   if (!wl) throw new NotFoundError(`no ${kind} ${namespace}/${name}`);
   const answer = new Answer([], []);
-  const sel = [eq('direction', 'inbound'), eq('namespace', namespace), eq(KIND_LABEL[kind], name)];
+  const { names, adminPorts } = deps.snapshots.get();
+  const sel = [eq('direction', 'inbound'), ...names.self(namespace, kind, name)];
   const [rows, graph, routes, podResp, podLat, admin] = await Promise.all([
     workloadsView(deps, namespace, kind, window),
     graphView(deps, [namespace], window),
@@ -48,7 +49,7 @@ export async function workloadDetailView(
     answer.metrics(
       deps.allTraffic.rate({
         metric: 'request_total',
-        matchers: [...sel, adminTrafficMatcher(deps.snapshots.get().adminPorts)],
+        matchers: [...sel, adminTrafficMatcher(adminPorts)],
         by: ['tls', 'client_id', 'no_tls_reason'],
         windowSeconds: window.seconds,
       }),

@@ -1,23 +1,21 @@
 import type { WorkloadRow, WorkloadsResponse } from '@meshviz/shared';
 import { golden, mtlsOfSamples, outcomes } from '../model/golden';
-import {
-  DST_LABELS,
-  dstWorkload,
-  SOURCE_LABELS,
-  sourceWorkload,
-  type WorkloadKind,
-} from '../model/kinds';
+import { DST_LABELS, SOURCE_LABELS, type WorkloadKind } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq, type Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
+import type { WorkloadRef } from './workload-names';
 
 const wkey = (kind: string, name: string) => `${kind}/${name}`;
 
-function byWorkload(samples: Sample[], dst: boolean): Map<string, Sample[]> {
+function byWorkload(
+  samples: Sample[],
+  of: (l: Record<string, string>) => WorkloadRef | undefined,
+): Map<string, Sample[]> {
   const out = new Map<string, Sample[]>();
   for (const s of samples) {
-    const w = dst ? dstWorkload(s.labels) : sourceWorkload(s.labels);
+    const w = of(s.labels);
     if (!w) continue;
     const k = wkey(w.kind, w.name);
     out.set(k, [...(out.get(k) ?? []), s]);
@@ -36,7 +34,10 @@ export async function workloadsView(
   kind: WorkloadKind | 'services' | undefined,
   window: { seconds: number; text: string },
 ): Promise<WorkloadsResponse> {
-  const { snapshot, pods } = deps.snapshots.get();
+  const { snapshot, pods, names } = deps.snapshots.get();
+  // Queries here are limited to the namespace and not grouped by it.
+  const source = (l: Record<string, string>) => names.source(l, namespace);
+  const destination = (l: Record<string, string>) => names.destination(l, namespace);
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
   const w = window.seconds;
   const e = deps.engine;
@@ -146,19 +147,50 @@ export async function workloadsView(
       ),
     ]);
   const maps = {
-    resp: byWorkload(resp, false),
-    req: byWorkload(req, false),
-    conns: byWorkload(conns, false),
-    readB: byWorkload(readB, false),
-    writeB: byWorkload(writeB, false),
-    outResp: byWorkload(outResp, true),
-    outReq: byWorkload(outReq, true),
+    resp: byWorkload(resp, source),
+    req: byWorkload(req, source),
+    conns: byWorkload(conns, source),
+    readB: byWorkload(readB, source),
+    writeB: byWorkload(writeB, source),
+    outResp: byWorkload(outResp, destination),
+    outReq: byWorkload(outReq, destination),
   };
-  const latency = (samples: typeof lat, dst: boolean, k: string) =>
-    samples.find((s) => {
-      const x = dst ? dstWorkload(s.labels) : sourceWorkload(s.labels);
+  // A workload whose series carry several label values (a Rollout's ReplicaSets) gets its
+  // quantiles from a query of its own: quantiles of parts do not make the whole's.
+  const spanning = new Map(
+    await Promise.all(
+      names
+        .spanning()
+        .filter((x) => x.namespace === namespace)
+        .map(
+          async (x) =>
+            [
+              wkey(x.kind, x.name),
+              (
+                await answer.metrics(
+                  e.quantiles({
+                    histogram: 'response_latency_ms',
+                    matchers: [
+                      eq('direction', 'inbound'),
+                      ...names.self(x.namespace, x.kind, x.name),
+                    ],
+                    by: [],
+                    windowSeconds: w,
+                    quantiles: QUANTILES,
+                  }),
+                )
+              )[0]?.values,
+            ] as const,
+        ),
+    ),
+  );
+  const latency = (samples: typeof lat, dst: boolean, k: string) => {
+    if (!dst && spanning.has(k)) return spanning.get(k);
+    return samples.find((s) => {
+      const x = dst ? destination(s.labels) : source(s.labels);
       return x && wkey(x.kind, x.name) === k;
     })?.values;
+  };
   const tcpValue = (m: Map<string, Sample[]>, k: string) => {
     const list = m.get(k);
     return list && list.length > 0 ? list.reduce((a, s) => a + s.value, 0) : null;

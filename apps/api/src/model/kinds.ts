@@ -1,10 +1,24 @@
 import { WORKLOAD_KINDS } from '@meshviz/shared';
 
 export { WORKLOAD_KINDS };
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+export type KnownWorkloadKind = (typeof WORKLOAD_KINDS)[number];
+/**
+ * A workload kind in URLs and answers: one Linkerd knows, or the lowercase
+ * plural of another controller's kind (`rollouts` for an Argo Rollout).
+ */
+export type WorkloadKind = KnownWorkloadKind | (string & {});
+
+export function isKnownKind(kind: string): kind is KnownWorkloadKind {
+  return (WORKLOAD_KINDS as readonly string[]).includes(kind);
+}
+
+/** The URL kind of another controller's Kubernetes kind: `Rollout` -> `rollouts`. */
+export function foreignKind(objectKind: string): string {
+  return `${objectKind.toLowerCase()}s`;
+}
 
 /** The Prometheus label naming a pod's workload (mesh-facts §3: jobs are `k8s_job`). */
-export const KIND_LABEL: Record<WorkloadKind, string> = {
+export const KIND_LABEL: Record<KnownWorkloadKind, string> = {
   deployments: 'deployment',
   statefulsets: 'statefulset',
   daemonsets: 'daemonset',
@@ -16,7 +30,7 @@ export const KIND_LABEL: Record<WorkloadKind, string> = {
 };
 
 /** The outbound destination label for a workload kind (`dst_deployment`, `dst_k8s_job`, ...). */
-export const DST_LABEL: Record<Exclude<WorkloadKind, 'pods'>, string> = {
+export const DST_LABEL: Record<Exclude<KnownWorkloadKind, 'pods'>, string> = {
   deployments: 'dst_deployment',
   statefulsets: 'dst_statefulset',
   daemonsets: 'dst_daemonset',
@@ -27,12 +41,12 @@ export const DST_LABEL: Record<Exclude<WorkloadKind, 'pods'>, string> = {
 };
 
 export const OWNER_KINDS = WORKLOAD_KINDS.filter(
-  (k): k is Exclude<WorkloadKind, 'pods'> => k !== 'pods',
+  (k): k is Exclude<KnownWorkloadKind, 'pods'> => k !== 'pods',
 );
 export const SOURCE_LABELS = OWNER_KINDS.map((k) => KIND_LABEL[k]);
 export const DST_LABELS = OWNER_KINDS.map((k) => DST_LABEL[k]);
 
-const FROM_OBJECT_KIND: Record<string, WorkloadKind> = {
+const FROM_OBJECT_KIND: Record<string, KnownWorkloadKind> = {
   Deployment: 'deployments',
   StatefulSet: 'statefulsets',
   DaemonSet: 'daemonsets',
@@ -43,14 +57,14 @@ const FROM_OBJECT_KIND: Record<string, WorkloadKind> = {
   Pod: 'pods',
 };
 
-export function kindOfObject(kind: string): WorkloadKind | undefined {
+export function kindOfObject(kind: string): KnownWorkloadKind | undefined {
   return FROM_OBJECT_KIND[kind];
 }
 
-/** The workload a series of a pod's own proxy belongs to, from its one workload label. */
+/** The workload label a series of a pod's own proxy carries (before owners are resolved). */
 export function sourceWorkload(
   labels: Record<string, string>,
-): { kind: WorkloadKind; name: string } | undefined {
+): { kind: KnownWorkloadKind; name: string } | undefined {
   for (const kind of OWNER_KINDS) {
     const name = labels[KIND_LABEL[kind]];
     if (name) return { kind, name };
@@ -58,10 +72,10 @@ export function sourceWorkload(
   return undefined;
 }
 
-/** The destination workload of an outbound series, from its `dst_<kind>` label. */
+/** The destination workload label of an outbound series, from its `dst_<kind>` label. */
 export function dstWorkload(
   labels: Record<string, string>,
-): { kind: WorkloadKind; name: string } | undefined {
+): { kind: KnownWorkloadKind; name: string } | undefined {
   for (const kind of OWNER_KINDS) {
     const name = labels[DST_LABEL[kind]];
     if (name) return { kind, name };
@@ -70,7 +84,7 @@ export function dstWorkload(
 }
 
 /** The Kubernetes kind of a URL kind (`deployments` -> `Deployment`), for messages. */
-export const OBJECT_KIND: Record<WorkloadKind, string> = {
+const KNOWN_OBJECT_KIND: Record<KnownWorkloadKind, string> = {
   deployments: 'Deployment',
   statefulsets: 'StatefulSet',
   daemonsets: 'DaemonSet',
@@ -80,3 +94,10 @@ export const OBJECT_KIND: Record<WorkloadKind, string> = {
   replicationcontrollers: 'ReplicationController',
   pods: 'Pod',
 };
+
+/** The Kubernetes kind of a URL kind (`deployments` -> `Deployment`, `rollouts` -> `Rollout`), for messages. */
+export function objectKind(kind: WorkloadKind): string {
+  if (isKnownKind(kind)) return KNOWN_OBJECT_KIND[kind];
+  const singular = kind.endsWith('s') ? kind.slice(0, -1) : kind;
+  return singular.charAt(0).toUpperCase() + singular.slice(1);
+}

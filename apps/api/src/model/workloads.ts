@@ -1,6 +1,8 @@
 import { vizTargetLabels } from './viz-labels';
 import type { V1Pod } from '@kubernetes/client-node';
-import { kindOfObject, type WorkloadKind } from './kinds';
+import { foreignKind, kindOfObject, type WorkloadKind } from './kinds';
+import type { LinkerdConfig } from './linkerd-config';
+import { identityOf } from './policy';
 
 /** The objects the model reads, as plain lists (no I/O here). */
 export interface TopologySnapshot {
@@ -18,6 +20,8 @@ export interface TopologySnapshot {
   services: { namespace: string; name: string; selector: Record<string, string> | undefined }[];
   linkerdNamespace: string;
   clusterDomain: string;
+  /** The installation's facts from `linkerd-config` (or Linkerd's defaults, with a note). */
+  linkerd: LinkerdConfig;
 }
 
 export interface PodInfo {
@@ -37,11 +41,17 @@ export interface PodInfo {
   adminPort: number | undefined;
   /** The namespace or pod asks for injection but the pod has no proxy: it needs a restart. */
   injectionPending: boolean;
+  /** `config.linkerd.io/default-inbound-policy` on the pod, which wins over its namespace's. */
+  defaultInboundPolicy: string | undefined;
 }
 
 const key = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
 
-/** Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob (mesh-facts §5). */
+/**
+ * Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob (mesh-facts §5), and
+ * Pod -> ReplicaSet -> any other controller (an Argo Rollout): the top owner,
+ * whatever Linkerd labelled the pod with.
+ */
 export function resolveOwner(
   pod: V1Pod,
   owners: TopologySnapshot['owners'],
@@ -55,6 +65,8 @@ export function resolveOwner(
     if (parent && (parent.kind === 'Deployment' || parent.kind === 'CronJob')) {
       return { kind: kindOfObject(parent.kind) ?? 'pods', name: parent.name };
     }
+    if (parent && ref.kind === 'ReplicaSet')
+      return { kind: kindOfObject(parent.kind) ?? foreignKind(parent.kind), name: parent.name };
     // The ReplicaSet is not (yet) known: a Deployment's pods carry its hash.
     const hash = pod.metadata?.labels?.['pod-template-hash'];
     if (
@@ -67,7 +79,7 @@ export function resolveOwner(
       return { kind: 'deployments', name: ref.name.slice(0, -hash.length - 1) };
     }
   }
-  return { kind: kindOfObject(ref.kind) ?? 'pods', name: ref.name };
+  return { kind: kindOfObject(ref.kind) ?? foreignKind(ref.kind), name: ref.name };
 }
 
 export function podInfo(pod: V1Pod, snapshot: TopologySnapshot): PodInfo {
@@ -77,6 +89,11 @@ export function podInfo(pod: V1Pod, snapshot: TopologySnapshot): PodInfo {
     pod.spec?.initContainers?.find((c) => c.name === 'linkerd-proxy');
   const meshed = Boolean(proxy && pod.metadata?.labels?.['linkerd.io/control-plane-ns']);
   const sa = pod.spec?.serviceAccountName ?? 'default';
+  // The identity the injector gave the proxy, with its service account and namespace filled in.
+  const localName = proxy?.env
+    ?.find((e) => e.name === 'LINKERD2_PROXY_IDENTITY_LOCAL_NAME')
+    ?.value?.replace('$(_pod_sa)', sa)
+    .replace('$(_pod_ns)', ns);
   const nsAnnotation = snapshot.namespaces.find((n) => n.name === ns)?.annotations[
     'linkerd.io/inject'
   ];
@@ -91,14 +108,18 @@ export function podInfo(pod: V1Pod, snapshot: TopologySnapshot): PodInfo {
     restarts: (pod.status?.containerStatuses ?? []).reduce((s, c) => s + (c.restartCount ?? 0), 0),
     meshed,
     identity: meshed
-      ? `${sa}.${ns}.serviceaccount.identity.${snapshot.linkerdNamespace}.${snapshot.clusterDomain}`
+      ? localName && !localName.includes('$(')
+        ? localName
+        : identityOf(sa, ns, snapshot.linkerdNamespace, snapshot.linkerd.trustDomain)
       : undefined,
-    proxyVersion: proxy?.image?.split(':').pop(),
+    // As the injector records it; an image tag may be a digest, or a registry's own tag.
+    proxyVersion: meshed ? pod.metadata?.annotations?.['linkerd.io/proxy-version'] : undefined,
     serviceAccount: sa,
     workload: resolveOwner(pod, snapshot.owners),
     labels: pod.metadata?.labels ?? {},
     adminPort: proxy?.ports?.find((p) => p.name === 'linkerd-admin')?.containerPort,
     injectionPending: !meshed && wantsInjection && pod.status?.phase === 'Running',
+    defaultInboundPolicy: pod.metadata?.annotations?.['config.linkerd.io/default-inbound-policy'],
   };
 }
 

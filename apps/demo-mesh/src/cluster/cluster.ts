@@ -207,6 +207,11 @@ export class Cluster {
           `linkerdVersion: ${LINKERD_VERSION}`,
           `clusterDomain: ${TRUST_DOMAIN}`,
           `identityTrustDomain: ${TRUST_DOMAIN}`,
+          'identity:',
+          '  issuer:',
+          `    issuanceLifetime: ${CERT_LIFETIME_SECONDS / 3600}h0m0s`,
+          '    clockSkewAllowance: 20s',
+          '    scheme: linkerd.io/tls',
           'proxy:',
           `  image:\n    name: cr.l5d.io/linkerd/proxy\n    version: ${LINKERD_VERSION}`,
           '  defaultInboundPolicy: all-unauthenticated',
@@ -248,7 +253,12 @@ export class Cluster {
 
   private addWorkload(w: WorkloadSpec): void {
     const created = this.past(48);
-    const apiVersion = w.kind === 'CronJob' || w.kind === 'Job' ? 'batch/v1' : 'apps/v1';
+    const apiVersion =
+      w.kind === 'CronJob' || w.kind === 'Job'
+        ? 'batch/v1'
+        : w.kind === 'Rollout'
+          ? 'argoproj.io/v1alpha1'
+          : 'apps/v1';
     const selector = this.labelsFor(w);
     const template = {
       metadata: {
@@ -330,6 +340,58 @@ export class Cluster {
             runtime.replicaSet,
             this.past(20),
           );
+        break;
+      }
+      case 'Rollout': {
+        // Argo Rollouts: a Rollout owns one ReplicaSet per revision, labelled with
+        // `rollouts-pod-template-hash`; here a stable revision and a canary.
+        const canary = w.canaryReplicas ?? 1;
+        runtime.object = this.put({
+          ...base,
+          spec: {
+            replicas: replicas + canary,
+            selector: { matchLabels: selector },
+            template,
+            strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } },
+          },
+          status: {
+            replicas: replicas + canary,
+            readyReplicas: replicas + canary,
+            updatedReplicas: canary,
+            phase: 'Paused',
+            observedGeneration: '2',
+          },
+        });
+        for (const [revision, count] of [
+          [1, replicas],
+          [2, canary],
+        ] as const) {
+          const hash = this.rng.suffix(10);
+          const rsLabels = { ...selector, 'rollouts-pod-template-hash': hash };
+          const rs = this.put({
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            metadata: {
+              name: `${w.name}-${hash}`,
+              namespace: w.namespace,
+              uid: this.rng.uid(),
+              creationTimestamp: iso(created + revision * 3600_000),
+              labels: rsLabels,
+              annotations: { 'rollout.argoproj.io/revision': String(revision) },
+              ownerReferences: [ownerRef(runtime.object)],
+            },
+            spec: {
+              replicas: count,
+              selector: { matchLabels: rsLabels },
+              template: { ...template, metadata: { ...template.metadata, labels: rsLabels } },
+            },
+            status: { replicas: count, readyReplicas: count, availableReplicas: count },
+          });
+          for (let i = 0; i < count; i++)
+            this.startPod(runtime, `${rs.metadata.name}-${this.rng.suffix(5)}`, rs, this.past(10), {
+              'rollouts-pod-template-hash': hash,
+            });
+        }
         break;
       }
       case 'StatefulSet': {
@@ -594,11 +656,16 @@ export class Cluster {
         return 'job';
       case 'CronJob':
         return 'cronjob';
+      case 'Rollout':
+        // linkerd2's GetOwnerKindAndName climbs from a ReplicaSet only to the kinds it
+        // knows (isValidRSParent: Job, StatefulSet, DaemonSet, Deployment); a Rollout's
+        // pods are labelled with their ReplicaSet (linkerd2 #6429, PR #6458).
+        return 'replicaset';
     }
   }
 
-  private topOwnerName(w: WorkloadSpec, _owner: KubeObject): string {
-    return w.name;
+  private topOwnerName(w: WorkloadSpec, owner: KubeObject): string {
+    return w.kind === 'Rollout' ? owner.metadata.name : w.name;
   }
 
   private stopPod(runtime: WorkloadRuntime, pod: SimPod, how: 'delete' | 'complete'): void {

@@ -185,6 +185,16 @@ export const RESOURCES: readonly ResourceType[] = [
     singular: 'httproute',
     namespaced: true,
   },
+  // A controller Linkerd has no special code for: Argo Rollouts.
+  {
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    kind: 'Rollout',
+    plural: 'rollouts',
+    singular: 'rollout',
+    namespaced: true,
+    shortNames: ['ro'],
+  },
 ];
 
 export function apiVersionOf(r: ResourceType): string {

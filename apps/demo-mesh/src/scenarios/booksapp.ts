@@ -234,6 +234,17 @@ export function booksapp(): Scenario {
         ports: [{ name: 'http', port: 7002, protocol: 'http' }],
         image: 'buoyantio/booksapp:v0.0.5',
       },
+      // An Argo Rollout in the middle of a canary: two ReplicaSets, one workload.
+      {
+        namespace: NS,
+        name: 'recommendations',
+        kind: 'Rollout',
+        replicas: 2,
+        canaryReplicas: 1,
+        meshed: true,
+        ports: [{ name: 'http', port: 7003, protocol: 'http' }],
+        image: 'buoyantio/booksapp-recommendations:v0.2.0',
+      },
       {
         namespace: NS,
         name: 'mysql',
@@ -288,6 +299,14 @@ export function booksapp(): Scenario {
         workload: 'books',
         port: 7002,
         targetPort: 7002,
+        protocol: 'http',
+      },
+      {
+        namespace: NS,
+        name: 'recommendations',
+        workload: 'recommendations',
+        port: 7003,
+        targetPort: 7003,
         protocol: 'http',
       },
       {
@@ -372,6 +391,34 @@ export function booksapp(): Scenario {
             rps: 0.3,
             successRate: 1,
             latency: { p50Ms: 10, p95Ms: 35 },
+          },
+        ],
+      },
+      {
+        from: `${NS}/webapp`,
+        to: `${NS}/recommendations`,
+        protocol: 'http',
+        requests: [
+          {
+            method: 'GET',
+            path: '/recommendations.json',
+            rps: 1.5,
+            successRate: 1,
+            latency: { p50Ms: 9, p95Ms: 30 },
+          },
+        ],
+      },
+      {
+        from: `${NS}/recommendations`,
+        to: `${NS}/books`,
+        protocol: 'http',
+        requests: [
+          {
+            method: 'GET',
+            path: '/books.json',
+            rps: 1,
+            successRate: 1,
+            latency: { p50Ms: 6, p95Ms: 20 },
           },
         ],
       },

@@ -16,7 +16,8 @@ export interface NamespaceSpec {
   labels?: Record<string, string>;
 }
 
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob' | 'Job';
+export type WorkloadKind =
+  'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob' | 'Job' | 'Rollout';
 
 export interface PortSpec {
   name: string;
@@ -47,6 +48,8 @@ export interface WorkloadSpec {
   certExpiresInSeconds?: number;
   /** Container restarts already seen (status.containerStatuses[].restartCount). */
   restarts?: number;
+  /** Rollout: pods of the canary revision, beside `replicas` of the stable one. */
+  canaryReplicas?: number;
 }
 
 export interface ServiceSpec {

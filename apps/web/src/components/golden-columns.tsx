@@ -1,17 +1,26 @@
 import type { Golden, Mtls } from '@meshviz/shared';
-import { formatLatency, formatRps } from '../format/format';
+import { formatLatency, formatLatencyBucket, formatRps } from '../format/format';
 import type { Column } from './DataTable';
 import { SuccessRate } from './Metric';
 import { MtlsMark } from './MtlsMark';
 
-/** Success rate, RPS and p50/p95/p99 columns for any row carrying golden metrics. */
-export function goldenColumns<T>(golden: (row: T) => Golden): Column<T>[] {
+/**
+ * Success rate, RPS and p50/p95/p99 columns for any row carrying golden
+ * metrics. With `latencyBucketsMs` (a coarse histogram), latencies show as the bucket they lie in.
+ */
+export function goldenColumns<T>(
+  golden: (row: T) => Golden,
+  latencyBucketsMs?: readonly number[] | null,
+): Column<T>[] {
   const latency = (q: 'p50' | 'p95' | 'p99'): Column<T> => ({
     key: q,
     header: `Latency ${q.toUpperCase()}`,
     numeric: true,
     value: (r) => golden(r).latencyMs[q],
-    render: (r) => formatLatency(golden(r).latencyMs[q]),
+    render: (r) =>
+      latencyBucketsMs
+        ? formatLatencyBucket(golden(r).latencyMs[q], latencyBucketsMs)
+        : formatLatency(golden(r).latencyMs[q]),
   });
   return [
     {

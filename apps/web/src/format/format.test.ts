@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatBytesRate,
   formatLatency,
+  formatLatencyBucket,
   formatPercent,
   formatRps,
   formatSecondsLeft,
@@ -39,5 +40,18 @@ describe('formatting for people', () => {
     expect(healthOf(0.9)).toBe('warning');
     expect(healthOf(0.95)).toBe('good');
     expect(healthOf(null)).toBe('idle');
+  });
+});
+
+describe('latency inside a coarse histogram', () => {
+  // Gateway-API route histograms have bounds 50 ms, 500 ms, 1 s and 10 s only.
+  const bounds = [50, 500, 1000, 10_000];
+  it('shows the bucket a quantile lies in, not a falsely exact number', () => {
+    expect(formatLatencyBucket(12.5, bounds)).toBe('< 50 ms');
+    expect(formatLatencyBucket(50, bounds)).toBe('< 50 ms');
+    expect(formatLatencyBucket(275, bounds)).toBe('50 ms – 500 ms');
+    expect(formatLatencyBucket(2500, bounds)).toBe('1.0 s – 10 s');
+    expect(formatLatencyBucket(12_000, bounds)).toBe('> 10 s');
+    expect(formatLatencyBucket(null, bounds)).toBe('—');
   });
 });

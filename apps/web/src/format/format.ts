@@ -28,6 +28,20 @@ export function formatLatency(ms: number | null): string {
   return `${ms.toFixed(1)} ms`;
 }
 
+/**
+ * A latency estimated inside a coarse histogram (bounds in ms), shown as the
+ * bucket it lies in rather than a falsely exact number: `< 50 ms`,
+ * `50 ms – 500 ms`, `> 10 s`.
+ */
+export function formatLatencyBucket(ms: number | null, boundsMs: readonly number[]): string {
+  if (ms === null) return NO_DATA;
+  const upper = boundsMs.findIndex((b) => ms <= b);
+  if (upper === -1) return `> ${formatLatency(boundsMs[boundsMs.length - 1] ?? ms)}`;
+  const hi = boundsMs[upper] ?? ms;
+  if (upper === 0) return `< ${formatLatency(hi)}`;
+  return `${formatLatency(boundsMs[upper - 1] ?? 0)} – ${formatLatency(hi)}`;
+}
+
 export function formatBytesRate(bytesPerSec: number | null): string {
   if (bytesPerSec === null) return NO_DATA;
   const units = ['B/s', 'kB/s', 'MB/s', 'GB/s'];

@@ -6,9 +6,28 @@ export interface WatchedResource {
   plural: string;
   /** A Linkerd or Gateway API CRD that a cluster may not have installed. */
   optional?: boolean;
+  /** Watched in this namespace only (least privilege: a Role there, not a ClusterRole). */
+  namespace?: string;
 }
 
-export const WATCHED: readonly WatchedResource[] = [
+/** The key of the ConfigMaps of Linkerd's namespace, where `linkerd-config` lives. */
+export const LINKERD_CONFIGMAPS = 'linkerd-configmaps';
+
+/** Everything meshviz watches, given the namespace Linkerd's control plane runs in. */
+export function watchedResources(linkerdNamespace: string): WatchedResource[] {
+  return [
+    ...WATCHED,
+    {
+      key: LINKERD_CONFIGMAPS,
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      plural: 'configmaps',
+      namespace: linkerdNamespace,
+    },
+  ];
+}
+
+const WATCHED: readonly WatchedResource[] = [
   { key: 'namespaces', apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
   { key: 'pods', apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
   { key: 'services', apiVersion: 'v1', kind: 'Service', plural: 'services' },
@@ -84,7 +103,8 @@ export const WATCHED: readonly WatchedResource[] = [
 ];
 
 export function listPath(r: WatchedResource): string {
+  const ns = r.namespace ? `/namespaces/${r.namespace}` : '';
   return r.apiVersion.includes('/')
-    ? `/apis/${r.apiVersion}/${r.plural}`
-    : `/api/${r.apiVersion}/${r.plural}`;
+    ? `/apis/${r.apiVersion}${ns}/${r.plural}`
+    : `/api/${r.apiVersion}${ns}/${r.plural}`;
 }

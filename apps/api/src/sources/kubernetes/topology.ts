@@ -7,7 +7,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { listPath, WATCHED, type WatchedResource } from './resources';
+import { listPath, watchedResources, type WatchedResource } from './resources';
 
 export interface ResourceState {
   synced: boolean;
@@ -46,14 +46,17 @@ export class Topology {
   version = 0;
 
   private readonly objects: ObjectClient;
+  private readonly watched: WatchedResource[];
   private readonly apis: ApisApi;
 
   constructor(
     private readonly kc: KubeConfig,
     private readonly log: Logger,
+    linkerdNamespace = 'linkerd',
     /** How often discovery is asked again whether a missing CRD got installed. */
     private readonly rediscoverMs = 5 * 60_000,
   ) {
+    this.watched = watchedResources(linkerdNamespace);
     this.objects = kc.makeApiClient(ObjectClient);
     this.apis = kc.makeApiClient(ApisApi);
   }
@@ -67,7 +70,7 @@ export class Topology {
   }
 
   async start(): Promise<void> {
-    await this.discoverAndStart(WATCHED);
+    await this.discoverAndStart(this.watched);
     this.schedule(() => this.rediscover(), this.rediscoverMs);
   }
 
@@ -137,7 +140,7 @@ export class Topology {
 
   /** Asks discovery again about the CRDs that were missing, and watches those now installed. */
   private async rediscover(): Promise<void> {
-    const missing = WATCHED.filter((r) => this.states.get(r.key)?.absent);
+    const missing = this.watched.filter((r) => this.states.get(r.key)?.absent);
     if (missing.length > 0) {
       await this.discoverAndStart(missing).catch((err: unknown) =>
         this.log.warn({ err: describe(err) }, 'API rediscovery failed'),
@@ -168,7 +171,7 @@ export class Topology {
 
   /** Each watched resource and the version that serves it, or null where the cluster lacks it. */
   served(): { key: string; kind: string; group: string; apiVersion: string | null }[] {
-    return WATCHED.map((r) => {
+    return this.watched.map((r) => {
       const state = this.states.get(r.key);
       return {
         key: r.key,
@@ -193,7 +196,7 @@ export class Topology {
     if (!informer) {
       const at = { ...r, apiVersion: state.apiVersion };
       informer = makeInformer(this.kc, listPath(at), () =>
-        this.objects.list(at.apiVersion, at.kind),
+        this.objects.list(at.apiVersion, at.kind, at.namespace),
       ) as unknown as Store;
       this.informers.set(r.key, informer);
       const bump = () => {

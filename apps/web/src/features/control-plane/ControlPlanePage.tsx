@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { controlPlaneQuery } from '../../api/policy';
 import { useLiveInterval } from '../../app/live';
+import { formatSecondsLeft } from '../../format/format';
 import { DataTable } from '../../components/DataTable';
 import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
@@ -24,7 +25,18 @@ export function ControlPlanePage() {
               <dd>
                 {d.meshedPods} of {d.totalPods}
               </dd>
+              <dt>Trust domain</dt>
+              <dd>{d.config.trustDomain}</dd>
+              <dt>Certificate lifetime</dt>
+              <dd>{formatSecondsLeft(d.config.issuanceLifetimeSeconds)}</dd>
+              <dt>Default inbound policy</dt>
+              <dd>{d.config.defaultInboundPolicy}</dd>
             </dl>
+            {d.config.note && (
+              <p className="note" role="note">
+                {d.config.note}
+              </p>
+            )}
             <h2>Components</h2>
             <table aria-label="Components">
               <thead>

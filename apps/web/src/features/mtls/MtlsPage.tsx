@@ -20,9 +20,6 @@ function NodeRef({ id }: { id: string }) {
   return <WorkloadLink namespace={namespace} kind={kind} name={name} showNamespace />;
 }
 
-/** A day: certificates renew every 24 h by default, so less than that left is a warning. */
-const CERT_WARNING_SECONDS = 86_400;
-
 /** How much traffic mTLS secures, where it does not and why, and whose certificates expire soon. */
 export function MtlsPage() {
   const [window] = useWindow();
@@ -133,6 +130,11 @@ export function MtlsPage() {
               ]}
             />
             <h2>Identity certificates nearest expiry</h2>
+            <p className="hint">
+              Certificates live {formatSecondsLeft(d.certificateLifetimeSeconds)} and are renewed at
+              70% of that: less than {formatSecondsLeft(d.certificateWarningSeconds)} left means
+              renewal is failing.
+            </p>
             <DataTable<Certificate>
               id="certs"
               label="Certificates"
@@ -149,7 +151,9 @@ export function MtlsPage() {
                   value: (c) => c.secondsLeft,
                   render: (c) => (
                     <span
-                      className={c.secondsLeft < CERT_WARNING_SECONDS ? 'warning-text' : undefined}
+                      className={
+                        c.secondsLeft < d.certificateWarningSeconds ? 'warning-text' : undefined
+                      }
                     >
                       {formatSecondsLeft(c.secondsLeft)}
                     </span>

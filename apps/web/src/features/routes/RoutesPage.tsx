@@ -31,7 +31,13 @@ export function RoutesPage() {
   });
   const own = (workloads.data?.workloads ?? []).filter((w) => w.kind !== 'services');
   const services = (workloads.data?.workloads ?? []).filter((w) => w.kind === 'services');
-  const kinds = WORKLOAD_KINDS.filter((k) => own.some((w) => w.kind === k));
+  // Known kinds in their usual order, then other controllers' (`rollouts`).
+  const kinds = [
+    ...WORKLOAD_KINDS.filter((k) => own.some((w) => w.kind === k)),
+    ...new Set(
+      own.map((w) => w.kind).filter((k) => !(WORKLOAD_KINDS as readonly string[]).includes(k)),
+    ),
+  ];
 
   return (
     <section>

@@ -8,7 +8,7 @@ import { goldenColumns } from '../../components/golden-columns';
 import { GoldenCharts } from '../../components/GoldenCharts';
 import { SuccessRate } from '../../components/Metric';
 import { QueryState } from '../../components/QueryState';
-import { formatRps } from '../../format/format';
+import { formatLatency, formatRps } from '../../format/format';
 
 /** The defining object (`ServiceProfile.linkerd.io/ns/name`), or the proxy's default route. */
 function configText(r: RouteRow): string {
@@ -35,7 +35,17 @@ function RouteChart({
         {route} over the last {window}
       </h3>
       <QueryState query={query} what={`the history of ${route}`}>
-        {(data) => <GoldenCharts points={data.points} compact />}
+        {(data) => (
+          <>
+            <GoldenCharts points={data.points} compact />
+            {data.latencyBucketsMs && (
+              <p className="hint">
+                Latency lines are estimates inside buckets bounded at{' '}
+                {data.latencyBucketsMs.map((b) => formatLatency(b)).join(', ')}.
+              </p>
+            )}
+          </>
+        )}
       </QueryState>
     </section>
   );
@@ -59,7 +69,7 @@ export function RoutesTable({
   const hasActual = data.routes.some((r) => r.actual !== null);
   const columns: Column<RouteRow>[] = [
     { key: 'name', header: 'Route', value: (r) => r.name, render: (r) => <code>{r.name}</code> },
-    ...goldenColumns<RouteRow>((r) => r.effective),
+    ...goldenColumns<RouteRow>((r) => r.effective, data.latencyBucketsMs),
   ];
   if (hasActual) {
     columns.push(
@@ -109,6 +119,13 @@ export function RoutesTable({
         {hasActual &&
           ' Success rate and RPS are what the caller saw after retries; "actual" counts every attempt.'}
       </p>
+      {data.latencyBucketsMs && (
+        <p className="note" role="note">
+          Latency comes from the proxy&apos;s route histogram, whose only bounds are{' '}
+          {data.latencyBucketsMs.map((b) => formatLatency(b)).join(', ')}: each quantile is shown as
+          the range it lies in.
+        </p>
+      )}
       {data.shadowedHttpRoutes.map((s) => (
         <p key={s.object} className="note" role="note">
           HTTPRoute <code>{s.object}</code> is shadowed: {s.reason}

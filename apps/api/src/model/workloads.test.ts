@@ -1,0 +1,92 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { linkerdConfigOf } from './linkerd-config';
+import { podInfo, resolveOwner, type TopologySnapshot } from './workloads';
+
+const snapshot = (owners: TopologySnapshot['owners'] = new Map()): TopologySnapshot => ({
+  namespaces: [],
+  pods: [],
+  owners,
+  workloads: [],
+  services: [],
+  linkerdNamespace: 'linkerd',
+  clusterDomain: 'cluster.local',
+  linkerd: linkerdConfigOf({ identityTrustDomain: 'prod.example.org' }, 'linkerd', 'cluster.local'),
+});
+
+function pod(
+  overrides: Partial<V1Pod['metadata']> = {},
+  image = 'cr.l5d.io/linkerd/proxy@sha256:ab12',
+): V1Pod {
+  return {
+    metadata: {
+      name: 'web-7d9c-abcde',
+      namespace: 'shop',
+      labels: { 'linkerd.io/control-plane-ns': 'linkerd' },
+      annotations: { 'linkerd.io/proxy-version': 'edge-25.10.1' },
+      ...overrides,
+    },
+    spec: {
+      serviceAccountName: 'web',
+      containers: [
+        {
+          name: 'linkerd-proxy',
+          image,
+          env: [
+            {
+              name: 'LINKERD2_PROXY_IDENTITY_LOCAL_NAME',
+              value: '$(_pod_sa).$(_pod_ns).serviceaccount.identity.linkerd.prod.example.org',
+            },
+          ],
+          ports: [{ name: 'linkerd-admin', containerPort: 4191 }],
+        },
+      ],
+    },
+    status: { phase: 'Running' },
+  };
+}
+
+describe('pods', () => {
+  it("takes the identity from the proxy's environment and the version from the injector's annotation, never the image", () => {
+    const p = podInfo(pod(), snapshot());
+    expect(p.identity).toBe('web.shop.serviceaccount.identity.linkerd.prod.example.org');
+    // The image is pinned by digest: its "tag" says nothing about the version.
+    expect(p.proxyVersion).toBe('edge-25.10.1');
+    expect(p.adminPort).toBe(4191);
+  });
+
+  it("falls back to linkerd-config's trust domain when the proxy has no identity variable", () => {
+    const raw = pod();
+    raw.spec!.containers[0]!.env = [];
+    expect(podInfo(raw, snapshot()).identity).toBe(
+      'web.shop.serviceaccount.identity.linkerd.prod.example.org',
+    );
+  });
+
+  it('resolves a pod of an Argo Rollout to the Rollout, through its ReplicaSet', () => {
+    const owners: TopologySnapshot['owners'] = new Map([
+      ['ReplicaSet/shop/web-7d9c', { kind: 'Rollout', name: 'web' }],
+    ]);
+    const p = pod({
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9c', uid: '1', controller: true },
+      ],
+    });
+    expect(resolveOwner(p, owners)).toEqual({ kind: 'rollouts', name: 'web' });
+  });
+
+  it('resolves a pod owned directly by an unknown controller to that controller', () => {
+    const p = pod({
+      ownerReferences: [
+        {
+          apiVersion: 'apps.kruise.io/v1alpha1',
+          kind: 'CloneSet',
+          name: 'web',
+          uid: '1',
+          controller: true,
+        },
+      ],
+    });
+    expect(resolveOwner(p, new Map())).toEqual({ kind: 'clonesets', name: 'web' });
+  });
+});
