@@ -1,5 +1,6 @@
 import type {
   ControlPlaneResponse,
+  MtlsResponse,
   FindingsResponse,
   PolicyResponse,
   ServiceConfig,
@@ -214,5 +215,27 @@ describe('route configuration and control plane', () => {
       pods: 1,
     });
     expect(body.meshedPods).toBe(body.proxyVersions.reduce((s, v) => s + v.pods, 0));
+  });
+
+  it("reads linkerd-config: the demo's 12 h certificates, not Linkerd's 24 h default, drive the certificate rule", async () => {
+    const [{ body: cp }, { body: mtls }] = await Promise.all([
+      viaProm.get<ControlPlaneResponse>('/api/v1/control-plane'),
+      viaProm.get<MtlsResponse>(`/api/v1/mtls?window=${WINDOW}`),
+    ]);
+    expect(cp.config).toEqual({
+      found: true,
+      trustDomain: 'cluster.local',
+      clusterDomain: 'cluster.local',
+      issuanceLifetimeSeconds: 12 * 3600,
+      defaultInboundPolicy: 'all-unauthenticated',
+      note: null,
+    });
+    // Renewal at 70% of 12 h: under 3.6 h left is a failing renewal, on the page as in the finding.
+    expect(mtls.certificateLifetimeSeconds).toBe(12 * 3600);
+    expect(mtls.certificateWarningSeconds).toBeCloseTo(0.3 * 12 * 3600);
+    const late = mtls.certificates.filter((c) => c.secondsLeft < mtls.certificateWarningSeconds);
+    expect(new Set(late.map((c) => c.pod.replace(/-[a-z0-9]+$/, '')))).toEqual(
+      new Set(['log-collector']),
+    );
   });
 });

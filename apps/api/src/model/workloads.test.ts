@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { linkerdConfigOf } from './linkerd-config';
-import { podInfo, resolveOwner, type TopologySnapshot } from './workloads';
+import { hostPort, podInfo, resolveOwner, scrapeTargets, type TopologySnapshot } from './workloads';
 
 const snapshot = (owners: TopologySnapshot['owners'] = new Map()): TopologySnapshot => ({
   namespaces: [],
@@ -88,5 +88,25 @@ describe('pods', () => {
       ],
     });
     expect(resolveOwner(p, new Map())).toEqual({ kind: 'clonesets', name: 'web' });
+  });
+});
+
+describe('scrape addresses', () => {
+  it('brackets IPv6 pod addresses, as a URL needs, and leaves IPv4 ones alone', () => {
+    expect(hostPort('fd00:10:244::5', 4191)).toBe('[fd00:10:244::5]:4191');
+    expect(hostPort('10.244.0.5', 4191)).toBe('10.244.0.5:4191');
+  });
+
+  it('scrapes a dual-stack pod at its primary address, IPv6 included', () => {
+    const raw = pod();
+    raw.status = {
+      phase: 'Running',
+      podIP: 'fd00:10:244::5',
+      podIPs: [{ ip: 'fd00:10:244::5' }, { ip: '10.244.0.5' }],
+    };
+    const info = podInfo(raw, snapshot());
+    expect(scrapeTargets([info], 'linkerd').map((t) => t.address)).toEqual([
+      '[fd00:10:244::5]:4191',
+    ]);
   });
 });

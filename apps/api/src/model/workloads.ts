@@ -181,6 +181,11 @@ export function workloadsOf(
   );
 }
 
+/** `host:port`, with an IPv6 address in brackets (`[fd00::5]:4191`), as a URL needs it. */
+export function hostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
 /** Scrape targets as linkerd-viz's Prometheus job keeps and labels them (mesh-facts §3). */
 export function scrapeTargets(
   pods: PodInfo[],
@@ -197,6 +202,6 @@ export function scrapeTargets(
     )
     .map((p) => {
       const labels = vizTargetLabels(p.namespace, p.name, p.labels);
-      return { address: `${p.ip}:${p.adminPort}`, labels };
+      return { address: hostPort(p.ip ?? '', p.adminPort ?? 0), labels };
     });
 }

@@ -15,6 +15,7 @@ export function histogramQuantile(q: number, buckets: { le: number; count: numbe
   }
   const total = sorted[sorted.length - 1]?.count ?? 0;
   if (!(total > 0)) return Number.NaN;
+  if (Number.isNaN(q)) return Number.NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
   const rank = q * total;

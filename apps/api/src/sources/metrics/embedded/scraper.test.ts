@@ -1,0 +1,37 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Scraper } from './scraper';
+import { SampleStore } from './store';
+
+let server: Server;
+let port: number;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end('request_total{direction="inbound"} 7\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '::1', () => resolve()));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('embedded scraper', () => {
+  it('scrapes a proxy at an IPv6 address', async () => {
+    const store = new SampleStore(10, 3600);
+    const scraper = new Scraper({
+      store,
+      intervalSeconds: 60,
+      log: pino({ level: 'silent' }),
+      targets: () => [{ address: `[::1]:${port}`, labels: { namespace: 'ns', pod: 'v6' } }],
+    });
+    await scraper.round();
+    expect(scraper.errors()).toEqual([]);
+    const [series] = store.select('request_total', [], 0, Date.now() / 1000 + 60);
+    expect(series?.labels).toMatchObject({ namespace: 'ns', pod: 'v6', direction: 'inbound' });
+    expect(series?.values).toEqual([7]);
+  });
+});
