@@ -470,6 +470,22 @@ describe('API time series', () => {
     ).toBeLessThan(0.05);
   });
 
+  it('for an unmeshed workload, the chart counts what its clients saw, as its table row does', async () => {
+    // geo-lookup has no proxy: no inbound series; web's outbound to it is the only view.
+    const q = `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=geo-lookup&window=${WINDOW}`;
+    const [series, rows] = await Promise.all([
+      embedded.get<TimeseriesResponse>(q),
+      embedded.get<WorkloadsResponse>(`/api/v1/namespaces/emojivoto/workloads?window=${WINDOW}`),
+    ]);
+    const geo = rows.body.workloads.find((w) => w.name === 'geo-lookup');
+    expect(geo?.meshedPods).toBe(0);
+    expect(geo?.rps).toBeGreaterThan(0.3);
+    const later = series.body.points.slice(Math.ceil(series.body.points.length / 3));
+    expect(
+      Math.abs(mean(later.map((p) => p.rps)) - (geo?.rps ?? 0)) / (geo?.rps ?? 1),
+    ).toBeLessThan(0.15);
+  });
+
   it('for the doughnut route, every point with traffic has a success rate of 0', async () => {
     const { body } = await embedded.get<TimeseriesResponse>(
       `/api/v1/timeseries?namespace=emojivoto&kind=deployments&name=web&to=emojivoto/voting-svc&route=VoteDoughnut&window=${WINDOW}`,

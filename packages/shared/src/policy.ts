@@ -28,6 +28,12 @@ export type Requirement = z.infer<typeof requirementSchema>;
 export const authorizationSchema = z.object({
   kind: z.enum(['AuthorizationPolicy', 'ServerAuthorization']),
   name: z.string(),
+  /**
+   * What the policy targets: the Server itself, every Server of its
+   * Namespace, or one route (HTTPRoute / GRPCRoute) whose parent is the Server
+   * (the policy then covers that route's requests only).
+   */
+  scope: z.string(),
   requires: z.array(requirementSchema),
 });
 

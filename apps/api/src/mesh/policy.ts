@@ -28,7 +28,13 @@ export function policyObjects(deps: MeshDeps, snapshot: TopologySnapshot): Polic
     serverAuthorizations: t.list<Crd<ServerAuthorizationSpec>>('serverauthorizations'),
     meshTls: t.list('meshtlsauthentications'),
     networks: t.list('networkauthentications'),
-    httpRoutes: [...t.list('httproutes.policy'), ...t.list('httproutes.gateway')],
+    // Routes a policy can target, or that can attach to a Server (GRPCRoute from Linkerd 2.16).
+    httpRoutes: [
+      ...t.list('httproutes.policy'),
+      ...t.list('httproutes.gateway'),
+      ...t.list('grpcroutes.policy'),
+      ...t.list('grpcroutes.gateway'),
+    ],
     linkerdNamespace: snapshot.linkerdNamespace,
     trustDomain: snapshot.linkerd.trustDomain,
   };

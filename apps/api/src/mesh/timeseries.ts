@@ -2,6 +2,7 @@ import type { TimeseriesPoint, TimeseriesResponse } from '@meshviz/shared';
 import type { WorkloadKind } from '../model/kinds';
 import { responseFails } from '../model/golden';
 import { eq, type Matcher } from '../sources/metrics/engine';
+import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 import { routeFamilies } from './route-families';
@@ -66,10 +67,21 @@ export async function timeseriesView(
   let scale = 1;
   let latencyBucketsMs: number[] | null = null;
   switch (subject.kind) {
-    case 'workload':
-      matchers = [eq('direction', 'inbound'), ...self];
+    case 'workload': {
+      const { snapshot, pods } = deps.snapshots.get();
+      const wl = workloadsOf(snapshot, pods, subject.namespace).find(
+        (w) => w.kind === subject.workloadKind && w.name === subject.name,
+      );
+      // As the table beside the chart: server side with a proxy, else what its clients saw.
+      matchers = names.served(
+        subject.namespace,
+        subject.workloadKind,
+        subject.name,
+        (wl?.meshedPods ?? 0) > 0,
+      );
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name}`;
       break;
+    }
     case 'edge':
       matchers = [
         eq('direction', 'outbound'),

@@ -88,6 +88,17 @@ export class WorkloadNames {
     return [eq('dst_namespace', namespace), eq(label ?? 'dst_pod', name)];
   }
 
+  /**
+   * The series that count the requests a workload serves: its own proxies'
+   * inbound where it has them, else its meshed clients' outbound to it
+   * (mesh-facts §4). The workloads table groups by the same rule.
+   */
+  served(namespace: string, kind: WorkloadKind, name: string, meshed: boolean): Matcher[] {
+    return meshed
+      ? [eq('direction', 'inbound'), ...this.self(namespace, kind, name)]
+      : [eq('direction', 'outbound'), ...this.destinationOf(namespace, kind, name)];
+  }
+
   /** Foreign controllers whose series span several ReplicaSets: their quantiles need queries of their own. */
   spanning(): { namespace: string; kind: WorkloadKind; name: string }[] {
     return [...this.replicaSetsOf]

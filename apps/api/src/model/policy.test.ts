@@ -108,4 +108,67 @@ describe('policy model', () => {
       missing: true,
     });
   });
+
+  it('applies policies that target the Namespace or a route of the Server, and says to what', () => {
+    const server = objects.servers[0];
+    if (!server) throw new Error('fixture');
+    const withMore: PolicyObjects = {
+      ...objects,
+      httpRoutes: [
+        {
+          apiVersion: 'policy.linkerd.io/v1beta3',
+          kind: 'HTTPRoute',
+          metadata: meta('api-admin'),
+          spec: { parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' }] },
+        },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'GRPCRoute',
+          metadata: meta('other'),
+          spec: { parentRefs: [{ kind: 'Server', name: 'someone-else' }] },
+        },
+      ],
+      policies: [
+        ...objects.policies,
+        {
+          kind: 'AuthorizationPolicy',
+          metadata: meta('whole-namespace'),
+          spec: {
+            targetRef: { kind: 'Namespace', name: 'ns' },
+            requiredAuthenticationRefs: [{ kind: 'ServiceAccount', name: 'prometheus' }],
+          },
+        },
+        {
+          kind: 'AuthorizationPolicy',
+          metadata: meta('admin-route'),
+          spec: {
+            targetRef: { group: 'policy.linkerd.io', kind: 'HTTPRoute', name: 'api-admin' },
+            requiredAuthenticationRefs: [{ kind: 'ServiceAccount', name: 'ops' }],
+          },
+        },
+        {
+          kind: 'AuthorizationPolicy',
+          metadata: meta('not-mine'),
+          spec: {
+            targetRef: { kind: 'GRPCRoute', name: 'other' },
+            requiredAuthenticationRefs: [],
+          },
+        },
+        {
+          kind: 'AuthorizationPolicy',
+          metadata: meta('other-namespace'),
+          spec: {
+            targetRef: { kind: 'Namespace', name: 'elsewhere' },
+            requiredAuthenticationRefs: [],
+          },
+        },
+      ],
+    };
+    expect(authorizationsFor(server, withMore).map((a) => `${a.name}: ${a.scope}`)).toEqual([
+      'api-from-web: Server',
+      'whole-namespace: Namespace ns (every Server)',
+      'admin-route: HTTPRoute api-admin (its requests only)',
+      'legacy: Server',
+    ]);
+  });
 });

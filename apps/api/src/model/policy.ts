@@ -159,19 +159,44 @@ export function serverAuthorizationRequirement(
   };
 }
 
-/** The AuthorizationPolicies and ServerAuthorizations that apply to a Server. */
+/** The routes (HTTPRoute, GRPCRoute) whose `parentRefs` name this Server. */
+function routesOf(server: Crd<ServerSpec>, o: PolicyObjects): { kind: string; name: string }[] {
+  const ns = server.metadata.namespace;
+  return o.httpRoutes
+    .filter(
+      (r) =>
+        r.metadata?.namespace === ns &&
+        ((r.spec as { parentRefs?: TargetRef[] } | undefined)?.parentRefs ?? []).some(
+          (p) =>
+            p.kind === 'Server' && p.name === server.metadata.name && (p.namespace ?? ns) === ns,
+        ),
+    )
+    .map((r) => ({ kind: r.kind ?? 'HTTPRoute', name: r.metadata?.name ?? '' }));
+}
+
+/**
+ * The AuthorizationPolicies and ServerAuthorizations that apply to a Server:
+ * policies targeting it, its Namespace (every Server there), or a route whose
+ * parent it is (that route's requests), as Linkerd's policy controller
+ * indexes them; and ServerAuthorizations selecting it.
+ */
 export function authorizationsFor(server: Crd<ServerSpec>, o: PolicyObjects) {
   const ns = server.metadata.namespace;
+  const routes = routesOf(server, o);
+  const scopeOf = (p: Crd<AuthorizationPolicySpec>): string | undefined => {
+    const t = p.spec?.targetRef;
+    if (!t || (t.namespace ?? p.metadata.namespace) !== ns) return undefined;
+    if (t.kind === 'Server' && t.name === server.metadata.name) return 'Server';
+    if (t.kind === 'Namespace' && t.name === ns) return `Namespace ${ns} (every Server)`;
+    const route = routes.find((r) => r.kind === t.kind && r.name === t.name);
+    return route ? `${route.kind} ${route.name} (its requests only)` : undefined;
+  };
   const byPolicy = o.policies
-    .filter(
-      (p) =>
-        p.metadata.namespace === ns &&
-        p.spec?.targetRef?.kind === 'Server' &&
-        p.spec.targetRef.name === server.metadata.name,
-    )
+    .filter((p) => p.metadata.namespace === ns && scopeOf(p) !== undefined)
     .map((p) => ({
       kind: 'AuthorizationPolicy' as const,
       name: p.metadata.name,
+      scope: scopeOf(p) ?? 'Server',
       requires: (p.spec?.requiredAuthenticationRefs ?? []).map((r) =>
         resolveAuthentication(r, ns, o),
       ),
@@ -189,6 +214,7 @@ export function authorizationsFor(server: Crd<ServerSpec>, o: PolicyObjects) {
     .map((a) => ({
       kind: 'ServerAuthorization' as const,
       name: a.metadata.name,
+      scope: 'Server',
       requires: [serverAuthorizationRequirement(a, o)],
     }));
   return [...byPolicy, ...bySa];

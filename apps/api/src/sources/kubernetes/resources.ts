@@ -100,6 +100,20 @@ const WATCHED: readonly WatchedResource[] = [
     plural: 'httproutes',
     optional: true,
   },
+  {
+    key: 'grpcroutes.policy',
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'GRPCRoute',
+    plural: 'grpcroutes',
+    optional: true,
+  },
+  {
+    key: 'grpcroutes.gateway',
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GRPCRoute',
+    plural: 'grpcroutes',
+    optional: true,
+  },
 ];
 
 export function listPath(r: WatchedResource): string {

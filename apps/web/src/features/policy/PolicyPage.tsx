@@ -55,6 +55,7 @@ function ServerCard({ s }: { s: ServerView }) {
           <thead>
             <tr>
               <th scope="col">Object</th>
+              <th scope="col">Applies to</th>
               <th scope="col">Admits</th>
             </tr>
           </thead>
@@ -64,6 +65,7 @@ function ServerCard({ s }: { s: ServerView }) {
                 <td>
                   {a.kind} <code>{a.name}</code>
                 </td>
+                <td>{a.scope}</td>
                 <td>
                   <Requirements requires={a.requires} />
                 </td>
