@@ -50,6 +50,9 @@ export async function graphView(
     : [[re('namespace', nsRegex)], [re('dst_namespace', nsRegex)]];
   const edgeBy = ['namespace', ...SOURCE_LABELS, 'dst_namespace', ...DST_LABELS];
   const outbound = (extra: Matcher[]) => [eq('direction', 'outbound'), ...extra];
+  // Series with no `dst_<kind>` at all are resolved through their service (or authority).
+  const unowned = (extra: Matcher[]) => [...outbound(extra), ...DST_LABELS.map((l) => eq(l, ''))];
+  const unownedBy = ['namespace', ...SOURCE_LABELS, 'dst_namespace', 'dst_service', 'authority'];
 
   const run = async (scope: Matcher[]) =>
     Promise.all([
@@ -83,6 +86,22 @@ export async function graphView(
           metric: 'tcp_write_bytes_total',
           matchers: [...outbound(scope), eq('peer', 'dst')],
           by: [...edgeBy, 'tls', 'no_tls_reason', 'server_id'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'response_total',
+          matchers: unowned(scope),
+          by: [...unownedBy, 'classification'],
+          windowSeconds: w,
+        }),
+      ),
+      answer.metrics(
+        e.rate({
+          metric: 'request_total',
+          matchers: unowned(scope),
+          by: [...unownedBy, 'tls', 'no_tls_reason', 'server_id'],
           windowSeconds: w,
         }),
       ),
@@ -187,8 +206,17 @@ export async function graphView(
       ensureNode(labels.dst_namespace, dst.kind, dst.name),
     );
   };
+  const edgeOfUnowned = (labels: Record<string, string>): EdgeAcc | undefined => {
+    const src = names.source(labels);
+    const dst = names.destinationByService(labels);
+    if (!src || !dst || !labels.namespace) return undefined;
+    return edgeBetween(
+      ensureNode(labels.namespace, src.kind, src.name),
+      ensureNode(dst.namespace, dst.ref.kind, dst.ref.name),
+    );
+  };
   const seen = new Set<string>();
-  for (const [resp, req, lat, tcp] of scoped) {
+  for (const [resp, req, lat, tcp, unownedResp, unownedReq] of scoped) {
     const dedupe = (s: Sample) => {
       const k = JSON.stringify(s.labels);
       if (seen.has(k)) return false;
@@ -199,13 +227,21 @@ export async function graphView(
       const acc = edgeOf(s.labels);
       if (acc) countResponse(acc, s);
     }
-    for (const s of req.filter(dedupe)) {
-      const acc = edgeOf(s.labels);
+    for (const s of unownedResp.filter(dedupe)) {
+      const acc = edgeOfUnowned(s.labels);
+      if (acc) countResponse(acc, s);
+    }
+    for (const s of [
+      ...req.filter(dedupe).map((x) => [x, edgeOf(x.labels)] as const),
+      ...unownedReq.filter(dedupe).map((x) => [x, edgeOfUnowned(x.labels)] as const),
+    ]) {
+      const [sample, acc] = s;
       if (!acc) continue;
-      const reason = tlsReason(s.labels);
-      if (reason === undefined) acc.secured += s.value;
-      else acc.plain.set(reason, (acc.plain.get(reason) ?? 0) + s.value);
-      if (s.labels.server_id) acc.serverIds.add(s.labels.server_id);
+      const labels = sample.labels;
+      const reason = tlsReason(labels);
+      if (reason === undefined) acc.secured += sample.value;
+      else acc.plain.set(reason, (acc.plain.get(reason) ?? 0) + sample.value);
+      if (labels.server_id) acc.serverIds.add(labels.server_id);
     }
     for (const s of lat) {
       const acc = edgeOf(s.labels);

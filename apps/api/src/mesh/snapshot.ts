@@ -30,6 +30,26 @@ function readValues(configMaps: V1ConfigMap[]): Record<string, unknown> | undefi
   }
 }
 
+/** The workloads behind each service: those whose running pods its selector picks. */
+function serviceBackends(
+  snapshot: TopologySnapshot,
+  pods: PodInfo[],
+): Map<string, { kind: string; name: string }[]> {
+  const out = new Map<string, { kind: string; name: string }[]>();
+  for (const s of snapshot.services) {
+    const selector = s.selector;
+    if (!selector || Object.keys(selector).length === 0) continue;
+    const seen = new Map<string, { kind: string; name: string }>();
+    for (const p of pods) {
+      if (p.namespace !== s.namespace || p.phase !== 'Running') continue;
+      if (Object.entries(selector).every(([k, v]) => p.labels[k] === v))
+        seen.set(`${p.workload.kind}/${p.workload.name}`, p.workload);
+    }
+    out.set(`${s.namespace}/${s.name}`, [...seen.values()]);
+  }
+  return out;
+}
+
 /** Linkerd's default admin port: every proxy serves its admin server there unless configured otherwise. */
 const DEFAULT_ADMIN_PORT = 4191;
 
@@ -113,7 +133,12 @@ export class SnapshotCache {
       snapshot,
       pods,
       adminPorts: adminPorts(pods),
-      names: new WorkloadNames(owners, foreignKind),
+      names: new WorkloadNames(
+        owners,
+        foreignKind,
+        serviceBackends(snapshot, pods),
+        this.clusterDomain,
+      ),
     };
     return this.cached;
   }

@@ -31,7 +31,13 @@ export class WorkloadNames {
   /** `namespace/kind/name` of a foreign controller -> its ReplicaSets. */
   private readonly replicaSetsOf = new Map<string, string[]>();
 
-  constructor(owners: TopologySnapshot['owners'], foreignKind: (kind: string) => string) {
+  constructor(
+    owners: TopologySnapshot['owners'],
+    foreignKind: (kind: string) => string,
+    /** `namespace/service` -> the workloads whose running pods its selector picks. */
+    private readonly serviceBackends: Map<string, WorkloadRef[]> = new Map(),
+    private readonly clusterDomain = 'cluster.local',
+  ) {
     for (const [key, owner] of owners) {
       const [kind, namespace = '', name = ''] = key.split('/');
       if (kind !== 'ReplicaSet' || !owner || owner.kind === 'Deployment') continue;
@@ -65,6 +71,28 @@ export class WorkloadNames {
     namespace = labels.dst_namespace,
   ): WorkloadRef | undefined {
     return this.resolve(namespace, dstWorkload(labels));
+  }
+
+  /**
+   * The destination of an outbound series that lacks every `dst_<kind>`
+   * label (an endpoint that is no pod, metadata the destination controller
+   * did not give): the one workload behind its service, found from
+   * `dst_service` or else the `authority` it was called by, or the service
+   * itself when no single workload backs it.
+   */
+  destinationByService(
+    labels: Record<string, string>,
+  ): { namespace: string; ref: WorkloadRef } | undefined {
+    const svc = labels.dst_service
+      ? { name: labels.dst_service, namespace: labels.dst_namespace }
+      : serviceOfAuthority(labels.authority, this.clusterDomain);
+    if (!svc?.name || !svc.namespace) return undefined;
+    const backends = this.serviceBackends.get(`${svc.namespace}/${svc.name}`) ?? [];
+    const only = backends.length === 1 ? backends[0] : undefined;
+    return {
+      namespace: svc.namespace,
+      ref: only ?? { kind: 'services', name: svc.name },
+    };
   }
 
   /** The ReplicaSets whose labels stand for a foreign controller, or undefined for a known kind. */
@@ -117,4 +145,22 @@ function oneOf(label: string, values: string[]): Matcher {
   return values.length === 1
     ? eq(label, values[0] ?? '')
     : re(label, values.map(regexLiteral).join('|'));
+}
+
+/**
+ * The service an authority names, when it is a cluster service's DNS name
+ * (`books.booksapp.svc.cluster.local:7002`, or without the cluster domain);
+ * a short name or an IP says nothing certain.
+ */
+export function serviceOfAuthority(
+  authority: string | undefined,
+  clusterDomain: string,
+): { name: string; namespace: string } | undefined {
+  const host = authority?.replace(/:\d+$/, '');
+  if (!host) return undefined;
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.(.+))?$/.exec(
+    host,
+  );
+  if (!m?.[1] || !m[3] || (m[6] !== undefined && m[6] !== clusterDomain)) return undefined;
+  return { name: m[1], namespace: m[3] };
 }

@@ -5,7 +5,7 @@ import { workloadsOf } from '../model/workloads';
 import { eq, type Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
-import type { WorkloadRef } from './workload-names';
+import { serviceOfAuthority, type WorkloadRef } from './workload-names';
 
 const wkey = (kind: string, name: string) => `${kind}/${name}`;
 
@@ -124,7 +124,7 @@ export async function workloadsView(
         e.rate({
           metric: 'response_total',
           matchers: outboundTo,
-          by: ['dst_service', 'classification'],
+          by: ['dst_service', 'authority', 'classification'],
           windowSeconds: w,
         }),
       ),
@@ -141,7 +141,7 @@ export async function workloadsView(
         e.rate({
           metric: 'request_total',
           matchers: outboundTo,
-          by: ['dst_service', 'tls', 'no_tls_reason'],
+          by: ['dst_service', 'authority', 'tls', 'no_tls_reason'],
           windowSeconds: w,
         }),
       ),
@@ -221,6 +221,13 @@ export async function workloadsView(
       });
     }
   }
+  // The service a client called: `dst_service`, or else the service its authority names.
+  const calls = (l: Record<string, string>) =>
+    l.dst_service ??
+    (() => {
+      const named = serviceOfAuthority(l.authority, snapshot.clusterDomain);
+      return named?.namespace === namespace ? named.name : undefined;
+    })();
   if (kind === undefined || kind === 'services') {
     for (const svc of snapshot.services
       .filter((s) => s.namespace === namespace)
@@ -232,9 +239,7 @@ export async function workloadsView(
           Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v) &&
           p.phase === 'Running',
       );
-      const { success, failure } = outcomes(
-        svcResp.filter((s) => s.labels.dst_service === svc.name),
-      );
+      const { success, failure } = outcomes(svcResp.filter((s) => calls(s.labels) === svc.name));
       rows.push({
         namespace,
         kind: 'services',
@@ -243,7 +248,7 @@ export async function workloadsView(
         totalPods: backing.length,
         ...golden(success, failure, svcLat.find((s) => s.labels.dst_service === svc.name)?.values),
         tcp: { openConnections: null, readBytesPerSec: null, writeBytesPerSec: null },
-        mtls: mtlsFrom(svcReq.filter((s) => s.labels.dst_service === svc.name)),
+        mtls: mtlsFrom(svcReq.filter((s) => calls(s.labels) === svc.name)),
       });
     }
   }

@@ -44,6 +44,7 @@ export function EdgeDetail({
     target &&
     source.kind !== 'unknown' &&
     target.kind !== 'unknown' &&
+    target.kind !== 'services' &&
     target.kind !== 'pods';
   return (
     <aside className="detail" aria-label="Edge detail">
