@@ -50,13 +50,19 @@ async function measure(workloads: number, cycles: number, intervalMs: number): P
       });
       child.once('exit', (code) => reject(new Error(`demo mesh exited with ${code}`)));
     });
-    const targets = ((await (await fetch(sdUrl)).json()) as { targets: string[] }[]).flatMap(
-      (g) => g.targets,
-    );
+    // As linkerd-viz's scrape job keeps them: the proxies' linkerd-admin ports only.
+    const groups = (await (await fetch(sdUrl)).json()) as {
+      targets: string[];
+      labels: Record<string, string>;
+    }[];
+    const targets = groups
+      .filter((g) => g.labels.__meta_kubernetes_pod_container_port_name === 'linkerd-admin')
+      .flatMap((g) => g.targets);
     const pid = child.pid ?? 0;
     let bytes = 0;
     // Like Prometheus, spread the targets' scrapes evenly over the interval
     // rather than scraping them all at once.
+    const failures: unknown[] = [];
     const cycle = async () => {
       const start = Date.now();
       const inFlight: Promise<void>[] = [];
@@ -65,14 +71,22 @@ async function measure(workloads: number, cycles: number, intervalMs: number): P
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const began = performance.now();
+        // Failures are kept and thrown after the cycle: a rejection nobody awaits yet
+        // would end the process and leave the demo mesh running.
         inFlight.push(
-          fetch(`http://${targets[k]}/metrics`).then(async (res) => {
-            bytes += (await res.text()).length;
-            durations.push(performance.now() - began);
-          }),
+          fetch(`http://${targets[k]}/metrics`).then(
+            async (res) => {
+              bytes += (await res.text()).length;
+              durations.push(performance.now() - began);
+            },
+            (err: unknown) => {
+              failures.push(err);
+            },
+          ),
         );
       }
       await Promise.all(inFlight);
+      if (failures.length > 0) throw failures[0];
       return (Date.now() - start) / 1000;
     };
     let durations: number[] = [];

@@ -27,7 +27,10 @@ test('without the Gateway API CRDs, pages show no error banner and the control p
   await expect(page.getByRole('heading', { level: 1 })).toContainText('web');
   await shell.open('/control-plane');
   const resources = page.getByRole('table', { name: 'Resources' });
-  const gateway = resources.getByRole('row').filter({ hasText: 'gateway.networking.k8s.io' });
+  const gateway = resources
+    .getByRole('row')
+    .filter({ hasText: 'gateway.networking.k8s.io' })
+    .filter({ hasText: 'HTTPRoute' });
   await expect(gateway).toContainText('HTTPRoute');
   await expect(gateway).toContainText('not installed');
   const policy = resources.getByRole('row').filter({ hasText: 'Server' }).first();
