@@ -1,4 +1,9 @@
-import type { ControlPlaneResponse, GraphResponse, WorkloadsResponse } from '@meshviz/shared';
+import type {
+  ControlPlaneResponse,
+  GraphResponse,
+  PolicyResponse,
+  WorkloadsResponse,
+} from '@meshviz/shared';
 import { waitUntil } from '@meshviz/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests may start the demo mesh in-process; the API itself meets it only over HTTP.
@@ -6,18 +11,20 @@ import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
 import { startApi, type RunningApi } from './support';
 
 /**
- * A cluster that serves Linkerd's CRDs but not the Gateway API's, as many do:
- * discovery says so, and nothing about it is an error.
+ * A cluster that serves Linkerd's CRDs but not the Gateway API's, as many do,
+ * and its Servers at an older version (v1beta1, Linkerd 2.12's): discovery
+ * says so, meshviz reads what is served, and nothing about it is an error.
  */
 let mesh: DemoMesh;
 let api: RunningApi;
 
 beforeAll(async () => {
   mesh = await startDemoMesh({
-    scenario: 'emojivoto',
+    scenario: 'demo',
     podSubnetOctet: 79,
     incidents: false,
     withoutGroups: ['gateway.networking.k8s.io'],
+    servedVersions: { 'policy.linkerd.io/servers': 'v1beta1' },
   });
   api = await startApi(['--kubeconfig', mesh.kubeconfigPath, '--scrape-interval', '2s']);
   await waitUntil(
@@ -65,8 +72,17 @@ describe('API on a cluster without the Gateway API CRDs', () => {
       body.resources.find((r) => r.kind === kind && r.group === group)?.apiVersion;
     expect(at('HTTPRoute', 'gateway.networking.k8s.io')).toBeNull();
     expect(at('HTTPRoute', 'policy.linkerd.io')).toBe('policy.linkerd.io/v1beta3');
-    expect(at('Server', 'policy.linkerd.io')).toBe('policy.linkerd.io/v1beta3');
+    expect(at('Server', 'policy.linkerd.io')).toBe('policy.linkerd.io/v1beta1');
     expect(at('ServiceProfile', 'linkerd.io')).toBe('linkerd.io/v1alpha2');
     expect(body.errors).toEqual([]);
+  });
+
+  it('reads the Servers at the older version they are served at', async () => {
+    const { status, body } = await api.get<PolicyResponse>('/api/v1/namespaces/booksapp/policy');
+    expect(status).toBe(200);
+    expect(body.errors).toEqual([]);
+    expect(body.servers.map((s) => s.name)).toContain('authors-http');
+    const authors = body.servers.find((s) => s.name === 'authors-http');
+    expect(authors?.authorizations.map((a) => a.name)).toEqual(['authors-from-webapp-and-books']);
   });
 });

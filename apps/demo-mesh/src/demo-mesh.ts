@@ -33,6 +33,8 @@ export interface DemoMeshOptions extends ScenarioOptions {
    * absent from discovery and 404 to requests, as on a cluster without them.
    */
   withoutGroups?: readonly string[];
+  /** Resources served at an older version (`group/plural` -> version), as with older CRDs. */
+  servedVersions?: Readonly<Record<string, string>>;
 }
 
 export interface DemoMesh {
@@ -90,6 +92,7 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     store: cluster.store,
     available: () => kubeAvailable,
     ...(options.withoutGroups ? { withoutGroups: options.withoutGroups } : {}),
+    ...(options.servedVersions ? { servedVersions: options.servedVersions } : {}),
   });
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/demo/prometheus-sd')) {

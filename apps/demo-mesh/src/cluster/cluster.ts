@@ -12,9 +12,18 @@ import {
   CONTROL_PLANE_NS,
   identityOf,
   LINKERD_VERSION,
-  TRUST_DOMAIN,
   type OwnerLabelKind,
 } from './linkerd';
+import { CONTROL_PLANE, linkerdConfigMap, VIZ_NS, VIZ_PROMETHEUS } from './installation';
+import {
+  startDaemonSet,
+  startDeployment,
+  startJob,
+  startRollout,
+  startStatefulSet,
+  type ControllerContext,
+  type MadeWorkload,
+} from './controllers';
 import {
   endpointSliceObject,
   injectedAnnotations,
@@ -65,7 +74,7 @@ interface ServiceRuntime {
   sliceUid: string;
 }
 
-interface WorkloadRuntime {
+export interface WorkloadRuntime {
   spec: WorkloadSpec;
   object: KubeObject;
   /** ReplicaSet of a Deployment. */
@@ -77,36 +86,6 @@ interface WorkloadRuntime {
   nextJobAt?: number;
   podSpec?: ReturnType<typeof podSpec>;
 }
-
-const CONTROL_PLANE: WorkloadSpec[] = ['destination', 'identity', 'proxy-injector'].map((c) => ({
-  namespace: CONTROL_PLANE_NS,
-  name: `linkerd-${c}`,
-  kind: 'Deployment' as const,
-  replicas: 1,
-  meshed: true,
-  serviceAccount: `linkerd-${c}`,
-  image: `cr.l5d.io/linkerd/${c === 'proxy-injector' ? 'controller' : c === 'identity' ? 'controller' : 'controller'}:${LINKERD_VERSION}`,
-  ports: [
-    {
-      name: c === 'identity' ? 'grpc' : c === 'destination' ? 'grpc' : 'proxy-injector',
-      port: c === 'identity' ? 8080 : c === 'destination' ? 8086 : 8443,
-      protocol: 'grpc' as const,
-    },
-  ],
-}));
-
-/** linkerd-viz's namespace and its Prometheus, meshed, as `linkerd viz install` creates them. */
-export const VIZ_NS = 'linkerd-viz';
-const VIZ_PROMETHEUS: WorkloadSpec = {
-  namespace: VIZ_NS,
-  name: 'prometheus',
-  kind: 'Deployment',
-  replicas: 1,
-  meshed: true,
-  serviceAccount: 'prometheus',
-  image: 'prom/prometheus:v2.55.1',
-  ports: [{ name: 'admin-http', port: 9090, protocol: 'http' }],
-};
 
 /**
  * The simulated cluster: Kubernetes objects in the store, and the pods
@@ -140,6 +119,18 @@ export class Cluster {
     this.startedAt = this.now();
     this.podEvents.setMaxListeners(0);
     this.build();
+  }
+
+  /** What the controllers (`controllers.ts`) may do to the cluster. */
+  private get controllerContext(): ControllerContext {
+    return {
+      put: (obj) => this.put(obj),
+      rng: this.rng,
+      past: (h) => this.past(h),
+      nodeNames: this.nodeNames,
+      startPod: (runtime, name, owner, startedAt, extraLabels, node) =>
+        this.startPod(runtime, name, owner, startedAt, extraLabels, node),
+    };
   }
 
   private put(obj: KubeObject): KubeObject {
@@ -192,32 +183,7 @@ export class Cluster {
       this.namespaces.set(n.name, obj);
       this.put(serviceAccountObject(n.name, 'default', this.rng.uid(), this.past(200)));
     }
-    this.put({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: {
-        name: 'linkerd-config',
-        namespace: CONTROL_PLANE_NS,
-        uid: this.rng.uid(),
-        creationTimestamp: iso(this.past(200)),
-        labels: { 'linkerd.io/control-plane-component': 'controller' },
-      },
-      data: {
-        values: [
-          `linkerdVersion: ${LINKERD_VERSION}`,
-          `clusterDomain: ${TRUST_DOMAIN}`,
-          `identityTrustDomain: ${TRUST_DOMAIN}`,
-          'identity:',
-          '  issuer:',
-          `    issuanceLifetime: ${CERT_LIFETIME_SECONDS / 3600}h0m0s`,
-          '    clockSkewAllowance: 20s',
-          '    scheme: linkerd.io/tls',
-          'proxy:',
-          `  image:\n    name: cr.l5d.io/linkerd/proxy\n    version: ${LINKERD_VERSION}`,
-          '  defaultInboundPolicy: all-unauthenticated',
-        ].join('\n'),
-      },
-    });
+    this.put(linkerdConfigMap(this.rng.uid(), this.past(200)));
     const serviceAccounts = new Set<string>();
     const installed = [...CONTROL_PLANE, ...(this.scenario.linkerdViz ? [VIZ_PROMETHEUS] : [])];
     for (const w of [...installed, ...this.scenario.workloads]) {
@@ -260,11 +226,11 @@ export class Cluster {
           ? 'argoproj.io/v1alpha1'
           : 'apps/v1';
     const selector = this.labelsFor(w);
+    const annotations: Record<string, string> = w.injectDisabled
+      ? { 'linkerd.io/inject': 'disabled' }
+      : {};
     const template = {
-      metadata: {
-        labels: selector,
-        annotations: w.injectDisabled ? { 'linkerd.io/inject': 'disabled' } : {},
-      },
+      metadata: { labels: selector, annotations },
       spec: podSpec({
         workload: w,
         labels: selector,
@@ -288,175 +254,23 @@ export class Cluster {
     };
     const runtime: WorkloadRuntime = { spec: w, object: base, pods: [] };
     this.workloads.set(`${w.namespace}/${w.name}`, runtime);
+    const made: MadeWorkload = { runtime, base, template, selector, replicas, created };
     switch (w.kind) {
-      case 'Deployment': {
-        runtime.templateHash = this.rng.suffix(10);
-        runtime.object = this.put({
-          ...base,
-          metadata: { ...base.metadata, annotations: { 'deployment.kubernetes.io/revision': '1' } },
-          spec: {
-            replicas,
-            selector: { matchLabels: selector },
-            template,
-            strategy: { type: 'RollingUpdate' },
-          },
-          status: {
-            replicas,
-            readyReplicas: replicas,
-            availableReplicas: replicas,
-            updatedReplicas: replicas,
-            observedGeneration: 1,
-          },
-        });
-        const rsLabels = { ...selector, 'pod-template-hash': runtime.templateHash };
-        runtime.replicaSet = this.put({
-          apiVersion: 'apps/v1',
-          kind: 'ReplicaSet',
-          metadata: {
-            name: `${w.name}-${runtime.templateHash}`,
-            namespace: w.namespace,
-            uid: this.rng.uid(),
-            creationTimestamp: iso(created),
-            labels: rsLabels,
-            annotations: { 'deployment.kubernetes.io/revision': '1' },
-            ownerReferences: [ownerRef(runtime.object)],
-          },
-          spec: {
-            replicas,
-            selector: { matchLabels: rsLabels },
-            template: { ...template, metadata: { ...template.metadata, labels: rsLabels } },
-          },
-          status: {
-            replicas,
-            readyReplicas: replicas,
-            availableReplicas: replicas,
-            observedGeneration: 1,
-          },
-        });
-        for (let i = 0; i < replicas; i++)
-          this.startPod(
-            runtime,
-            `${runtime.replicaSet.metadata.name}-${this.rng.suffix(5)}`,
-            runtime.replicaSet,
-            this.past(20),
-          );
+      case 'Deployment':
+        startDeployment(this.controllerContext, w, made);
         break;
-      }
-      case 'Rollout': {
-        // Argo Rollouts: a Rollout owns one ReplicaSet per revision, labelled with
-        // `rollouts-pod-template-hash`; here a stable revision and a canary.
-        const canary = w.canaryReplicas ?? 1;
-        runtime.object = this.put({
-          ...base,
-          spec: {
-            replicas: replicas + canary,
-            selector: { matchLabels: selector },
-            template,
-            strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } },
-          },
-          status: {
-            replicas: replicas + canary,
-            readyReplicas: replicas + canary,
-            updatedReplicas: canary,
-            phase: 'Paused',
-            observedGeneration: '2',
-          },
-        });
-        for (const [revision, count] of [
-          [1, replicas],
-          [2, canary],
-        ] as const) {
-          const hash = this.rng.suffix(10);
-          const rsLabels = { ...selector, 'rollouts-pod-template-hash': hash };
-          const rs = this.put({
-            apiVersion: 'apps/v1',
-            kind: 'ReplicaSet',
-            metadata: {
-              name: `${w.name}-${hash}`,
-              namespace: w.namespace,
-              uid: this.rng.uid(),
-              creationTimestamp: iso(created + revision * 3600_000),
-              labels: rsLabels,
-              annotations: { 'rollout.argoproj.io/revision': String(revision) },
-              ownerReferences: [ownerRef(runtime.object)],
-            },
-            spec: {
-              replicas: count,
-              selector: { matchLabels: rsLabels },
-              template: { ...template, metadata: { ...template.metadata, labels: rsLabels } },
-            },
-            status: { replicas: count, readyReplicas: count, availableReplicas: count },
-          });
-          for (let i = 0; i < count; i++)
-            this.startPod(runtime, `${rs.metadata.name}-${this.rng.suffix(5)}`, rs, this.past(10), {
-              'rollouts-pod-template-hash': hash,
-            });
-        }
+      case 'Rollout':
+        startRollout(this.controllerContext, w, made);
         break;
-      }
-      case 'StatefulSet': {
-        runtime.object = this.put({
-          ...base,
-          spec: { replicas, serviceName: w.name, selector: { matchLabels: selector }, template },
-          status: {
-            replicas,
-            readyReplicas: replicas,
-            currentReplicas: replicas,
-            updatedReplicas: replicas,
-            observedGeneration: 1,
-          },
-        });
-        for (let i = 0; i < replicas; i++)
-          this.startPod(runtime, `${w.name}-${i}`, runtime.object, this.past(20), {
-            'statefulset.kubernetes.io/pod-name': `${w.name}-${i}`,
-          });
+      case 'StatefulSet':
+        startStatefulSet(this.controllerContext, w, made);
         break;
-      }
-      case 'DaemonSet': {
-        const n = this.nodeNames.length;
-        runtime.object = this.put({
-          ...base,
-          spec: { selector: { matchLabels: selector }, template },
-          status: {
-            desiredNumberScheduled: n,
-            currentNumberScheduled: n,
-            numberReady: n,
-            numberAvailable: n,
-            observedGeneration: 1,
-          },
-        });
-        for (const node of this.nodeNames)
-          this.startPod(
-            runtime,
-            `${w.name}-${this.rng.suffix(5)}`,
-            runtime.object,
-            this.past(20),
-            {},
-            node,
-          );
+      case 'DaemonSet':
+        startDaemonSet(this.controllerContext, w, made);
         break;
-      }
-      case 'Job': {
-        runtime.object = this.put({
-          ...base,
-          spec: {
-            parallelism: replicas,
-            completions: null,
-            backoffLimit: 6,
-            selector: {
-              matchLabels: { 'batch.kubernetes.io/controller-uid': base.metadata.uid ?? '' },
-            },
-            template,
-          },
-          status: { active: replicas, startTime: iso(this.past(2)) },
-        });
-        for (let i = 0; i < replicas; i++)
-          this.startPod(runtime, `${w.name}-${this.rng.suffix(5)}`, runtime.object, this.past(2), {
-            'batch.kubernetes.io/job-name': w.name,
-            'job-name': w.name,
-          });
+      case 'Job':
+        startJob(this.controllerContext, w, made);
         break;
-      }
       case 'CronJob': {
         const every = w.schedule?.everySeconds ?? 60;
         runtime.object = this.put({

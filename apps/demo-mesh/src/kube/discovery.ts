@@ -1,4 +1,4 @@
-import { RESOURCES, apiVersionOf, type ResourceType } from './resources';
+import { RESOURCES, type ResourceType } from './resources';
 
 const VERBS = ['get', 'list', 'watch'];
 
@@ -18,12 +18,15 @@ function resourceList(groupVersion: string, resources: ResourceType[]) {
   };
 }
 
-function groups(served: (r: ResourceType) => boolean): Map<string, string[]> {
+function groups(
+  served: (r: ResourceType) => boolean,
+  versionOf: (r: ResourceType) => string,
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const r of RESOURCES.filter(served)) {
     if (!r.group) continue;
     const versions = out.get(r.group) ?? [];
-    if (!versions.includes(r.version)) versions.push(r.version);
+    if (!versions.includes(versionOf(r))) versions.push(versionOf(r));
     out.set(r.group, versions);
   }
   return out;
@@ -38,6 +41,7 @@ function group(name: string, versions: string[]) {
 export function discovery(
   path: string,
   served: (r: ResourceType) => boolean = () => true,
+  versionOf: (r: ResourceType) => string = (r) => r.version,
 ): unknown {
   if (path === '/version') {
     return {
@@ -68,18 +72,18 @@ export function discovery(
     return {
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [...groups(served)].map(([name, versions]) => group(name, versions)),
+      groups: [...groups(served, versionOf)].map(([name, versions]) => group(name, versions)),
     };
   }
   const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
   if (m) {
-    const versions = groups(served).get(m[1] ?? '');
+    const versions = groups(served, versionOf).get(m[1] ?? '');
     if (!versions) return undefined;
     if (!m[2]) return { kind: 'APIGroup', apiVersion: 'v1', ...group(m[1] ?? '', versions) };
     if (!versions.includes(m[2])) return undefined;
     return resourceList(
       `${m[1]}/${m[2]}`,
-      RESOURCES.filter((r) => served(r) && apiVersionOf(r) === `${m[1]}/${m[2]}`),
+      RESOURCES.filter((r) => served(r) && `${r.group}/${versionOf(r)}` === `${m[1]}/${m[2]}`),
     );
   }
   return undefined;

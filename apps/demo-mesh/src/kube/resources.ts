@@ -210,8 +210,11 @@ export function findResource(
   group: string,
   version: string,
   plural: string,
+  versionOf: (r: ResourceType) => string = (r) => r.version,
 ): ResourceType | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+  return RESOURCES.find(
+    (r) => r.group === group && versionOf(r) === version && r.plural === plural,
+  );
 }
 
 export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {

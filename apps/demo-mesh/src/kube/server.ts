@@ -13,7 +13,10 @@ interface Target {
 }
 
 /** Parses `/api/v1/...` and `/apis/{group}/{version}/...` resource paths. */
-export function parseResourcePath(path: string): Target | undefined {
+export function parseResourcePath(
+  path: string,
+  versionOf?: (r: ResourceType) => string,
+): Target | undefined {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   let group = '';
   let version: string | undefined;
@@ -31,11 +34,11 @@ export function parseResourcePath(path: string): Target | undefined {
   if (!version) return undefined;
   // namespaces/{ns}/{plural}[/{name}] — but `namespaces[/{name}]` alone is the Namespace resource.
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const resource = findResource(group, version, rest[2] ?? '');
+    const resource = findResource(group, version, rest[2] ?? '', versionOf);
     if (!resource?.namespaced || rest.length > 4) return undefined;
     return { resource, namespace: rest[1], ...(rest[3] ? { name: rest[3] } : {}) };
   }
-  const resource = findResource(group, version, rest[0] ?? '');
+  const resource = findResource(group, version, rest[0] ?? '', versionOf);
   if (!resource || rest.length > 2 || (rest.length === 2 && resource.namespaced)) return undefined;
   return { resource, ...(rest[1] ? { name: rest[1] } : {}) };
 }
@@ -46,6 +49,12 @@ export interface KubeApiOptions {
   available?: () => boolean;
   /** API groups this cluster does not serve (CRDs not installed): absent from discovery, 404 to requests. */
   withoutGroups?: readonly string[];
+  /**
+   * Resources served at another version than the demo's objects (`group/plural` ->
+   * version), as a cluster with an older CRD: discovery, paths and every
+   * object's `apiVersion` say that version.
+   */
+  servedVersions?: Readonly<Record<string, string>>;
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -59,10 +68,6 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 
 function listKind(r: ResourceType): string {
   return `${r.kind}List`;
-}
-
-function apiVersion(r: ResourceType): string {
-  return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
 /** Stable order for lists and continue tokens. */
@@ -86,6 +91,11 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
   const watches = new Set<ServerResponse>();
   const absent = new Set(options.withoutGroups ?? []);
   const served = (r: ResourceType) => !absent.has(r.group);
+  const versionOf = (r: ResourceType) => options.servedVersions?.[resourceKey(r)] ?? r.version;
+  const apiVersion = (r: ResourceType) => (r.group ? `${r.group}/${versionOf(r)}` : versionOf(r));
+  /** An object as this server serves it: at its resource's served version. */
+  const at = (r: ResourceType, o: KubeObject): KubeObject =>
+    versionOf(r) === r.version ? o : { ...o, apiVersion: apiVersion(r) };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://kube');
@@ -105,12 +115,12 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
       );
       return;
     }
-    const disc = discovery(url.pathname.replace(/\/$/, ''), served);
+    const disc = discovery(url.pathname.replace(/\/$/, ''), served, versionOf);
     if (disc !== undefined) {
       send(res, 200, disc);
       return;
     }
-    const target = parseResourcePath(url.pathname);
+    const target = parseResourcePath(url.pathname, versionOf);
     if (!target || !served(target.resource)) {
       send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
       return;
@@ -147,7 +157,7 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
         );
         return;
       }
-      send(res, 200, obj);
+      send(res, 200, at(resource, obj));
       return;
     }
     const watch = url.searchParams.get('watch');
@@ -189,7 +199,7 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
         resourceVersion: String(store.resourceVersion),
         ...(next ? { continue: next, remainingItemCount: all.length - offset - items.length } : {}),
       },
-      items,
+      items: items.map((o) => at(r, o)),
     });
   };
 
@@ -219,8 +229,11 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
     res.flushHeaders();
     const visible = (o: KubeObject) =>
       (ns === undefined || o.metadata.namespace === ns) && match(o);
+    // Objects go out at the served version; Status and bookmark bodies as they are.
     const write = (type: string, object: unknown) =>
-      res.write(`${JSON.stringify({ type, object })}\n`);
+      res.write(
+        `${JSON.stringify({ type, object: type === 'ERROR' || type === 'BOOKMARK' ? object : at(r, object as KubeObject) })}\n`,
+      );
 
     let lastRv = fromRv ?? store.resourceVersion;
     const pending: StoredEvent[] = [];

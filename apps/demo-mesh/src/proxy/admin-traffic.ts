@@ -8,14 +8,33 @@ export type AdminClient =
   /** A meshed scraper (linkerd-viz's Prometheus): mTLS with its identity. */
   | { meshed: true; identity: string };
 
-interface AdminSeries {
+/** The series of successful HTTP exchanges on one side: requests, 200s, latency, TCP. */
+export interface ExchangeSeries {
   request: Counter;
   response: Counter;
   latency: Histogram;
-  allow: Counter;
   tcpOpen: Counter;
   tcpRead: Counter;
   tcpWrite: Counter;
+}
+
+export function exchangeSeries(proxy: ProxyRegistry, http: string, tcp: string): ExchangeSeries {
+  return {
+    request: proxy.counter('request_total', http),
+    response: proxy.counter('response_total', `${http},status_code="200",classification="success"`),
+    latency: proxy.histogram(
+      'response_latency_ms',
+      `${http},status_code="200"`,
+      LATENCY_MS_BUCKETS,
+    ),
+    tcpOpen: proxy.counter('tcp_open_total', tcp),
+    tcpRead: proxy.counter('tcp_read_bytes_total', tcp),
+    tcpWrite: proxy.counter('tcp_write_bytes_total', tcp),
+  };
+}
+
+interface AdminSeries extends ExchangeSeries {
+  allow: Counter;
 }
 
 /**
@@ -68,23 +87,11 @@ export class AdminTraffic {
     const http = labelText({ direction: 'inbound', ...target, ...tls, ...srv, ...authz });
     const tcp = labelText({ direction: 'inbound', peer: 'src', ...target, ...tls, ...srv });
     s = {
-      request: proxy.counter('request_total', http),
-      response: proxy.counter(
-        'response_total',
-        `${http},status_code="200",classification="success"`,
-      ),
-      latency: proxy.histogram(
-        'response_latency_ms',
-        `${http},status_code="200"`,
-        LATENCY_MS_BUCKETS,
-      ),
+      ...exchangeSeries(proxy, http, tcp),
       allow: proxy.counter(
         'inbound_http_authz_allow_total',
         labelText({ ...target, ...srv, ...authz, ...tls }),
       ),
-      tcpOpen: proxy.counter('tcp_open_total', tcp),
-      tcpRead: proxy.counter('tcp_read_bytes_total', tcp),
-      tcpWrite: proxy.counter('tcp_write_bytes_total', tcp),
     };
     byClient.set(key, s);
     return s;

@@ -1,13 +1,8 @@
 import type { Cluster, SimPod } from '../cluster/cluster';
-import {
-  BACKEND_DURATION_BUCKETS,
-  LATENCY_MS_BUCKETS,
-  ROUTE_DURATION_BUCKETS,
-} from '../proxy/families';
-import { labelText, type Counter, type Histogram, type ProxyRegistry } from '../proxy/registry';
 import { AdminTraffic } from '../proxy/admin-traffic';
+import { labelText } from '../proxy/registry';
 import { rngFor, type Rng } from '../rng';
-import type { CallSpec, IncidentSpec, RequestClass, ServiceSpec } from '../scenarios/types';
+import type { IncidentSpec, ServiceSpec } from '../scenarios/types';
 import { GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
 import {
   authorityOf,
@@ -20,12 +15,10 @@ import {
   routeLabels,
   srvLabels,
 } from './labels';
-import {
-  resolveInbound,
-  resolveOutbound,
-  type InboundDecision,
-  type OutboundRoute,
-} from './policy';
+import { resolveInbound, resolveOutbound, type OutboundRoute } from './policy';
+import { ProxyRecorder } from './recorder';
+import { RetryBudget } from './retry-budget';
+import type { ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
 import { VizScrapes } from './viz-scrapes';
 
 /** Proxy overhead added to what the client sees. */
@@ -34,109 +27,6 @@ const PROXY_OVERHEAD_MS = 0.3;
 const RATE_JITTER = 0.05;
 /** Attempts per request at most, whatever the budget allows. */
 const MAX_ATTEMPTS = 10;
-const DEFAULT_REQUEST_BYTES = 320;
-const DEFAULT_RESPONSE_BYTES = 1400;
-
-interface Outcome {
-  status: number;
-  grpcStatus: number | undefined;
-  failure: boolean;
-  error: string;
-  latencyMs: number;
-}
-
-interface ClassRuntime {
-  call: CallSpec;
-  cls: RequestClass;
-  svc: ServiceSpec;
-  clientNs: string;
-  clientWorkload: string;
-  route: OutboundRoute;
-  dist: LogNormal;
-  due: number;
-  rotation: number;
-  latencySeq: Sequence;
-  failureSeq: Sequence;
-  grpc: boolean;
-  /** Label texts of the route families, built once. */
-  labels: {
-    spOut: string;
-    spIn: string;
-    /** Gateway-API parent + route labels. */
-    gwRoute: string;
-    /** ...plus `hostname` (request families). */
-    gwRequest: string;
-    /** ...plus backend labels (backend families). */
-    gwBackend: string;
-    family: 'outbound_http_route' | 'outbound_grpc_route';
-  };
-}
-
-type Series = Counter | Histogram;
-
-/** Per client pod and service: a retry budget over a sliding window of one-second slots. */
-class RetryBudget {
-  private readonly requests: number[];
-  private readonly retries: number[];
-  private slot = 0;
-
-  constructor(
-    private readonly ratio: number,
-    private readonly minPerSecond: number,
-    ttlSeconds: number,
-  ) {
-    const n = Math.max(1, Math.round(ttlSeconds));
-    this.requests = new Array<number>(n).fill(0);
-    this.retries = new Array<number>(n).fill(0);
-  }
-
-  advance(): void {
-    this.slot = (this.slot + 1) % this.requests.length;
-    this.requests[this.slot] = 0;
-    this.retries[this.slot] = 0;
-  }
-
-  request(): void {
-    this.requests[this.slot] = (this.requests[this.slot] ?? 0) + 1;
-  }
-
-  /** Spends one retry when the budget allows it. */
-  tryRetry(): boolean {
-    const reqs = this.requests.reduce((a, b) => a + b, 0);
-    const done = this.retries.reduce((a, b) => a + b, 0);
-    if (done + 1 > this.minPerSecond * this.requests.length + this.ratio * reqs) return false;
-    this.retries[this.slot] = (this.retries[this.slot] ?? 0) + 1;
-    return true;
-  }
-}
-
-interface PairHandle {
-  outRequest?: Counter;
-  outResponse: Map<string, Counter>;
-  outLatency: Map<string, Histogram>;
-  inRequest?: Counter;
-  inResponse: Map<string, Counter>;
-  inLatency: Map<string, Histogram>;
-  inAllow?: Counter;
-  inDeny?: Counter;
-  outTcp?: TcpHandle;
-  inTcp?: TcpHandle;
-  decision: InboundDecision;
-  outBase: string;
-  inBase: string;
-  /** Inbound TLS labels for this client (`tls`, `client_id` / `no_tls_reason`). */
-  inTls: string;
-  /** Outbound TCP labels: the outbound base without `authority`. */
-  outTcpBase: string;
-}
-
-interface TcpHandle {
-  open: Counter;
-  connections: Counter;
-  read: Counter;
-  write: Counter;
-  close: Counter;
-}
 
 /** Drives every call of the scenario, tick by tick, into the proxies' counters. */
 export class TrafficEngine {
@@ -145,8 +35,7 @@ export class TrafficEngine {
   /** Client pod -> server pod -> target port -> handle. */
   private readonly pairs = new Map<SimPod, Map<SimPod, Map<number, PairHandle>>>();
   private readonly budgets = new Map<string, RetryBudget>();
-  /** Series a pod's proxy updates for one request class, by a short key. */
-  private readonly series = new WeakMap<SimPod, Map<ClassRuntime | string, Map<string, Series>>>();
+  private readonly recorder = new ProxyRecorder();
   private readonly rng: Rng;
   private lastTick: number;
   /** Requests served so far, by call, for the process CPU model. */
@@ -335,7 +224,7 @@ export class TrafficEngine {
           latencyMs: 0.6,
         };
       }
-      this.recordServer(pair, c, server, outcome);
+      this.recorder.server(pair, c, server, outcome);
       let seen: Outcome = { ...outcome, latencyMs: outcome.latencyMs + PROXY_OVERHEAD_MS };
       const remaining = c.route.timeoutMs !== undefined ? c.route.timeoutMs - elapsed : Infinity;
       if (seen.latencyMs > remaining) {
@@ -348,7 +237,7 @@ export class TrafficEngine {
         };
       }
       elapsed += seen.latencyMs;
-      this.recordAttempt(pair, c, client, seen, attempt > 0);
+      this.recorder.attempt(pair, c, client, seen, attempt > 0);
       last = seen;
       if (!seen.failure || seen.error || !c.route.retry || !pair.decision.allowed) break;
       if (
@@ -361,7 +250,7 @@ export class TrafficEngine {
       retries++;
     }
     if (last)
-      this.recordEffective(
+      this.recorder.effective(
         c,
         client,
         { ...last, latencyMs: elapsed },
@@ -424,257 +313,6 @@ export class TrafficEngine {
     return p;
   }
 
-  /** A series of `pod`'s proxy for `scope` (a request class, or a name), made on first use. */
-  private cached<T extends Series>(
-    pod: SimPod,
-    scope: ClassRuntime | string,
-    key: string,
-    make: () => T,
-  ): T {
-    let byScope = this.series.get(pod);
-    if (!byScope) {
-      byScope = new Map();
-      this.series.set(pod, byScope);
-    }
-    let byKey = byScope.get(scope);
-    if (!byKey) {
-      byKey = new Map();
-      byScope.set(scope, byKey);
-    }
-    let v = byKey.get(key);
-    if (!v) {
-      v = make();
-      byKey.set(key, v);
-    }
-    return v as T;
-  }
-
-  private static routeStatusLabels(c: ClassRuntime, o: Outcome): string {
-    // Route families name the status; a response that ended in an error has none and is
-    // written UNKNOWN (linkerd2-proxy route/metrics/labels.rs, GrpcRsp).
-    return c.grpc
-      ? labelText({
-          grpc_status: o.error ? 'UNKNOWN' : grpcStatusName(o.grpcStatus ?? 0),
-          error: o.error,
-        })
-      : labelText({ http_status: o.error ? '' : String(o.status), error: o.error });
-  }
-
-  private static statusLabels(o: Outcome): string {
-    return labelText({
-      status_code: String(o.status),
-      classification: o.failure ? 'failure' : 'success',
-      ...(o.grpcStatus !== undefined ? { grpc_status: String(o.grpcStatus) } : {}),
-      ...(o.error ? { error: o.error } : {}),
-    });
-  }
-
-  private tcpHandle(proxy: ProxyRegistry, labels: string): TcpHandle {
-    return {
-      open: proxy.counter('tcp_open_total', labels),
-      connections: proxy.gauge('tcp_open_connections', labels),
-      read: proxy.counter('tcp_read_bytes_total', labels),
-      write: proxy.counter('tcp_write_bytes_total', labels),
-      close: proxy.counter('tcp_close_total', `${labels},errno=""`),
-    };
-  }
-
-  /** The server's inbound view of one attempt. */
-  private recordServer(pair: PairHandle, c: ClassRuntime, server: SimPod, o: Outcome): void {
-    const proxy = server.proxy;
-    if (!proxy) return;
-    pair.inRequest ??= proxy.counter('request_total', pair.inBase);
-    pair.inRequest.value++;
-    const sKey = `${o.status}|${o.grpcStatus}|${o.failure}`;
-    let resp = pair.inResponse.get(sKey);
-    if (!resp) {
-      resp = proxy.counter(
-        'response_total',
-        `${pair.inBase},${TrafficEngine.statusLabels({ ...o, error: '' })}`,
-      );
-      pair.inResponse.set(sKey, resp);
-    }
-    resp.value++;
-    let lat = pair.inLatency.get(String(o.status));
-    if (!lat) {
-      lat = proxy.histogram(
-        'response_latency_ms',
-        `${pair.inBase},status_code="${o.status}"`,
-        LATENCY_MS_BUCKETS,
-      );
-      pair.inLatency.set(String(o.status), lat);
-    }
-    lat.observe(Math.round(o.latencyMs));
-    const d = pair.decision;
-    const authzBase = labelText({
-      ...inboundTarget(server, c.svc),
-      ...srvLabels(d),
-      ...routeLabels(d),
-    });
-    const tls = pair.inTls;
-    if (d.allowed) {
-      pair.inAllow ??= proxy.counter(
-        'inbound_http_authz_allow_total',
-        `${authzBase},${labelText(authzLabels(d))},${tls}`,
-      );
-      pair.inAllow.value++;
-    } else {
-      pair.inDeny ??= proxy.counter('inbound_http_authz_deny_total', `${authzBase},${tls}`);
-      pair.inDeny.value++;
-    }
-    pair.inTcp ??= this.openTcp(
-      proxy,
-      `direction="inbound",peer="src",${labelText(inboundTarget(server, c.svc))},${tls},${labelText(srvLabels(d))}`,
-    );
-    pair.inTcp.read.value += c.cls.requestBytes ?? DEFAULT_REQUEST_BYTES;
-    pair.inTcp.write.value += c.cls.responseBytes ?? DEFAULT_RESPONSE_BYTES;
-    // Inbound ServiceProfile route metrics come from the server's own service profile.
-    if (c.route.source === 'serviceprofile') {
-      const base = c.labels.spIn;
-      this.cached(server, c, 'rin', () => proxy.counter('route_request_total', base)).value++;
-      this.cached(server, c, `rinr|${sKey}`, () =>
-        proxy.counter(
-          'route_response_total',
-          `${base},${TrafficEngine.statusLabels({ ...o, error: '' })}`,
-        ),
-      ).value++;
-      this.cached(server, c, `rinl|${o.status}`, () =>
-        proxy.histogram(
-          'route_response_latency_ms',
-          `${base},status_code="${o.status}"`,
-          LATENCY_MS_BUCKETS,
-        ),
-      ).observe(Math.round(o.latencyMs));
-    }
-  }
-
-  private openTcp(proxy: ProxyRegistry, labels: string): TcpHandle {
-    const h = this.tcpHandle(proxy, labels);
-    h.open.value++;
-    h.connections.value++;
-    return h;
-  }
-
-  /** The client's view of one attempt: endpoint-level (actual) families. */
-  private recordAttempt(
-    pair: PairHandle,
-    c: ClassRuntime,
-    client: SimPod,
-    o: Outcome,
-    isRetry: boolean,
-  ): void {
-    const proxy = client.proxy;
-    if (!proxy) return;
-    pair.outRequest ??= proxy.counter('request_total', pair.outBase);
-    pair.outRequest.value++;
-    const sKey = `${o.status}|${o.grpcStatus}|${o.failure}|${o.error}`;
-    let resp = pair.outResponse.get(sKey);
-    if (!resp) {
-      resp = proxy.counter('response_total', `${pair.outBase},${TrafficEngine.statusLabels(o)}`);
-      pair.outResponse.set(sKey, resp);
-    }
-    resp.value++;
-    let lat = pair.outLatency.get(String(o.status));
-    if (!lat) {
-      lat = proxy.histogram(
-        'response_latency_ms',
-        `${pair.outBase},status_code="${o.status}"`,
-        LATENCY_MS_BUCKETS,
-      );
-      pair.outLatency.set(String(o.status), lat);
-    }
-    lat.observe(Math.round(o.latencyMs));
-    pair.outTcp ??= this.openTcp(proxy, pair.outTcpBase);
-    pair.outTcp.write.value += c.cls.requestBytes ?? DEFAULT_REQUEST_BYTES;
-    pair.outTcp.read.value += o.error ? 0 : (c.cls.responseBytes ?? DEFAULT_RESPONSE_BYTES);
-
-    if (c.route.source === 'serviceprofile') {
-      const base = c.labels.spOut;
-      this.cached(client, c, 'ract', () => proxy.counter('route_actual_request_total', base))
-        .value++;
-      this.cached(client, c, `ractr|${sKey}`, () =>
-        proxy.counter('route_actual_response_total', `${base},${TrafficEngine.statusLabels(o)}`),
-      ).value++;
-      return;
-    }
-    const { family, gwBackend, gwRoute } = c.labels;
-    this.cached(client, c, 'bereq', () =>
-      proxy.counter(`${family}_backend_requests_total`, gwBackend),
-    ).value++;
-    this.cached(client, c, `beresp|${sKey}`, () =>
-      proxy.counter(
-        `${family}_backend_response_statuses_total`,
-        `${gwBackend},${TrafficEngine.routeStatusLabels(c, o)}`,
-      ),
-    ).value++;
-    this.cached(client, c, 'bedur', () =>
-      proxy.histogram(
-        `${family}_backend_response_duration_seconds`,
-        gwBackend,
-        BACKEND_DURATION_BUCKETS,
-      ),
-    ).observe(o.latencyMs / 1000);
-    if (isRetry) {
-      this.cached(client, c, 'retry', () =>
-        proxy.counter('outbound_http_route_retry_requests_total', gwRoute),
-      ).value++;
-      if (!o.failure) {
-        this.cached(client, c, 'retryok', () =>
-          proxy.counter('outbound_http_route_retry_successes_total', gwRoute),
-        ).value++;
-      }
-    }
-  }
-
-  /** What the calling app saw, after retries: route-level (effective) families. */
-  private recordEffective(
-    c: ClassRuntime,
-    client: SimPod,
-    o: Outcome,
-    _retries: number,
-    skippedNoBudget: boolean,
-    limitExceeded: boolean,
-  ): void {
-    const proxy = client.proxy;
-    if (!proxy) return;
-    const sKey = `${o.status}|${o.grpcStatus}|${o.failure}|${o.error}`;
-    if (c.route.source === 'serviceprofile') {
-      const base = c.labels.spOut;
-      this.cached(client, c, 'rreq', () => proxy.counter('route_request_total', base)).value++;
-      this.cached(client, c, `rresp|${sKey}`, () =>
-        proxy.counter('route_response_total', `${base},${TrafficEngine.statusLabels(o)}`),
-      ).value++;
-      this.cached(client, c, `rlat|${o.status}`, () =>
-        proxy.histogram(
-          'route_response_latency_ms',
-          `${base},status_code="${o.status}"`,
-          LATENCY_MS_BUCKETS,
-        ),
-      ).observe(Math.round(o.latencyMs));
-      if (skippedNoBudget) {
-        this.cached(client, c, 'rretry', () =>
-          proxy.counter('route_retryable_total', `${base},skipped="no_budget"`),
-        ).value++;
-      }
-      return;
-    }
-    const { family, gwRequest, gwRoute } = c.labels;
-    this.cached(client, c, `stat|${sKey}`, () =>
-      proxy.counter(
-        `${family}_request_statuses_total`,
-        `${gwRequest},${TrafficEngine.routeStatusLabels(c, o)}`,
-      ),
-    ).value++;
-    this.cached(client, c, 'dur', () =>
-      proxy.histogram(`${family}_request_duration_seconds`, gwRequest, ROUTE_DURATION_BUCKETS),
-    ).observe(o.latencyMs / 1000);
-    if (limitExceeded) {
-      this.cached(client, c, 'rlimit', () =>
-        proxy.counter('outbound_http_route_retry_limit_exceeded_total', gwRoute),
-      ).value++;
-    }
-  }
-
   private tickTcp(t: TcpCallRuntime, dt: number): void {
     const [ns = '', workload = ''] = t.call.from.split('/');
     const clients = this.cluster.podsOf(ns, workload);
@@ -689,14 +327,14 @@ export class TrafficEngine {
         t.pairs.add(pair);
         const d = pair.decision;
         if (client.proxy) {
-          pair.outTcp ??= this.tcpHandle(client.proxy, pair.outTcpBase);
+          pair.outTcp ??= this.recorder.tcpHandle(client.proxy, pair.outTcpBase);
           pair.outTcp.write.value += Math.round(spec.writeBytesPerSec * dt * share);
           pair.outTcp.read.value += Math.round(spec.readBytesPerSec * dt * share);
         }
         if (server.proxy) {
           const proxy = server.proxy;
           const target = labelText(inboundTarget(server, t.svc));
-          pair.inTcp ??= this.tcpHandle(
+          pair.inTcp ??= this.recorder.tcpHandle(
             proxy,
             `direction="inbound",peer="src",${target},${pair.inTls},${labelText(srvLabels(d))}`,
           );
@@ -705,7 +343,7 @@ export class TrafficEngine {
           const opened = Math.max(0, want - pair.inTcp.connections.value);
           if (opened > 0) {
             const labels = `${target},${labelText({ ...srvLabels(d), ...authzLabels(d) })},${pair.inTls}`;
-            this.cached(server, `tcpallow|${labels}`, '', () =>
+            this.recorder.cached(server, `tcpallow|${labels}`, '', () =>
               proxy.counter('inbound_tcp_authz_allow_total', labels),
             ).value += opened;
           }
@@ -733,38 +371,6 @@ export class TrafficEngine {
       }
     }
   }
-}
-
-interface TcpCallRuntime {
-  call: CallSpec;
-  svc: ServiceSpec;
-  due: number;
-  pairs: Set<PairHandle>;
-}
-
-/** gRPC status codes by number, as the route families write them. */
-const GRPC_STATUS_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-];
-
-export function grpcStatusName(code: number): string {
-  return GRPC_STATUS_NAMES[code] ?? 'UNKNOWN';
 }
 
 export function incidentActive(inc: IncidentSpec, t: number): boolean {

@@ -1,23 +1,13 @@
 import type { Cluster, SimPod } from '../cluster/cluster';
 import { CONTROL_PLANE_NS } from '../cluster/linkerd';
-import type { AdminTraffic } from '../proxy/admin-traffic';
-import { LATENCY_MS_BUCKETS } from '../proxy/families';
-import { labelText, type Counter, type Histogram } from '../proxy/registry';
+import { exchangeSeries, type AdminTraffic, type ExchangeSeries } from '../proxy/admin-traffic';
+import { labelText } from '../proxy/registry';
 import { endpointLabels } from './labels';
 
 /** linkerd-viz's Prometheus scrapes every 10 s (mesh-facts §3, chart default). */
 export const VIZ_SCRAPE_INTERVAL_SECONDS = 10;
 const SCRAPE_LATENCY_MS = 3;
 const REQUEST_BYTES = 230;
-
-interface Outbound {
-  request: Counter;
-  response: Counter;
-  latency: Histogram;
-  tcpOpen: Counter;
-  tcpWrite: Counter;
-  tcpRead: Counter;
-}
 
 /**
  * linkerd-viz's Prometheus, meshed, scraping every meshed proxy's admin port
@@ -28,7 +18,7 @@ interface Outbound {
  */
 export class VizScrapes {
   private due = 0;
-  private readonly outbound = new WeakMap<SimPod, Outbound>();
+  private readonly outbound = new WeakMap<SimPod, ExchangeSeries>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -62,7 +52,7 @@ export class VizScrapes {
     }
   }
 
-  private outboundTo(prometheus: SimPod, pod: SimPod): Outbound {
+  private outboundTo(prometheus: SimPod, pod: SimPod): ExchangeSeries {
     let o = this.outbound.get(pod);
     if (o) return o;
     const proxy = prometheus.proxy;
@@ -71,21 +61,7 @@ export class VizScrapes {
     const http = labelText(base);
     // TCP families carry no authority.
     const tcp = labelText({ ...base, authority: undefined, peer: 'dst' });
-    o = {
-      request: proxy.counter('request_total', http),
-      response: proxy.counter(
-        'response_total',
-        `${http},status_code="200",classification="success"`,
-      ),
-      latency: proxy.histogram(
-        'response_latency_ms',
-        `${http},status_code="200"`,
-        LATENCY_MS_BUCKETS,
-      ),
-      tcpOpen: proxy.counter('tcp_open_total', tcp),
-      tcpWrite: proxy.counter('tcp_write_bytes_total', tcp),
-      tcpRead: proxy.counter('tcp_read_bytes_total', tcp),
-    };
+    o = exchangeSeries(proxy, http, tcp);
     o.tcpOpen.value++;
     this.outbound.set(pod, o);
     return o;

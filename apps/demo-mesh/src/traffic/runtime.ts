@@ -1,0 +1,77 @@
+import type { Counter, Histogram } from '../proxy/registry';
+import type { CallSpec, RequestClass, ServiceSpec } from '../scenarios/types';
+import type { LogNormal, Sequence } from './distributions';
+import type { InboundDecision, OutboundRoute } from './policy';
+
+/** What the traffic engine and the recorder share about calls in flight. */
+export interface Outcome {
+  status: number;
+  grpcStatus: number | undefined;
+  failure: boolean;
+  error: string;
+  latencyMs: number;
+}
+
+export interface ClassRuntime {
+  call: CallSpec;
+  cls: RequestClass;
+  svc: ServiceSpec;
+  clientNs: string;
+  clientWorkload: string;
+  route: OutboundRoute;
+  dist: LogNormal;
+  due: number;
+  rotation: number;
+  latencySeq: Sequence;
+  failureSeq: Sequence;
+  grpc: boolean;
+  /** Label texts of the route families, built once. */
+  labels: {
+    spOut: string;
+    spIn: string;
+    /** Gateway-API parent + route labels. */
+    gwRoute: string;
+    /** ...plus `hostname` (request families). */
+    gwRequest: string;
+    /** ...plus backend labels (backend families). */
+    gwBackend: string;
+    family: 'outbound_http_route' | 'outbound_grpc_route';
+  };
+}
+
+export type Series = Counter | Histogram;
+
+export interface PairHandle {
+  outRequest?: Counter;
+  outResponse: Map<string, Counter>;
+  outLatency: Map<string, Histogram>;
+  inRequest?: Counter;
+  inResponse: Map<string, Counter>;
+  inLatency: Map<string, Histogram>;
+  inAllow?: Counter;
+  inDeny?: Counter;
+  outTcp?: TcpHandle;
+  inTcp?: TcpHandle;
+  decision: InboundDecision;
+  outBase: string;
+  inBase: string;
+  /** Inbound TLS labels for this client (`tls`, `client_id` / `no_tls_reason`). */
+  inTls: string;
+  /** Outbound TCP labels: the outbound base without `authority`. */
+  outTcpBase: string;
+}
+
+export interface TcpHandle {
+  open: Counter;
+  connections: Counter;
+  read: Counter;
+  write: Counter;
+  close: Counter;
+}
+
+export interface TcpCallRuntime {
+  call: CallSpec;
+  svc: ServiceSpec;
+  due: number;
+  pairs: Set<PairHandle>;
+}
