@@ -29,10 +29,19 @@ describe('http app', () => {
     expect(res.body.reasons).toEqual(['topology not synced']);
   });
 
-  it('when the Host header is foreign, refuses with 403 (DNS rebinding)', async () => {
-    const res = await request(app()).get('/healthz').set('Host', 'evil.example:8084');
+  it('when the Host header is foreign, refuses the API and the UI with 403 (DNS rebinding)', async () => {
+    const res = await request(app()).get('/api/v1/namespaces').set('Host', 'evil.example:8084');
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('evil.example');
+    expect((await request(app()).get('/').set('Host', 'meshviz.attacker.example')).status).toBe(
+      403,
+    );
+  });
+
+  it('answers probes and scrapes whatever their Host: the kubelet and Prometheus use the pod IP', async () => {
+    const res = await request(app()).get('/healthz').set('Host', '10.1.2.3:8084');
+    expect(res.status).toBe(200);
+    expect((await request(app()).get('/readyz').set('Host', '10.1.2.3:8084')).status).not.toBe(403);
   });
 
   it('when an API path is unknown, answers a JSON 404 naming it', async () => {

@@ -24,7 +24,6 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(hostCheck(options.allowedHosts));
   app.use(
     helmet({
       // Served over plain HTTP on localhost or behind a port-forward; TLS and HSTS belong to an ingress.
@@ -62,7 +61,10 @@ export function createApp(options: AppOptions): Express {
     root.use(options.selfMetrics.middleware());
     root.use(options.selfMetrics.router());
   }
+  // Probes and scrapes come from the kubelet and Prometheus with whatever Host they
+  // use (a pod IP); the Host check guards what a browser reaches: the UI and the API.
   root.use(healthRouter(options.readiness));
+  root.use(hostCheck(options.allowedHosts));
   const api = express.Router();
   if (options.api) api.use(options.api);
   api.use(notFoundHandler);

@@ -34,19 +34,31 @@ describe('configuration', () => {
     expect(() => config(['--base-path', 'no-slash'])).toThrow(/--base-path/);
   });
 
-  it('accepts the in-cluster service name and localhost by default, nothing else', () => {
-    const { allowedHosts } = config([]);
+  it("accepts localhost and exactly its own Service's names by default, nothing else", () => {
+    const { allowedHosts } = config(['--namespace', 'observability']);
     for (const ok of [
       'localhost:8084',
       '127.0.0.1',
       '[::1]:8084',
-      'meshviz.linkerd-viz.svc.cluster.local:8084',
+      'meshviz:8084',
+      'meshviz.observability',
+      'meshviz.observability.svc:8084',
+      'meshviz.observability.svc.cluster.local:8084',
     ]) {
       expect(allowedHosts.test(ok), ok).toBe(true);
     }
-    for (const bad of ['evil.com', 'localhost.evil.com', '127.0.0.1.nip.io']) {
+    for (const bad of [
+      'evil.com',
+      'localhost.evil.com',
+      '127.0.0.1.nip.io',
+      // Not a prefix pattern: another namespace, or a longer name, is refused.
+      'meshviz.attacker.example',
+      'meshviz.other.svc.cluster.local',
+      'meshviz.observability.svc.cluster.local.evil.com',
+    ]) {
       expect(allowedHosts.test(bad), bad).toBe(false);
     }
+    expect(config([]).allowedHosts.test('meshviz.meshviz.svc.cluster.local')).toBe(true);
   });
 
   it('strips a trailing slash from the base path', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,8 +16,12 @@ Options (each also read from the environment variable shown):
   --cluster-domain DOMAIN    cluster DNS domain (MESHVIZ_CLUSTER_DOMAIN, default cluster.local)
   --listen HOST:PORT         address to serve on (MESHVIZ_LISTEN, default 127.0.0.1:8084,
                              0.0.0.0:8084 in-cluster)
-  --allowed-hosts REGEX      Host headers to accept (MESHVIZ_ALLOWED_HOSTS); default localhost,
-                             127.0.0.1, [::1] and the in-cluster service name
+  --namespace NS             namespace meshviz runs in (MESHVIZ_NAMESPACE, POD_NAMESPACE,
+                             else its service account's; default meshviz)
+  --allowed-hosts REGEX      Host headers the UI and /api accept (MESHVIZ_ALLOWED_HOSTS);
+                             default localhost, 127.0.0.1, [::1] and exactly meshviz,
+                             meshviz.NS, meshviz.NS.svc and meshviz.NS.svc.DOMAIN; set it for
+                             an ingress's host name. /healthz, /readyz and /metrics take any Host
   --scrape-interval DUR      embedded mode scrape interval (MESHVIZ_SCRAPE_INTERVAL, default 10s)
   --retention DUR            embedded mode retention (MESHVIZ_RETENTION, default 1h)
   --base-path PATH           serve under this sub-path, e.g. /meshviz (MESHVIZ_BASE_PATH)
@@ -54,6 +58,11 @@ const configSchema = z
   .object({
     kubeconfig: z.string().optional(),
     inCluster: z.boolean(),
+    /** The namespace meshviz runs in (its Service's names are allowed Host headers). */
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .default('meshviz'),
     prometheusUrl: z.url({ protocol: /^https?$/ }).optional(),
     linkerdNamespace: z
       .string()
@@ -77,9 +86,10 @@ const configSchema = z
     ...c,
     listen: c.listen ?? { host: c.inCluster ? '0.0.0.0' : '127.0.0.1', port: 8084 },
     basePath: c.basePath.replace(/\/$/, ''),
+    // The localhost forms, and exactly the names of meshviz's own Service in its namespace.
     allowedHosts: new RegExp(
       c.allowedHosts ??
-        `^(localhost|127\\.0\\.0\\.1|\\[::1\\]|meshviz(\\.[a-z0-9-]+(\\.svc(\\.${escapeRegex(c.clusterDomain)})?)?)?)(:\\d+)?$`,
+        `^(localhost|127\\.0\\.0\\.1|\\[::1\\]|meshviz(\\.${escapeRegex(c.namespace)}(\\.svc(\\.${escapeRegex(c.clusterDomain)})?)?)?)(:\\d+)?$`,
       'i',
     ),
   }));
@@ -101,6 +111,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
       kubeconfig: { type: 'string' },
       'prometheus-url': { type: 'string' },
       'linkerd-namespace': { type: 'string' },
+      namespace: { type: 'string' },
       'cluster-domain': { type: 'string' },
       listen: { type: 'string' },
       'allowed-hosts': { type: 'string' },
@@ -122,6 +133,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
         ? undefined
         : (env.KUBECONFIG ?? (existsSync(defaultKubeconfig) ? defaultKubeconfig : undefined))),
     inCluster: inCluster && !values.kubeconfig,
+    namespace: values.namespace ?? env.MESHVIZ_NAMESPACE ?? env.POD_NAMESPACE ?? ownNamespace(),
     prometheusUrl: values['prometheus-url'] ?? env.MESHVIZ_PROMETHEUS_URL,
     linkerdNamespace: values['linkerd-namespace'] ?? env.MESHVIZ_LINKERD_NAMESPACE,
     clusterDomain: values['cluster-domain'] ?? env.MESHVIZ_CLUSTER_DOMAIN,
@@ -140,6 +152,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   return { help: false, config: result.data };
+}
+
+/** The namespace of the pod's service account, when running in a cluster. */
+function ownNamespace(): string | undefined {
+  try {
+    return readFileSync(join(SERVICE_ACCOUNT_DIR, 'namespace'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function kebab(name: string): string {
