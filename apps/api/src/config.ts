@@ -77,7 +77,7 @@ const configSchema = z
       .string()
       .regex(/^(\/[A-Za-z0-9._~-]+)*\/?$/, 'base path must look like /meshviz')
       .default('/'),
-    webDist: z.string().default(join(import.meta.dirname, '../../web/dist')),
+    webDist: z.string().default(defaultWebDist()),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -152,6 +152,18 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   return { help: false, config: result.data };
+}
+
+/**
+ * The built SPA: beside the API in the production artefact (`web/` next to
+ * `api/main.js`), or the web app's build output in a checkout.
+ */
+function defaultWebDist(): string {
+  const candidates = [
+    join(import.meta.dirname, '../web'),
+    join(import.meta.dirname, '../../web/dist'),
+  ];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[1] ?? '';
 }
 
 /** The namespace of the pod's service account, when running in a cluster. */
