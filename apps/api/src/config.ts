@@ -58,6 +58,11 @@ const configSchema = z
   .object({
     kubeconfig: z.string().optional(),
     inCluster: z.boolean(),
+    /**
+     * Prefix of the service-account mount (`/var/run/secrets/kubernetes.io/serviceaccount`),
+     * empty in a pod; MESHVIZ_SERVICEACCOUNT_ROOT sets it where the mount lives elsewhere.
+     */
+    serviceAccountRoot: z.string().default(''),
     /** The namespace meshviz runs in (its Service's names are allowed Host headers). */
     namespace: z
       .string()
@@ -124,7 +129,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
     },
   });
   if (values.help) return { help: true };
-  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(SERVICE_ACCOUNT_DIR);
+  const saRoot = env.MESHVIZ_SERVICEACCOUNT_ROOT ?? '';
+  const inCluster =
+    Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(`${saRoot}${SERVICE_ACCOUNT_DIR}`);
   const defaultKubeconfig = join(homedir(), '.kube', 'config');
   const result = configSchema.safeParse({
     kubeconfig:
@@ -133,7 +140,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
         ? undefined
         : (env.KUBECONFIG ?? (existsSync(defaultKubeconfig) ? defaultKubeconfig : undefined))),
     inCluster: inCluster && !values.kubeconfig,
-    namespace: values.namespace ?? env.MESHVIZ_NAMESPACE ?? env.POD_NAMESPACE ?? ownNamespace(),
+    serviceAccountRoot: saRoot,
+    namespace:
+      values.namespace ?? env.MESHVIZ_NAMESPACE ?? env.POD_NAMESPACE ?? ownNamespace(saRoot),
     prometheusUrl: values['prometheus-url'] ?? env.MESHVIZ_PROMETHEUS_URL,
     linkerdNamespace: values['linkerd-namespace'] ?? env.MESHVIZ_LINKERD_NAMESPACE,
     clusterDomain: values['cluster-domain'] ?? env.MESHVIZ_CLUSTER_DOMAIN,
@@ -167,9 +176,9 @@ function defaultWebDist(): string {
 }
 
 /** The namespace of the pod's service account, when running in a cluster. */
-function ownNamespace(): string | undefined {
+function ownNamespace(saRoot: string): string | undefined {
   try {
-    return readFileSync(join(SERVICE_ACCOUNT_DIR, 'namespace'), 'utf8').trim() || undefined;
+    return readFileSync(`${saRoot}${SERVICE_ACCOUNT_DIR}/namespace`, 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

@@ -28,7 +28,11 @@ export interface MeshvizServer {
 
 /** Wires the sources (Kubernetes, a metrics engine) to the mesh layer and the HTTP app. */
 export function buildServer(config: Config, log: Logger): MeshvizServer {
-  const kc = Topology.fromKubeconfig(config.kubeconfig, config.inCluster);
+  const kc = Topology.fromKubeconfig(
+    config.kubeconfig,
+    config.inCluster,
+    config.serviceAccountRoot,
+  );
   const topology = new Topology(kc, log.child({ source: 'kubernetes' }), config.linkerdNamespace);
   const snapshots = new SnapshotCache(topology, config.linkerdNamespace, config.clusterDomain);
   const selfMetrics = new SelfMetrics();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Cluster } from './cluster/cluster';
 import { ADMIN_PORT } from './cluster/linkerd';
 import { kubeconfigYaml } from './kube/kubeconfig';
+import { startSecureKubeApi, type SecureKubeApi, type SecureKubeApiOptions } from './kube/secure';
 import { createKubeApiServer } from './kube/server';
 import { discoveryBody, prometheusConfig } from './prometheus/discovery';
 import { AdminServers } from './proxy/admin-servers';
@@ -35,6 +36,12 @@ export interface DemoMeshOptions extends ScenarioOptions {
   withoutGroups?: readonly string[];
   /** Resources served at an older version (`group/plural` -> version), as with older CRDs. */
   servedVersions?: Readonly<Record<string, string>>;
+  /**
+   * Also serve the Kubernetes API as a pod reaches it: HTTPS with the
+   * cluster's CA, service-account tokens mounted for these accounts, and RBAC
+   * from these roles (see `kube/secure.ts`).
+   */
+  inCluster?: Omit<SecureKubeApiOptions, 'handle' | 'stateDir'>;
 }
 
 export interface DemoMesh {
@@ -49,6 +56,8 @@ export interface DemoMesh {
   setKubeApiAvailable(available: boolean): void;
   /** Ends every open watch; clients reconnect from their last resourceVersion. */
   dropWatches(): void;
+  /** The in-cluster (HTTPS, token, RBAC) API, when asked for. */
+  inCluster: SecureKubeApi | undefined;
   stop(): Promise<void>;
 }
 
@@ -133,6 +142,10 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     prometheusConfig(prometheusSdUrl, options.scrapeIntervalSeconds ?? 10),
   );
 
+  const inCluster = options.inCluster
+    ? await startSecureKubeApi({ ...options.inCluster, handle: kube.handle, stateDir })
+    : undefined;
+
   const timer = setInterval(advance, options.tickMs ?? 1000);
   timer.unref();
 
@@ -148,8 +161,10 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       kubeAvailable = available;
     },
     dropWatches: kube.dropWatches,
+    inCluster,
     async stop() {
       clearInterval(timer);
+      await inCluster?.stop();
       if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
       await Promise.all([
         admin.stop(),

@@ -61,9 +61,18 @@ export class Topology {
     this.apis = kc.makeApiClient(ApisApi);
   }
 
-  static fromKubeconfig(path: string | undefined, inCluster: boolean): KubeConfig {
+  /**
+   * In a pod: the service account's token (client-node re-reads the file every
+   * minute, so a rotated bound token is picked up), the cluster CA and
+   * KUBERNETES_SERVICE_HOST/PORT. Else a kubeconfig.
+   */
+  static fromKubeconfig(
+    path: string | undefined,
+    inCluster: boolean,
+    serviceAccountRoot = '',
+  ): KubeConfig {
     const kc = new KubeConfig();
-    if (inCluster) kc.loadFromCluster();
+    if (inCluster) kc.loadFromCluster(serviceAccountRoot);
     else if (path) kc.loadFromFile(path);
     else kc.loadFromDefault();
     return kc;
@@ -292,7 +301,32 @@ function isNotFound(err: unknown): boolean {
   return e?.code === 404 || e?.statusCode === 404 || /\b404\b|not found/i.test(e?.message ?? '');
 }
 
+/**
+ * A refusal by RBAC, as the permission it lacks: kube-apiserver says
+ * `... cannot list resource "pods" in API group "" at the cluster scope`.
+ */
+function missingPermission(err: unknown): string | undefined {
+  const e = err as { code?: number; body?: unknown; message?: string };
+  if (e?.code !== 403 && !/\b403\b|forbidden/i.test(e?.message ?? '')) return undefined;
+  let text = e?.message ?? '';
+  try {
+    const body = typeof e.body === 'string' ? (JSON.parse(e.body) as { message?: string }) : e.body;
+    if (body && typeof body === 'object' && 'message' in body) text = String(body.message);
+  } catch {
+    // Not JSON: keep the message.
+  }
+  const m =
+    /cannot (\w+) resource "([^"]+)" in API group "([^"]*)"( in the namespace "[^"]+"| at the cluster scope)?/.exec(
+      text,
+    );
+  if (!m) return 'Forbidden';
+  const resource = m[3] ? `${m[2]}.${m[3]}` : m[2];
+  return `Forbidden: missing permission to ${m[1]} ${resource}${m[4] ?? ''}`;
+}
+
 function describe(err: unknown): string {
+  const forbidden = missingPermission(err);
+  if (forbidden) return forbidden;
   if (err instanceof Error)
     return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
   if (err && typeof err === 'object' && 'message' in err)

@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { dump, loadAll } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
+
+/**
+ * The API in in-cluster mode, as deploy/ runs it: the service account's token
+ * and the cluster CA from the pod's mount, KUBERNETES_SERVICE_HOST/PORT, over
+ * HTTPS, with exactly the permissions deploy/base/rbac.yaml grants (the demo
+ * mesh enforces them as kube-apiserver's RBAC does).
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const rbac = readFileSync(`${root}deploy/base/rbac.yaml`, 'utf8');
+
+/** The same roles for a second account, less `pods`: what a narrower install would give. */
+function withoutPods(): string {
+  const docs = (loadAll(rbac) as Record<string, unknown>[]).filter(
+    (d) => d.kind === 'ClusterRole' || d.kind === 'ClusterRoleBinding',
+  );
+  return docs
+    .map((d) => {
+      const doc = JSON.parse(JSON.stringify(d)) as {
+        metadata: { name: string };
+        rules?: { resources: string[] }[];
+        roleRef?: { name: string };
+        subjects?: { name: string }[];
+      };
+      doc.metadata.name = 'meshviz-limited';
+      if (doc.rules)
+        for (const r of doc.rules) r.resources = r.resources.filter((x) => x !== 'pods');
+      if (doc.roleRef) doc.roleRef.name = 'meshviz-limited';
+      if (doc.subjects) for (const s of doc.subjects) s.name = 'meshviz-limited';
+      return dump(doc);
+    })
+    .join('---\n');
+}
+
+let mesh: DemoMesh;
+const apis: ChildProcess[] = [];
+
+async function startInCluster(account: string): Promise<string> {
+  const secure = mesh.inCluster;
+  if (!secure) throw new Error('no in-cluster API');
+  const env = { ...process.env };
+  delete env.KUBECONFIG;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'apps/api/src/main.ts',
+      '--listen',
+      '127.0.0.1:0',
+      '--scrape-interval',
+      '2s',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...env,
+        KUBERNETES_SERVICE_HOST: secure.host,
+        KUBERNETES_SERVICE_PORT: String(secure.port),
+        MESHVIZ_SERVICEACCOUNT_ROOT: secure.mountRoot(account),
+        MESHVIZ_LOG_LEVEL: 'warn',
+      },
+    },
+  );
+  apis.push(child);
+  return new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /^meshviz: (\S+)$/.exec(line);
+      if (m?.[1]) resolve(m[1].replace('localhost', '127.0.0.1'));
+    });
+    child.once('exit', (code) => reject(new Error(`the API exited with ${code}`)));
+  });
+}
+
+async function answers(url: string, paths: string[]) {
+  return Promise.all(
+    paths.map(async (p) => {
+      const res = await fetch(`${url}api/v1/${p}`);
+      const body = (await res.json()) as { errors?: { source: string; message: string }[] };
+      return { path: p, status: res.status, errors: body.errors ?? [] };
+    }),
+  );
+}
+
+/** Every endpoint the UI reads. */
+const UI_PATHS = [
+  'namespaces',
+  'namespaces/emojivoto/workloads',
+  'namespaces/emojivoto/deployments/web',
+  'graph?namespaces=emojivoto',
+  'routes?namespace=emojivoto&kind=deployments&name=web&to=emojivoto/voting-svc',
+  'timeseries?namespace=emojivoto&kind=deployments&name=web',
+  'mtls',
+  'namespaces/emojivoto/policy',
+  'namespaces/emojivoto/deployments/web/access',
+  'namespaces/emojivoto/services/web-svc/config',
+  'findings',
+  'control-plane',
+];
+
+async function ready(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${url}readyz`)).status === 200) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the API never became ready');
+}
+
+beforeAll(async () => {
+  mesh = await startDemoMesh({
+    scenario: 'emojivoto',
+    podSubnetOctet: 86,
+    incidents: false,
+    inCluster: {
+      rbacYaml: `${rbac}\n---\n${withoutPods()}`,
+      serviceAccounts: ['meshviz/meshviz', 'meshviz/meshviz-limited'],
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const a of apis) a.kill('SIGTERM');
+  await mesh?.stop();
+});
+
+describe('in-cluster mode against an API server that enforces deploy/ RBAC', () => {
+  it('answers every view with no Kubernetes error and is never refused, across a token rotation', async () => {
+    const url = await startInCluster('meshviz/meshviz');
+    await ready(url);
+    const kubeErrors = async () =>
+      (await answers(url, UI_PATHS)).flatMap((a) =>
+        a.errors.filter((e) => e.source === 'kubernetes').map((e) => `${a.path}: ${e.message}`),
+      );
+    expect(await kubeErrors()).toEqual([]);
+    expect(mesh.inCluster?.refused).toEqual([]);
+
+    // The kubelet rotates the bound token; the old one stays valid a while, then expires.
+    mesh.inCluster?.rotateToken('meshviz/meshviz');
+    // client-node re-reads the token file once a minute.
+    await new Promise((r) => setTimeout(r, 62_000));
+    mesh.inCluster?.expireRotatedTokens();
+    mesh.dropWatches();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await kubeErrors()).toEqual([]);
+    expect(mesh.inCluster?.refused).toEqual([]);
+  }, 120_000);
+
+  it('without permission to list pods, keeps answering and names the missing permission', async () => {
+    const url = await startInCluster('meshviz/meshviz-limited');
+    let errors: string[] = [];
+    for (let i = 0; i < 50 && errors.length === 0; i++) {
+      const [ns] = await answers(url, ['namespaces']);
+      expect(ns?.status).toBe(200);
+      errors = (ns?.errors ?? []).filter((e) => e.source === 'kubernetes').map((e) => e.message);
+      if (errors.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(errors.join('\n')).toContain('missing permission to list pods');
+    expect(mesh.inCluster?.refused.some((r) => r.includes('meshviz-limited list pods'))).toBe(true);
+  }, 60_000);
+});
