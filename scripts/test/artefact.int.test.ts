@@ -1,23 +1,51 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { dump, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
 
 /**
- * The production artefact as the image gets it: `npm run build`'s output
- * copied alone into an empty folder with its production dependencies, and
- * started with plain `node` (no TypeScript, no tsx) against the demo mesh.
+ * The production artefact (`npm run build`, copied alone into an empty folder
+ * with its production dependencies, run with plain `node`) in in-cluster
+ * mode, as deploy/ runs it: the service account's token
+ * and the cluster CA from the pod's mount, KUBERNETES_SERVICE_HOST/PORT, over
+ * HTTPS, with exactly the permissions deploy/base/rbac.yaml grants (the demo
+ * mesh enforces them as kube-apiserver's RBAC does).
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
-let dir: string;
+const rbac = readFileSync(`${root}deploy/base/rbac.yaml`, 'utf8');
+
+/** The same roles for a second account, less `pods`: what a narrower install would give. */
+function withoutPods(): string {
+  const docs = (loadAll(rbac) as Record<string, unknown>[]).filter(
+    (d) => d.kind === 'ClusterRole' || d.kind === 'ClusterRoleBinding',
+  );
+  return docs
+    .map((d) => {
+      const doc = JSON.parse(JSON.stringify(d)) as {
+        metadata: { name: string };
+        rules?: { resources: string[] }[];
+        roleRef?: { name: string };
+        subjects?: { name: string }[];
+      };
+      doc.metadata.name = 'meshviz-limited';
+      if (doc.rules)
+        for (const r of doc.rules) r.resources = r.resources.filter((x) => x !== 'pods');
+      if (doc.roleRef) doc.roleRef.name = 'meshviz-limited';
+      if (doc.subjects) for (const s of doc.subjects) s.name = 'meshviz-limited';
+      return dump(doc);
+    })
+    .join('---\n');
+}
+
 let mesh: DemoMesh;
-let api: ChildProcess | undefined;
-let url: string;
+let artefact: string;
+const apis: ChildProcess[] = [];
 
 function files(d: string): string[] {
   return readdirSync(d).flatMap((f) => {
@@ -26,77 +54,168 @@ function files(d: string): string[] {
   });
 }
 
+async function startInCluster(account: string): Promise<string> {
+  const secure = mesh.inCluster;
+  if (!secure) throw new Error('no in-cluster API');
+  const env = { ...process.env };
+  delete env.KUBECONFIG;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'apps/api/src/main.ts',
+      '--listen',
+      '127.0.0.1:0',
+      '--scrape-interval',
+      '2s',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...env,
+        KUBERNETES_SERVICE_HOST: secure.host,
+        KUBERNETES_SERVICE_PORT: String(secure.port),
+        MESHVIZ_SERVICEACCOUNT_ROOT: secure.mountRoot(account),
+        MESHVIZ_LOG_LEVEL: 'warn',
+      },
+    },
+  );
+  apis.push(child);
+  return new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /^meshviz: (\S+)$/.exec(line);
+      if (m?.[1]) resolve(m[1].replace('localhost', '127.0.0.1'));
+    });
+    child.once('exit', (code) => reject(new Error(`the API exited with ${code}`)));
+  });
+}
+
+async function answers(url: string, paths: string[]) {
+  return Promise.all(
+    paths.map(async (p) => {
+      const res = await fetch(`${url}api/v1/${p}`);
+      const body = (await res.json()) as { errors?: { source: string; message: string }[] };
+      return { path: p, status: res.status, errors: body.errors ?? [] };
+    }),
+  );
+}
+
+/** Every endpoint the UI reads. */
+const UI_PATHS = [
+  'namespaces',
+  'namespaces/emojivoto/workloads',
+  'namespaces/emojivoto/deployments/web',
+  'graph?namespaces=emojivoto',
+  'routes?namespace=emojivoto&kind=deployments&name=web&to=emojivoto/voting-svc',
+  'timeseries?namespace=emojivoto&kind=deployments&name=web',
+  'mtls',
+  'namespaces/emojivoto/policy',
+  'namespaces/emojivoto/deployments/web/access',
+  'namespaces/emojivoto/services/web-svc/config',
+  'findings',
+  'control-plane',
+];
+
+/** fetch sets Host itself; node:http sends the one given, as a browser on another origin would. */
+function statusWithHost(url: string, path: string, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const req = request(`${url}${path}`, { headers: { Host: host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function ready(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${url}readyz`)).status === 200) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the API never became ready');
+}
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'meshviz-artefact-'));
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--out', dir], {
+  artefact = mkdtempSync(join(tmpdir(), 'meshviz-artefact-'));
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--out', artefact], {
     cwd: root,
     stdio: 'ignore',
   });
   execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], {
-    cwd: dir,
+    cwd: artefact,
     stdio: 'ignore',
   });
-  mesh = await startDemoMesh({ scenario: 'emojivoto', podSubnetOctet: 87, incidents: false });
-  api = spawn(
-    process.execPath,
-    ['api/main.js', '--kubeconfig', mesh.kubeconfigPath, '--listen', '127.0.0.1:0'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: api?.stdout ?? process.stdin }).on('line', (line) => {
-      const m = /^meshviz: (\S+)$/.exec(line);
-      if (m?.[1]) resolve(m[1].replace('localhost', '127.0.0.1'));
-    });
-    api?.once('exit', (code) => reject(new Error(`the API exited with ${code}`)));
+  mesh = await startDemoMesh({
+    scenario: 'emojivoto',
+    podSubnetOctet: 86,
+    incidents: false,
+    inCluster: {
+      rbacYaml: `${rbac}\n---\n${withoutPods()}`,
+      serviceAccounts: ['meshviz/meshviz', 'meshviz/meshviz-limited'],
+    },
   });
 }, 180_000);
 
 afterAll(async () => {
-  api?.kill('SIGTERM');
+  for (const a of apis) a.kill('SIGTERM');
   await mesh?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (artefact) rmSync(artefact, { recursive: true, force: true });
 });
 
 describe('production artefact', () => {
   it('holds JavaScript and the SPA only, and production dependencies only', () => {
-    const all = files(dir).map((f) => f.slice(dir.length + 1));
+    const all = files(artefact).map((f) => f.slice(artefact.length + 1));
     const own = all.filter((f) => !f.startsWith('node_modules/'));
     expect(own).toContain('api/main.js');
     expect(own).toContain('web/index.html');
     expect(own.filter((f) => /\.tsx?$/.test(f))).toEqual([]);
-    const modules = readdirSync(join(dir, 'node_modules'));
+    const modules = readdirSync(join(artefact, 'node_modules'));
     for (const dev of ['tsx', 'typescript', 'vite', 'vitest', 'esbuild', '@playwright', 'react'])
       expect(modules, dev).not.toContain(dev);
     expect(modules).toContain('express');
   });
+});
 
-  it('started with node, serves the SPA, probes and the API against the demo mesh', async () => {
-    const get = async (path: string) => fetch(`${url}${path}`);
-    // fetch sets Host itself; node:http sends the one given, as a browser on another origin would.
-    const statusWithHost = (path: string, host: string) =>
-      new Promise<number>((resolve, reject) => {
-        const req = request(`${url}${path}`, { headers: { Host: host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        req.on('error', reject);
-        req.end();
-      });
-    let ready = 0;
-    for (let i = 0; i < 50 && ready !== 200; i++) {
-      ready = (await get('readyz')).status;
-      if (ready !== 200) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(ready).toBe(200);
-    expect(await statusWithHost('healthz', '10.1.2.3:8084')).toBe(200);
-    expect(await statusWithHost('api/v1/namespaces', 'meshviz.attacker.example')).toBe(403);
-    const namespaces = await get('api/v1/namespaces');
-    expect(namespaces.status).toBe(200);
-    const body = (await namespaces.json()) as { namespaces: { name: string }[]; errors: unknown[] };
-    expect(body.errors).toEqual([]);
-    expect(body.namespaces.map((n) => n.name)).toContain('emojivoto');
-    const page = await get('namespaces/emojivoto');
-    expect(page.status).toBe(200);
+describe('in-cluster mode against an API server that enforces deploy/ RBAC', () => {
+  it('answers every view with no Kubernetes error and is never refused, across a token rotation', async () => {
+    const url = await startInCluster('meshviz/meshviz');
+    await ready(url);
+    // Probes and scrapes by pod IP are answered; a foreign Host is refused the API.
+    expect(await statusWithHost(url, 'healthz', '10.1.2.3:8084')).toBe(200);
+    expect(await statusWithHost(url, 'api/v1/namespaces', 'meshviz.attacker.example')).toBe(403);
+    const page = await fetch(`${url}namespaces/emojivoto`);
     expect(await page.text()).toContain('<div id="root">');
-  });
+    const kubeErrors = async () =>
+      (await answers(url, UI_PATHS)).flatMap((a) =>
+        a.errors.filter((e) => e.source === 'kubernetes').map((e) => `${a.path}: ${e.message}`),
+      );
+    expect(await kubeErrors()).toEqual([]);
+    expect(mesh.inCluster?.refused).toEqual([]);
+
+    // The kubelet rotates the bound token; the old one stays valid a while, then expires.
+    mesh.inCluster?.rotateToken('meshviz/meshviz');
+    // client-node re-reads the token file once a minute.
+    await new Promise((r) => setTimeout(r, 62_000));
+    mesh.inCluster?.expireRotatedTokens();
+    mesh.dropWatches();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await kubeErrors()).toEqual([]);
+    expect(mesh.inCluster?.refused).toEqual([]);
+  }, 120_000);
+
+  it('without permission to list pods, keeps answering and names the missing permission', async () => {
+    const url = await startInCluster('meshviz/meshviz-limited');
+    let errors: string[] = [];
+    for (let i = 0; i < 50 && errors.length === 0; i++) {
+      const [ns] = await answers(url, ['namespaces']);
+      expect(ns?.status).toBe(200);
+      errors = (ns?.errors ?? []).filter((e) => e.source === 'kubernetes').map((e) => e.message);
+      if (errors.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(errors.join('\n')).toContain('missing permission to list pods');
+    expect(mesh.inCluster?.refused.some((r) => r.includes('meshviz-limited list pods'))).toBe(true);
+  }, 60_000);
 });
