@@ -211,8 +211,12 @@ export class Topology {
       const bump = () => {
         this.version++;
       };
-      informer.on('add', bump);
-      informer.on('update', bump);
+      const keep = (obj: KubernetesObject) => {
+        forgetUnused(obj);
+        bump();
+      };
+      informer.on('add', keep);
+      informer.on('update', keep);
       informer.on('delete', bump);
       informer.on('error', (err: unknown) => {
         state.failures++;
@@ -299,6 +303,18 @@ export class Topology {
 function isNotFound(err: unknown): boolean {
   const e = err as { code?: number; statusCode?: number; message?: string };
   return e?.code === 404 || e?.statusCode === 404 || /\b404\b|not found/i.test(e?.message ?? '');
+}
+
+/**
+ * Drops what meshviz never reads from an object the informer keeps:
+ * `managedFields` and the last-applied configuration are often most of an
+ * object's size. The informer's cache holds this same object.
+ */
+function forgetUnused(obj: KubernetesObject): void {
+  const meta = obj.metadata;
+  if (!meta) return;
+  delete meta.managedFields;
+  if (meta.annotations) delete meta.annotations['kubectl.kubernetes.io/last-applied-configuration'];
 }
 
 /**

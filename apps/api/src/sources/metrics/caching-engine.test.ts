@@ -53,4 +53,18 @@ describe('query coalescing', () => {
     await expect(engine.rate(q)).resolves.toEqual([]);
     expect(upstream).toHaveBeenCalledTimes(2);
   });
+
+  it('keeps answers up to a size, not only a count: the oldest make room', async () => {
+    const big = Array.from({ length: 100 }, (_, i) => ({ labels: { pod: `web-${i}` }, value: i }));
+    const upstream = vi.fn(async () => big);
+    // About 6.6 kB an answer: room for two.
+    const engine = new CachingEngine(fakeEngine(upstream), 60_000, undefined, Date.now, 15_000);
+    for (const windowSeconds of [60, 120, 180]) await engine.rate({ ...q, windowSeconds });
+    expect(engine.size).toBeLessThanOrEqual(15_000);
+    expect(engine.size).toBeGreaterThan(0);
+    await engine.rate({ ...q, windowSeconds: 180 });
+    expect(upstream).toHaveBeenCalledTimes(3);
+    await engine.rate({ ...q, windowSeconds: 60 });
+    expect(upstream).toHaveBeenCalledTimes(4);
+  });
 });

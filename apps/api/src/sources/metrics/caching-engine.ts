@@ -22,13 +22,19 @@ export interface QueryObserver {
 export class CachingEngine implements MetricsEngine {
   readonly kind: MetricsEngine['kind'];
   readonly minWindowSeconds: number;
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly entries = new Map<
+    string,
+    { at: number; value: Promise<unknown>; bytes: number }
+  >();
+  private bytes = 0;
 
   constructor(
     private readonly inner: MetricsEngine,
     private readonly ttlMs: number,
     private readonly observe?: QueryObserver,
     private readonly now: () => number = Date.now,
+    /** The answers kept at once, by their size (about), not only their number. */
+    private readonly maxBytes = 64 * 1024 * 1024,
   ) {
     this.kind = inner.kind;
     this.minWindowSeconds = inner.minWindowSeconds;
@@ -39,24 +45,51 @@ export class CachingEngine implements MetricsEngine {
     const now = this.now();
     const hit = this.entries.get(k);
     if (hit && now - hit.at < this.ttlMs) return hit.value as Promise<T>;
-    if (this.entries.size > 5000) {
-      for (const [key2, e] of this.entries) if (now - e.at >= this.ttlMs) this.entries.delete(key2);
-    }
+    if (this.entries.size > 5000) this.shrink(now);
     const started = performance.now();
     const value = run().then(
       (v) => {
         this.observe?.(kind, (performance.now() - started) / 1000, true);
+        const entry = this.entries.get(k);
+        if (entry?.value === value) {
+          entry.bytes = approximateBytes(v);
+          this.bytes += entry.bytes;
+          if (this.bytes > this.maxBytes) this.shrink(this.now());
+        }
         return v;
       },
       (err: unknown) => {
         this.observe?.(kind, (performance.now() - started) / 1000, false);
         // A failure is not cached: the next caller tries again.
-        this.entries.delete(k);
+        this.forget(k);
         throw err;
       },
     );
-    this.entries.set(k, { at: now, value });
+    this.forget(k);
+    this.entries.set(k, { at: now, value, bytes: 0 });
     return value;
+  }
+
+  /** Drops expired answers, then the oldest, until the cache is within its count and size. */
+  private shrink(now: number): void {
+    for (const [key, e] of this.entries) if (now - e.at >= this.ttlMs) this.forget(key);
+    // A Map iterates in insertion order: the oldest go first.
+    for (const key of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes && this.entries.size <= 5000) break;
+      this.forget(key);
+    }
+  }
+
+  private forget(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.bytes -= e.bytes;
+    this.entries.delete(key);
+  }
+
+  /** Bytes the cached answers hold, about. */
+  get size(): number {
+    return this.bytes;
   }
 
   // One caller's abort must not cancel a query others share, so signals are not passed on.
@@ -78,4 +111,16 @@ export class CachingEngine implements MetricsEngine {
   ): Promise<RangeSeries[]> {
     return this.cached('quantileRange', [q, range], () => this.inner.quantileRange(q, range));
   }
+}
+
+/** The size of an answer, about: its samples' labels and values as JSON would hold them. */
+function approximateBytes(value: unknown): number {
+  if (!Array.isArray(value)) return 64;
+  let bytes = 0;
+  for (const item of value as { labels?: Record<string, string>; points?: unknown[] }[]) {
+    bytes += 48;
+    for (const [k, v] of Object.entries(item.labels ?? {})) bytes += k.length + v.length + 8;
+    bytes += (item.points?.length ?? 1) * 24;
+  }
+  return bytes;
 }

@@ -9,8 +9,14 @@ let server: Server;
 let port: number;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
+  server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    if (req.url === '/huge/metrics') {
+      // Streamed without a length, so only counting the bytes can stop it.
+      for (let i = 0; i < 100; i++) res.write(`request_total{n="${i}"} 1\n`.repeat(20));
+      res.end();
+      return;
+    }
     res.end('request_total{direction="inbound"} 7\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '::1', () => resolve()));
@@ -33,5 +39,19 @@ describe('embedded scraper', () => {
     const [series] = store.select('request_total', [], 0, Date.now() / 1000 + 60);
     expect(series?.labels).toMatchObject({ namespace: 'ns', pod: 'v6', direction: 'inbound' });
     expect(series?.values).toEqual([7]);
+  });
+
+  it('refuses a scrape body over its size limit, naming the limit', async () => {
+    const store = new SampleStore(10, 3600);
+    const scraper = new Scraper({
+      store,
+      intervalSeconds: 60,
+      maxBodyBytes: 4096,
+      log: pino({ level: 'silent' }),
+      targets: () => [{ address: `[::1]:${port}/huge`, labels: { namespace: 'ns', pod: 'big' } }],
+    });
+    await scraper.round();
+    expect(scraper.errors().join('\n')).toContain('4096-byte limit');
+    expect(store.select('request_total', [], 0, Date.now() / 1000 + 60)).toEqual([]);
   });
 });
