@@ -12,6 +12,17 @@ Options (each also read from the environment variable shown):
                              service account, then $KUBECONFIG, then ~/.kube/config
   --prometheus-url URL       query this Prometheus-compatible server (MESHVIZ_PROMETHEUS_URL);
                              without it meshviz scrapes the proxies itself (embedded mode)
+  --prometheus-bearer-token-file PATH
+                             send its contents as a bearer token, read per request
+                             (MESHVIZ_PROMETHEUS_BEARER_TOKEN_FILE; or the token itself in
+                             MESHVIZ_PROMETHEUS_BEARER_TOKEN)
+  --prometheus-basic-auth-file PATH
+                             user:password for basic auth (MESHVIZ_PROMETHEUS_BASIC_AUTH_FILE;
+                             or the value in MESHVIZ_PROMETHEUS_BASIC_AUTH)
+  --prometheus-header 'NAME: VALUE'
+                             an extra header, e.g. 'X-Scope-OrgID: tenant-a' for Mimir; may be
+                             repeated (MESHVIZ_PROMETHEUS_HEADERS, one per line)
+  --prometheus-ca-file PATH  CA bundle trusted for an HTTPS Prometheus (MESHVIZ_PROMETHEUS_CA_FILE)
   --linkerd-namespace NS     Linkerd control-plane namespace (MESHVIZ_LINKERD_NAMESPACE, default linkerd)
   --cluster-domain DOMAIN    cluster DNS domain (MESHVIZ_CLUSTER_DOMAIN, default cluster.local)
   --listen HOST:PORT         address to serve on (MESHVIZ_LISTEN, default 127.0.0.1:8084,
@@ -69,6 +80,17 @@ const configSchema = z
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
       .default('meshviz'),
     prometheusUrl: z.url({ protocol: /^https?$/ }).optional(),
+    prometheusAuth: z.object({
+      bearerTokenFile: z.string().optional(),
+      bearerToken: z.string().optional(),
+      basicAuthFile: z.string().optional(),
+      basicAuth: z
+        .string()
+        .regex(/^[^:]*:/, 'must be user:password')
+        .optional(),
+      headers: z.record(z.string(), z.string()),
+      caFile: z.string().optional(),
+    }),
     linkerdNamespace: z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
@@ -115,6 +137,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
     options: {
       kubeconfig: { type: 'string' },
       'prometheus-url': { type: 'string' },
+      'prometheus-bearer-token-file': { type: 'string' },
+      'prometheus-basic-auth-file': { type: 'string' },
+      'prometheus-header': { type: 'string', multiple: true },
+      'prometheus-ca-file': { type: 'string' },
       'linkerd-namespace': { type: 'string' },
       namespace: { type: 'string' },
       'cluster-domain': { type: 'string' },
@@ -144,6 +170,17 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
     namespace:
       values.namespace ?? env.MESHVIZ_NAMESPACE ?? env.POD_NAMESPACE ?? ownNamespace(saRoot),
     prometheusUrl: values['prometheus-url'] ?? env.MESHVIZ_PROMETHEUS_URL,
+    prometheusAuth: {
+      bearerTokenFile:
+        values['prometheus-bearer-token-file'] ?? env.MESHVIZ_PROMETHEUS_BEARER_TOKEN_FILE,
+      bearerToken: env.MESHVIZ_PROMETHEUS_BEARER_TOKEN,
+      basicAuthFile: values['prometheus-basic-auth-file'] ?? env.MESHVIZ_PROMETHEUS_BASIC_AUTH_FILE,
+      basicAuth: env.MESHVIZ_PROMETHEUS_BASIC_AUTH,
+      headers: parseHeaders(
+        values['prometheus-header'] ?? (env.MESHVIZ_PROMETHEUS_HEADERS ?? '').split('\n'),
+      ),
+      caFile: values['prometheus-ca-file'] ?? env.MESHVIZ_PROMETHEUS_CA_FILE,
+    },
     linkerdNamespace: values['linkerd-namespace'] ?? env.MESHVIZ_LINKERD_NAMESPACE,
     clusterDomain: values['cluster-domain'] ?? env.MESHVIZ_CLUSTER_DOMAIN,
     listen: values.listen ?? env.MESHVIZ_LISTEN,
@@ -182,6 +219,21 @@ function ownNamespace(saRoot: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `Name: value` lines as headers; a line without a colon is an error naming it. */
+function parseHeaders(lines: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
+    const i = line.indexOf(':');
+    const name = line.slice(0, i).trim();
+    if (i <= 0 || !/^[A-Za-z0-9-]+$/.test(name))
+      throw new Error(
+        `invalid configuration:\n  --prometheus-header: expected 'Name: value', got ${JSON.stringify(line)}`,
+      );
+    out[name] = line.slice(i + 1).trim();
+  }
+  return out;
 }
 
 function kebab(name: string): string {

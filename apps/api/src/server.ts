@@ -40,7 +40,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
   let scraper: Scraper | undefined;
   if (config.prometheusUrl) {
     engine = new PrometheusEngine(
-      new PrometheusClient({ baseUrl: config.prometheusUrl }),
+      new PrometheusClient({ baseUrl: config.prometheusUrl, auth: config.prometheusAuth }),
       2 * config.scrapeInterval,
     );
   } else {

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, fetch as undiciFetch } from 'undici';
+
 /**
  * A client of the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`),
  * modelled on its wire format: a discriminated success/error result, a
@@ -20,10 +24,51 @@ export class PrometheusError extends Error {
   override name = 'PrometheusError';
 }
 
+/** How meshviz authenticates to a Prometheus-compatible server (Thanos, Mimir, a proxy in front). */
+export interface PrometheusAuth {
+  /** `Authorization: Bearer`, read from a file on every request (tokens rotate) or given. */
+  bearerTokenFile?: string;
+  bearerToken?: string;
+  /** `user:password` for basic auth, from a file or given. */
+  basicAuthFile?: string;
+  basicAuth?: string;
+  /** Extra headers, e.g. `X-Scope-OrgID` for a Mimir tenant. */
+  headers?: Record<string, string>;
+  /** PEM CA bundle trusted for an HTTPS Prometheus. */
+  caFile?: string;
+}
+
 export interface PrometheusClientOptions {
   baseUrl: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  auth?: PrometheusAuth;
+}
+
+const readTrimmed = (path: string) => readFileSync(path, 'utf8').trim();
+
+/**
+ * Why a request did not reach Prometheus, in words safe to show a browser:
+ * the upstream address and credentials stay in the server's log.
+ */
+function unreachable(err: unknown): string {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const code = (cause as { code?: string })?.code ?? '';
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'host name not found',
+    EAI_AGAIN: 'host name not found (DNS)',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS: self-signed certificate (set --prometheus-ca-file)',
+    SELF_SIGNED_CERT_IN_CHAIN: 'TLS: untrusted certificate chain (set --prometheus-ca-file)',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS: untrusted certificate (set --prometheus-ca-file)',
+    CERT_HAS_EXPIRED: 'TLS: certificate expired',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'TLS: certificate does not name the host',
+  };
+  return words[code] ?? (code ? `network error ${code}` : 'network error');
 }
 
 export class PrometheusClient {
@@ -32,7 +77,28 @@ export class PrometheusClient {
 
   constructor(private readonly options: PrometheusClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.fetchFn = options.fetch ?? fetch;
+    const caFile = options.auth?.caFile;
+    if (options.fetch) this.fetchFn = options.fetch;
+    else if (caFile) {
+      // A CA of its own: undici's fetch with an agent that trusts it (and the system's).
+      const dispatcher = new Agent({
+        connect: { ca: [...rootCertificates, readFileSync(caFile, 'utf8')] },
+      });
+      this.fetchFn = ((url: string | URL, init?: RequestInit) =>
+        undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+    } else this.fetchFn = fetch;
+  }
+
+  /** Credentials and extra headers, read now: token files rotate. */
+  private authHeaders(): Record<string, string> {
+    const a = this.options.auth;
+    if (!a) return {};
+    const out: Record<string, string> = { ...(a.headers ?? {}) };
+    const bearer = a.bearerTokenFile ? readTrimmed(a.bearerTokenFile) : a.bearerToken;
+    const basic = a.basicAuthFile ? readTrimmed(a.basicAuthFile) : a.basicAuth;
+    if (bearer) out.Authorization = `Bearer ${bearer}`;
+    else if (basic) out.Authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+    return out;
   }
 
   private async call<T>(
@@ -51,6 +117,7 @@ export class PrometheusClient {
       res = await this.fetchFn(url, {
         method: 'POST',
         headers: {
+          ...this.authHeaders(),
           'Content-Type': 'application/x-www-form-urlencoded',
           Accept: 'application/json',
         },
@@ -60,10 +127,12 @@ export class PrometheusClient {
     } catch (err) {
       if (timeout.aborted)
         throw new PrometheusError(`Prometheus did not answer within ${this.timeoutMs} ms`);
-      throw new PrometheusError(
-        `Prometheus unreachable at ${this.options.baseUrl}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
-      );
+      throw new PrometheusError(`Prometheus unreachable: ${unreachable(err)}`);
     }
+    if (res.status === 401 || res.status === 403)
+      throw new PrometheusError(
+        `Prometheus refused meshviz's credentials (HTTP ${res.status}): check the bearer token, basic auth or tenant header`,
+      );
     let body: PromResult<T>;
     try {
       body = (await res.json()) as PromResult<T>;

@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import selfsigned from 'selfsigned';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrometheusClient } from './client';
+
+/**
+ * A Prometheus-compatible server behind HTTPS with a private CA that wants
+ * credentials and a tenant header, as Mimir or a proxy in front of Thanos do.
+ */
+let server: Server;
+let url: string;
+let caFile: string;
+let dir: string;
+const seen: Record<string, string | undefined>[] = [];
+
+beforeAll(async () => {
+  const ca = await selfsigned.generate([{ name: 'commonName', value: 'test-ca' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', keyCertSign: true },
+    ],
+  });
+  const cert = await selfsigned.generate([{ name: 'commonName', value: 'prometheus' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  dir = mkdtempSync(join(tmpdir(), 'meshviz-prom-'));
+  caFile = join(dir, 'ca.crt');
+  writeFileSync(caFile, ca.cert);
+  server = createServer({ key: cert.private, cert: cert.cert }, (req, res) => {
+    seen.push({
+      authorization: req.headers.authorization,
+      tenant: String(req.headers['x-scope-orgid'] ?? ''),
+    });
+    const ok =
+      req.headers.authorization === 'Bearer token-2' ||
+      req.headers.authorization === 'Bearer token-1' ||
+      req.headers.authorization === `Basic ${Buffer.from('meshviz:s3cret').toString('base64')}`;
+    res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' });
+    res.end(
+      ok
+        ? JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } })
+        : JSON.stringify({ status: 'error', errorType: 'unauthorized', error: 'no' }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('Prometheus client against a secured Prometheus-compatible server', () => {
+  it('sends a bearer token read from its file on each request, so a rotated token is used', async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'token-1\n');
+    const client = new PrometheusClient({
+      baseUrl: url,
+      auth: { bearerTokenFile: tokenFile, caFile, headers: { 'X-Scope-OrgID': 'tenant-a' } },
+    });
+    await client.query('up');
+    writeFileSync(tokenFile, 'token-2');
+    await client.query('up');
+    expect(seen.slice(-2)).toEqual([
+      { authorization: 'Bearer token-1', tenant: 'tenant-a' },
+      { authorization: 'Bearer token-2', tenant: 'tenant-a' },
+    ]);
+  });
+
+  it('sends basic auth', async () => {
+    const client = new PrometheusClient({
+      baseUrl: url,
+      auth: { basicAuth: 'meshviz:s3cret', caFile },
+    });
+    await expect(client.query('up')).resolves.toEqual([]);
+  });
+
+  it('explains refused credentials and an untrusted certificate without the address or the secrets', async () => {
+    const wrong = new PrometheusClient({ baseUrl: url, auth: { bearerToken: 'nope', caFile } });
+    const refused = await wrong.query('up').catch((e: Error) => e.message);
+    expect(refused).toContain('refused meshviz');
+    const untrusted = new PrometheusClient({ baseUrl: url, auth: { bearerToken: 'token-1' } });
+    const tls = await untrusted.query('up').catch((e: Error) => e.message);
+    expect(tls).toMatch(/TLS|certificate/);
+    for (const message of [refused, tls]) {
+      expect(message).not.toContain('127.0.0.1');
+      expect(message).not.toContain(url);
+      expect(message).not.toContain('token-1');
+      expect(message).not.toContain('nope');
+    }
+  });
+});
