@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { parseDuration } from '@meshviz/shared';
 
 export const HELP = `Usage: meshviz-api [options]
+       meshviz-api allow-scrapes --namespace NS [--meshviz-namespace NS] [--service-account SA]
+                             print the Server, HTTPRoute and AuthorizationPolicy that let
+                             meshviz scrape NS's proxies when its default inbound policy is deny
 
 Options (each also read from the environment variable shown):
   --kubeconfig PATH          kubeconfig to use (KUBECONFIG). Default: the in-cluster

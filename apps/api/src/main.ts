@@ -1,9 +1,41 @@
 import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { allowScrapesManifests } from './model/allow-scrapes';
 import { HELP, parseConfig } from './config';
 import { createLogger } from './logger';
 import { buildServer } from './server';
 
+/**
+ * `meshviz-api allow-scrapes --namespace NS [--meshviz-namespace NS] [--service-account SA]`
+ * prints the policy that lets meshviz scrape a default-deny namespace, for `kubectl apply -f -`.
+ */
+function allowScrapes(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      namespace: { type: 'string', short: 'n' },
+      'meshviz-namespace': { type: 'string', default: 'meshviz' },
+      'service-account': { type: 'string', default: 'meshviz' },
+    },
+  });
+  if (!values.namespace) {
+    process.stderr.write('allow-scrapes: --namespace NS is required\n');
+    process.exit(2);
+  }
+  process.stdout.write(
+    allowScrapesManifests({
+      namespace: values.namespace,
+      meshvizNamespace: values['meshviz-namespace'] ?? 'meshviz',
+      serviceAccount: values['service-account'] ?? 'meshviz',
+    }),
+  );
+}
+
 function main(): void {
+  if (process.argv[2] === 'allow-scrapes') {
+    allowScrapes(process.argv.slice(3));
+    return;
+  }
   let parsed;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);

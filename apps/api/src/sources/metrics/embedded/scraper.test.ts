@@ -10,6 +10,12 @@ let port: number;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url?.startsWith('/denied')) {
+      // What a proxy answers a client its inbound policy does not authorize.
+      res.writeHead(403, { 'l5d-proxy-error': 'unauthorized request on route' });
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     if (req.url === '/huge/metrics') {
       // Streamed without a length, so only counting the bytes can stop it.
@@ -53,5 +59,25 @@ describe('embedded scraper', () => {
     await scraper.round();
     expect(scraper.errors().join('\n')).toContain('4096-byte limit');
     expect(store.select('request_total', [], 0, Date.now() / 1000 + 60)).toEqual([]);
+  });
+
+  it('explains proxies that deny its scrapes once per namespace, with the fix', async () => {
+    const store = new SampleStore(10, 3600);
+    const denied = (pod: string) => ({
+      address: `[::1]:${port}/denied`,
+      labels: { namespace: 'payments', pod },
+    });
+    const scraper = new Scraper({
+      store,
+      intervalSeconds: 60,
+      log: pino({ level: 'silent' }),
+      // Two addresses on one server stand for two proxies.
+      targets: () => [denied('a'), { ...denied('b'), address: `[::1]:${port}/denied-too` }],
+    });
+    await scraper.round();
+    const errors = scraper.errors();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("2 proxies in namespace payments deny meshviz's scrapes");
+    expect(errors[0]).toContain('allow-scrapes --namespace payments');
   });
 });

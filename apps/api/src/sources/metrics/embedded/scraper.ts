@@ -7,10 +7,19 @@ export interface ScrapeTarget {
   labels: Record<string, string>;
 }
 
+/** The proxy's authorization policy refused the scrape (a default-deny namespace). */
+class ScrapeDenied extends Error {
+  constructor(readonly status: number) {
+    super(`denied by the proxy's authorization policy (HTTP ${status})`);
+  }
+}
+
 export interface ScrapeStatus {
   address: string;
   labels: Record<string, string>;
   up: boolean;
+  /** The proxy's policy refused meshviz (default-inbound-policy deny, no Server admitting it). */
+  denied?: boolean;
   lastError?: string;
   lastScrape?: number;
   durationMs?: number;
@@ -114,6 +123,10 @@ export class Scraper {
       const res = await fetch(`http://${target.address}/metrics`, {
         signal: AbortSignal.timeout(timeoutMs),
       });
+      if (res.status === 401 || res.status === 403) {
+        await res.body?.cancel();
+        throw new ScrapeDenied(res.status);
+      }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const text = await readCapped(res, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
       const { samples } = parseTextFormat(text);
@@ -139,6 +152,7 @@ export class Scraper {
         address: target.address,
         labels: target.labels,
         up: false,
+        denied: err instanceof ScrapeDenied,
         lastError: message,
         lastScrape: started / 1000,
       });
@@ -150,13 +164,27 @@ export class Scraper {
     return [...this.status.values()];
   }
 
-  /** Targets that failed their last scrape, as errors to report with answers. */
+  /**
+   * Targets that failed their last scrape, as errors to report with answers.
+   * Proxies whose policy denies meshviz are told once per namespace, with the fix.
+   */
   errors(): string[] {
-    return this.statuses()
-      .filter((s) => !s.up)
-      .map(
-        (s) =>
-          `proxy ${s.labels.namespace ?? ''}/${s.labels.pod ?? s.address} (${s.address}): ${s.lastError ?? 'down'}`,
-      );
+    const down = this.statuses().filter((s) => !s.up);
+    const denied = new Map<string, number>();
+    for (const s of down)
+      if (s.denied)
+        denied.set(s.labels.namespace ?? '', (denied.get(s.labels.namespace ?? '') ?? 0) + 1);
+    return [
+      ...[...denied].map(
+        ([ns, n]) =>
+          `${n} ${n === 1 ? 'proxy' : 'proxies'} in namespace ${ns} deny meshviz's scrapes: its default inbound policy is deny and no Server admits meshviz on the admin port. Apply the output of \`meshviz-api allow-scrapes --namespace ${ns}\` (or linkerd viz allow-scrapes for linkerd-viz's Prometheus).`,
+      ),
+      ...down
+        .filter((s) => !s.denied)
+        .map(
+          (s) =>
+            `proxy ${s.labels.namespace ?? ''}/${s.labels.pod ?? s.address} (${s.address}): ${s.lastError ?? 'down'}`,
+        ),
+    ];
   }
 }
