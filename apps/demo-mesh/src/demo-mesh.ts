@@ -36,6 +36,8 @@ export interface DemoMeshOptions extends ScenarioOptions {
   withoutGroups?: readonly string[];
   /** Resources served at an older version (`group/plural` -> version), as with older CRDs. */
   servedVersions?: Readonly<Record<string, string>>;
+  /** `config.linkerd.io/default-inbound-policy` per namespace, over the scenario's (e.g. `deny`). */
+  defaultInboundPolicies?: Readonly<Record<string, string>>;
   /**
    * Also serve the Kubernetes API as a pod reaches it: HTTPS with the
    * cluster's CA, service-account tokens mounted for these accounts, and RBAC
@@ -73,7 +75,22 @@ function sendJson(res: ServerResponse, code: number, body: unknown): void {
 export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh> {
   const seed = options.seed ?? 1;
   const adminPort = options.adminPort ?? ADMIN_PORT;
-  const scenario = buildScenario(options.scenario, { ...options, seed });
+  const built = buildScenario(options.scenario, { ...options, seed });
+  const policies = options.defaultInboundPolicies ?? {};
+  const scenario = {
+    ...built,
+    namespaces: built.namespaces.map((n) =>
+      policies[n.name]
+        ? {
+            ...n,
+            annotations: {
+              ...n.annotations,
+              'config.linkerd.io/default-inbound-policy': policies[n.name] ?? '',
+            },
+          }
+        : n,
+    ),
+  };
   const cluster = new Cluster(scenario, {
     seed,
     podSubnetOctet: options.podSubnetOctet ?? 42,

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Cluster, SimPod } from '../cluster/cluster';
 import { CERT_LIFETIME_SECONDS, CERT_REFRESH_FRACTION } from '../cluster/linkerd';
+import { adminScrapeDenied } from '../traffic/policy';
 import type { AdminTraffic } from './admin-traffic';
 
 const GIT_SHA = '5f1c3b9e7d4a';
@@ -82,6 +83,12 @@ export class AdminServers {
       const path = (req.url ?? '/').split('?')[0];
       let status = 200;
       let body: string;
+      if (adminScrapeDenied(this.cluster, pod, this.adminPort)) {
+        // What the proxy answers a client its policy does not authorize.
+        res.writeHead(403, { 'l5d-proxy-error': 'unauthorized request on route' });
+        res.end();
+        return;
+      }
       if (path === '/metrics') {
         this.beforeScrape();
         refreshProcessMetrics(pod, this.now());

@@ -195,7 +195,7 @@ export interface InboundDecision {
   route: { group: string; kind: string; name: string };
 }
 
-function defaultPolicy(cluster: Cluster, server: SimPod): string {
+export function defaultPolicy(cluster: Cluster, server: SimPod): string {
   const podPolicy = cluster.store.get(
     { group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true },
     server.namespace,
@@ -204,6 +204,25 @@ function defaultPolicy(cluster: Cluster, server: SimPod): string {
   const nsPolicy = cluster.resource('v1', 'Namespace', '', server.namespace)?.metadata
     .annotations?.['config.linkerd.io/default-inbound-policy'];
   return podPolicy ?? nsPolicy ?? 'all-unauthenticated';
+}
+
+/**
+ * Whether a proxy's admin server refuses a scraper without a proxy: under a
+ * default inbound policy of `deny`, unless a Server selects the admin port
+ * (linkerd2 #9150; `allow-scrapes` writes one).
+ */
+export function adminScrapeDenied(cluster: Cluster, pod: SimPod, adminPort: number): boolean {
+  if (defaultPolicy(cluster, pod) !== 'deny') return false;
+  return !cluster.resources('policy.linkerd.io/v1beta3', 'Server', pod.namespace).some((s) => {
+    const spec = s.spec as {
+      podSelector?: { matchLabels?: Record<string, string> };
+      port?: unknown;
+    };
+    return (
+      matchesLabels(spec.podSelector?.matchLabels, pod.labels) &&
+      (spec.port === adminPort || spec.port === 'linkerd-admin')
+    );
+  });
 }
 
 function identityMatches(pattern: string, identity: string): boolean {

@@ -3,6 +3,7 @@ import { CONTROL_PLANE_NS } from '../cluster/linkerd';
 import { exchangeSeries, type AdminTraffic, type ExchangeSeries } from '../proxy/admin-traffic';
 import { labelText } from '../proxy/registry';
 import { endpointLabels } from './labels';
+import { adminScrapeDenied } from './policy';
 
 /** linkerd-viz's Prometheus scrapes every 10 s (mesh-facts §3, chart default). */
 export const VIZ_SCRAPE_INTERVAL_SECONDS = 10;
@@ -36,6 +37,8 @@ export class VizScrapes {
     const client = { meshed: true as const, identity: prometheus.identity };
     for (const pod of this.cluster.runningPods()) {
       if (!pod.proxy || pod.labels['linkerd.io/control-plane-ns'] !== CONTROL_PLANE_NS) continue;
+      // A default-deny namespace refuses linkerd-viz's scrapes too, until allow-scrapes.
+      if (adminScrapeDenied(this.cluster, pod, this.adminPort)) continue;
       const bodyBytes = 2_000 + pod.proxy.seriesCount() * 160;
       const out = this.outboundTo(prometheus, pod);
       for (let i = 0; i < rounds; i++) {
