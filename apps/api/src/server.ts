@@ -8,6 +8,7 @@ import { CachingEngine } from './sources/metrics/caching-engine';
 import type { MeshDeps } from './mesh/deps';
 import { SnapshotCache } from './mesh/snapshot';
 import { AppTrafficEngine } from './mesh/app-traffic';
+import { PrometheusTargets } from './mesh/prometheus-targets';
 import { scrapeTargets } from './model/workloads';
 import { EmbeddedEngine } from './sources/metrics/embedded/engine';
 import { Scraper } from './sources/metrics/embedded/scraper';
@@ -38,11 +39,13 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
   const selfMetrics = new SelfMetrics();
   let engine: MetricsEngine;
   let scraper: Scraper | undefined;
+  let targets: PrometheusTargets | undefined;
   if (config.prometheusUrl) {
     engine = new PrometheusEngine(
       new PrometheusClient({ baseUrl: config.prometheusUrl, auth: config.prometheusAuth }),
       2 * config.scrapeInterval,
     );
+    targets = new PrometheusTargets(engine, snapshots, log.child({ source: 'prometheus' }));
   } else {
     const store = new SampleStore(
       Math.ceil(config.retention / config.scrapeInterval) + 2,
@@ -72,7 +75,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     allTraffic: engine,
     topology,
     snapshots,
-    proxyErrors: () => scraper?.errors() ?? [],
+    proxyErrors: () => scraper?.errors() ?? targets?.errors() ?? [],
   };
   const app = createApp({
     log,
@@ -91,9 +94,11 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     async start() {
       await topology.start();
       scraper?.start();
+      targets?.start();
     },
     stop() {
       scraper?.stop();
+      targets?.stop();
       topology.stop();
     },
   };

@@ -1,5 +1,5 @@
 import type { NamespacesResponse } from '@meshviz/shared';
-import { waitUntil } from '@meshviz/test-support';
+import { startPrometheus, waitUntil, type RunningPrometheus } from '@meshviz/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests may start the demo mesh in-process; the API itself meets it only over HTTP.
 import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
@@ -12,6 +12,8 @@ import { startApi, type RunningApi } from './support';
  */
 let mesh: DemoMesh;
 let api: RunningApi;
+let prom: RunningPrometheus;
+let viaProm: RunningApi;
 
 beforeAll(async () => {
   mesh = await startDemoMesh({
@@ -21,9 +23,20 @@ beforeAll(async () => {
     defaultInboundPolicies: { emojivoto: 'deny' },
   });
   api = await startApi(['--kubeconfig', mesh.kubeconfigPath, '--scrape-interval', '2s']);
+  prom = await startPrometheus(mesh.prometheusConfigPath);
+  viaProm = await startApi([
+    '--kubeconfig',
+    mesh.kubeconfigPath,
+    '--prometheus-url',
+    prom.url,
+    '--scrape-interval',
+    '2s',
+  ]);
 }, 60_000);
 
 afterAll(async () => {
+  await viaProm?.stop();
+  await prom?.stop();
   await api?.stop();
   await mesh?.stop();
 });
@@ -46,4 +59,20 @@ describe('API on a default-deny namespace', () => {
     // linkerd's own proxies answer: only emojivoto's are refused.
     expect(body.errors.some((e) => e.message.includes('namespace linkerd'))).toBe(false);
   });
+
+  it('in Prometheus mode, says which proxies Prometheus cannot scrape and why', async () => {
+    const denial = await waitUntil(
+      'Prometheus to fail to scrape emojivoto',
+      async () => {
+        const { body } = await viaProm.get<NamespacesResponse>('/api/v1/namespaces');
+        // Prometheus scrapes its targets at different offsets: wait until it has tried all four.
+        return body.errors.find((e) => e.source === 'proxy' && e.message.includes('4 proxies'));
+      },
+      45_000,
+    );
+    expect(denial.message).toContain(
+      '4 proxies in namespace emojivoto cannot be scraped by Prometheus',
+    );
+    expect(denial.message).toContain('linkerd viz allow-scrapes --namespace emojivoto');
+  }, 60_000);
 });
