@@ -47,6 +47,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     );
     targets = new PrometheusTargets(engine, snapshots, log.child({ source: 'prometheus' }));
   } else {
+    let estimated = false;
     const store = new SampleStore(
       Math.ceil(config.retention / config.scrapeInterval) + 2,
       config.retention,
@@ -59,7 +60,22 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
       onScrape: (ok, ms) => {
         selfMetrics.scrapes.inc({ result: ok ? 'ok' : 'error' });
         if (ok) selfMetrics.scrapeDuration.observe(ms / 1000);
-        selfMetrics.storedSeries.set(store.stats().series);
+      },
+      onRound: () => {
+        const stats = store.stats();
+        selfMetrics.storedSeries.set(stats.series);
+        selfMetrics.storedSamples.set(stats.samples);
+        selfMetrics.storedBytes.set(stats.bytes);
+        selfMetrics.scrapeTargets.set(stats.targets);
+        if (!estimated && stats.targets > 0) {
+          // Rings are allocated whole, so the first round already shows the retention's cost.
+          estimated = true;
+          const mib = (stats.bytes / 1024 / 1024).toFixed(1);
+          log.info(
+            { targets: stats.targets, series: stats.series, bytes: stats.bytes },
+            `embedded engine: ${stats.series} series from ${stats.targets} proxies, ${store.samplesPerSeries} samples each at ${config.retention} s retention: about ${mib} MiB of samples`,
+          );
+        }
       },
     });
     engine = new EmbeddedEngine(store, config.scrapeInterval);

@@ -66,6 +66,23 @@ describe('API on a cluster without the Gateway API CRDs', () => {
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
   });
 
+  it("reports the embedded engine's own size on /metrics", async () => {
+    const value = (text: string, name: string) =>
+      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const text = await waitUntil(
+      'a scrape round',
+      async () => {
+        const t = await (await fetch(`${api.url}/metrics`)).text();
+        return value(t, 'meshviz_embedded_targets') > 0 ? t : undefined;
+      },
+      20_000,
+    );
+    const series = value(text, 'meshviz_embedded_series');
+    expect(series).toBeGreaterThan(100);
+    expect(value(text, 'meshviz_embedded_samples')).toBeGreaterThanOrEqual(series);
+    expect(value(text, 'meshviz_embedded_sample_bytes')).toBeGreaterThan(series * 8);
+  });
+
   it('says which resources are installed, at the version served', async () => {
     const { body } = await api.get<ControlPlaneResponse>('/api/v1/control-plane');
     const at = (kind: string, group: string) =>

@@ -42,6 +42,21 @@ export class SelfMetrics {
     help: 'Series held by the embedded engine.',
     registers: [this.registry],
   });
+  readonly storedSamples = new Gauge({
+    name: 'meshviz_embedded_samples',
+    help: 'Samples held by the embedded engine.',
+    registers: [this.registry],
+  });
+  readonly storedBytes = new Gauge({
+    name: 'meshviz_embedded_sample_bytes',
+    help: 'Bytes the embedded engine allocates for samples (each series at its full retention).',
+    registers: [this.registry],
+  });
+  readonly scrapeTargets = new Gauge({
+    name: 'meshviz_embedded_targets',
+    help: 'Proxies the embedded engine scrapes.',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'meshviz_' });

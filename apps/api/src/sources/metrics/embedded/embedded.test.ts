@@ -56,6 +56,18 @@ describe('embedded sample store', () => {
     expect(store.select('request_total', [], 0, 2000)).toHaveLength(0);
   });
 
+  it('reports its series, samples and the bytes its rings take at full retention', () => {
+    const store = new SampleStore(360, 3600);
+    for (const t of [1000, 1010])
+      store.ingest('a', target, t, [
+        sample('request_total', { direction: 'inbound' }, 1),
+        sample('request_total', { direction: 'outbound' }, 1),
+      ]);
+    // 2 series x 2 scrapes; rings of 360 Float64 per series plus the target's time ring.
+    expect(store.stats()).toEqual({ targets: 1, series: 2, samples: 4, bytes: (2 + 1) * 360 * 8 });
+    expect(store.samplesPerSeries).toBe(360);
+  });
+
   it('keeps at most its capacity of samples per series', () => {
     const store = new SampleStore(4, 3600);
     for (let i = 0; i < 10; i++)

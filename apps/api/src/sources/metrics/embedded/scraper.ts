@@ -65,6 +65,8 @@ export interface ScraperOptions {
   maxBodyBytes?: number;
   log: Logger;
   onScrape?: (ok: boolean, durationMs: number) => void;
+  /** Called after each round of scrapes of every target. */
+  onRound?: () => void;
 }
 
 /**
@@ -111,6 +113,7 @@ export class Scraper {
         Array.from({ length: Math.min(this.options.concurrency ?? 32, targets.length) }, worker),
       );
       this.options.store.expire(Date.now() / 1000);
+      this.options.onRound?.();
     } finally {
       this.running = false;
     }

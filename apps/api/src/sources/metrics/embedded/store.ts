@@ -189,13 +189,27 @@ export class SampleStore {
   }
 
   /** Number of stored series and bytes of sample memory, for /metrics. */
-  stats(): { targets: number; series: number; bytes: number } {
+  /**
+   * What the store holds: series, samples written so far, and the bytes its
+   * rings take (allocated whole: a series costs its full retention at once).
+   */
+  stats(): { targets: number; series: number; samples: number; bytes: number } {
     let series = 0;
-    for (const t of this.targets.values()) series += t.series.size;
+    let samples = 0;
+    for (const t of this.targets.values()) {
+      series += t.series.size;
+      samples += t.series.size * t.count;
+    }
     return {
       targets: this.targets.size,
       series,
+      samples,
       bytes: series * this.capacity * 8 + this.targets.size * this.capacity * 8,
     };
+  }
+
+  /** Samples each series keeps at the configured retention. */
+  get samplesPerSeries(): number {
+    return this.capacity;
   }
 }
