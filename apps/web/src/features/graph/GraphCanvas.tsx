@@ -4,6 +4,7 @@ import {
   MarkerType,
   ReactFlow,
   useReactFlow,
+  useStoreApi,
   type Node,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -46,7 +47,17 @@ export function GraphCanvas({
   onSelectEdge: (id: string) => void;
   onOpenNode: (id: string) => void;
 }) {
+  const store = useStoreApi();
   const nodes = useMemo(() => {
+    // New node objects (a search, new numbers) would otherwise lose the sizes react-flow
+    // measured and stay hidden until measured again: carry them over.
+    const lookup = store.getState().nodeLookup;
+    const measured = (id: string) => {
+      const m = lookup.get(id)?.measured;
+      return m?.width !== undefined && m.height !== undefined
+        ? { measured: { width: m.width, height: m.height } }
+        : {};
+    };
     const out: Node[] = [];
     for (const ns of view.groups) {
       const box = boxes[groupId(ns)];
@@ -59,6 +70,7 @@ export function GraphCanvas({
         data: { namespace: ns },
         selectable: false,
         focusable: false,
+        ...measured(groupId(ns)),
       };
       out.push(group);
     }
@@ -70,6 +82,7 @@ export function GraphCanvas({
         type: 'workload',
         position: { x: box.x, y: box.y },
         data: { node: n, onOpen: onOpenNode },
+        ...measured(n.id),
         ...(view.groups.length
           ? { parentId: groupId(n.namespace), extent: 'parent' as const }
           : {}),
@@ -77,7 +90,7 @@ export function GraphCanvas({
       out.push(node);
     }
     return out;
-  }, [view, boxes, onOpenNode]);
+  }, [view, boxes, onOpenNode, store]);
 
   const dimmed = useMemo(() => new Set(view.nodes.filter((n) => n.dim).map((n) => n.id)), [view]);
   const edges = useMemo(
