@@ -4,7 +4,7 @@ import type { MetricsEngine, RateQuery, Sample } from '../sources/metrics/engine
 import type { MeshDeps } from './deps';
 import { graphView } from './graph';
 import { SnapshotCache, type TopologyReader } from './snapshot';
-import { serviceOfAuthority } from './workload-names';
+import { serviceOfAuthority } from '../model/workloads';
 import { workloadsView } from './workloads';
 
 /**

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../model/errors';
 import type { WorkloadKind } from '../model/kinds';
 import { serviceRouteConfig, type CrdObject } from '../model/route-config';
+import { serviceSelects } from '../model/workloads';
 import { eq, re, type Matcher } from '../sources/metrics/engine';
 import { regexLiteral } from '../sources/metrics/promql';
 import type { MeshDeps } from './deps';
@@ -150,10 +151,7 @@ export function routeContext(
     const svc =
       backing &&
       snapshot.services.find(
-        (s) =>
-          s.namespace === workload.namespace &&
-          s.selector &&
-          Object.entries(s.selector).every(([k, v]) => backing.labels[k] === v),
+        (s) => s.namespace === workload.namespace && serviceSelects(s.selector, backing.labels),
       );
     service = svc ? { namespace: svc.namespace, name: svc.name } : undefined;
   } else if (

@@ -4,7 +4,7 @@ import { linkerdConfigOf } from '../model/linkerd-config';
 import { LINKERD_CONFIGMAPS } from '../sources/kubernetes/resources';
 import { foreignKind, kindOfObject, WORKLOAD_KINDS } from '../model/kinds';
 import { WorkloadNames } from './workload-names';
-import { podInfo, type PodInfo, type TopologySnapshot } from '../model/workloads';
+import { podInfo, serviceSelects, type PodInfo, type TopologySnapshot } from '../model/workloads';
 
 /** What the mesh layer needs of the topology source. */
 export interface TopologyReader {
@@ -37,12 +37,10 @@ function serviceBackends(
 ): Map<string, { kind: string; name: string }[]> {
   const out = new Map<string, { kind: string; name: string }[]>();
   for (const s of snapshot.services) {
-    const selector = s.selector;
-    if (!selector || Object.keys(selector).length === 0) continue;
     const seen = new Map<string, { kind: string; name: string }>();
     for (const p of pods) {
       if (p.namespace !== s.namespace || p.phase !== 'Running') continue;
-      if (Object.entries(selector).every(([k, v]) => p.labels[k] === v))
+      if (serviceSelects(s.selector, p.labels))
         seen.set(`${p.workload.kind}/${p.workload.name}`, p.workload);
     }
     out.set(`${s.namespace}/${s.name}`, [...seen.values()]);

@@ -6,7 +6,7 @@ import {
   sourceWorkload,
   type WorkloadKind,
 } from '../model/kinds';
-import type { TopologySnapshot } from '../model/workloads';
+import { serviceOfAuthority, type TopologySnapshot } from '../model/workloads';
 import { eq, re, type Matcher } from '../sources/metrics/engine';
 import { regexLiteral } from '../sources/metrics/promql';
 
@@ -145,22 +145,4 @@ function oneOf(label: string, values: string[]): Matcher {
   return values.length === 1
     ? eq(label, values[0] ?? '')
     : re(label, values.map(regexLiteral).join('|'));
-}
-
-/**
- * The service an authority names, when it is a cluster service's DNS name
- * (`books.booksapp.svc.cluster.local:7002`, or without the cluster domain);
- * a short name or an IP says nothing certain.
- */
-export function serviceOfAuthority(
-  authority: string | undefined,
-  clusterDomain: string,
-): { name: string; namespace: string } | undefined {
-  const host = authority?.replace(/:\d+$/, '');
-  if (!host) return undefined;
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.(.+))?$/.exec(
-    host,
-  );
-  if (!m?.[1] || !m[3] || (m[6] !== undefined && m[6] !== clusterDomain)) return undefined;
-  return { name: m[1], namespace: m[3] };
 }

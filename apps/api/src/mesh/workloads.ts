@@ -1,11 +1,11 @@
 import type { WorkloadRow, WorkloadsResponse } from '@meshviz/shared';
 import { golden, mtlsOfSamples, outcomes } from '../model/golden';
 import { DST_LABELS, SOURCE_LABELS, type WorkloadKind } from '../model/kinds';
-import { workloadsOf } from '../model/workloads';
+import { serviceOfAuthority, serviceSelects, workloadsOf } from '../model/workloads';
 import { eq, type Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
-import { serviceOfAuthority, type WorkloadRef } from './workload-names';
+import type { WorkloadRef } from './workload-names';
 
 const wkey = (kind: string, name: string) => `${kind}/${name}`;
 
@@ -235,8 +235,7 @@ export async function workloadsView(
       const backing = pods.filter(
         (p) =>
           p.namespace === namespace &&
-          svc.selector &&
-          Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v) &&
+          serviceSelects(svc.selector, p.labels) &&
           p.phase === 'Running',
       );
       const { success, failure } = outcomes(svcResp.filter((s) => calls(s.labels) === svc.name));

@@ -205,3 +205,33 @@ export function scrapeTargets(
       return { address: hostPort(p.ip ?? '', p.adminPort ?? 0), labels };
     });
 }
+
+/**
+ * Whether a Service's selector picks a pod: every selector label matches. A
+ * Service without a selector (its endpoints are managed elsewhere) picks none.
+ */
+export function serviceSelects(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string>,
+): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * The service an authority names, when it is a cluster service's DNS name
+ * (`books.booksapp.svc.cluster.local:7002`, or without the cluster domain);
+ * a short name or an IP says nothing certain.
+ */
+export function serviceOfAuthority(
+  authority: string | undefined,
+  clusterDomain: string,
+): { name: string; namespace: string } | undefined {
+  const host = authority?.replace(/:\d+$/, '');
+  if (!host) return undefined;
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.(.+))?$/.exec(
+    host,
+  );
+  if (!m?.[1] || !m[3] || (m[6] !== undefined && m[6] !== clusterDomain)) return undefined;
+  return { name: m[1], namespace: m[3] };
+}
