@@ -18,6 +18,9 @@ import { PrometheusEngine } from './sources/metrics/prometheus-engine';
 import { PrometheusClient } from './sources/prometheus/client';
 import { Topology } from './sources/kubernetes/topology';
 
+/** Scrape rounds before the startup log projects the engine's memory at full retention. */
+const ESTIMATE_AFTER_ROUNDS = 6;
+
 export interface MeshvizServer {
   app: Express;
   topology: Topology;
@@ -47,7 +50,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     );
     targets = new PrometheusTargets(engine, snapshots, log.child({ source: 'prometheus' }));
   } else {
-    let estimated = false;
+    let rounds = 0;
     const store = new SampleStore(
       Math.ceil(config.retention / config.scrapeInterval) + 2,
       config.retention,
@@ -66,14 +69,15 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
         selfMetrics.storedSeries.set(stats.series);
         selfMetrics.storedSamples.set(stats.samples);
         selfMetrics.storedBytes.set(stats.bytes);
+        selfMetrics.projectedBytes.set(stats.projectedBytes);
+        selfMetrics.bytesPerSample.set(stats.bytesPerSample);
         selfMetrics.scrapeTargets.set(stats.targets);
-        if (!estimated && stats.targets > 0) {
-          // Rings are allocated whole, so the first round already shows the retention's cost.
-          estimated = true;
-          const mib = (stats.bytes / 1024 / 1024).toFixed(1);
+        // After a minute of scrapes the encoding's bytes per sample is known: project the retention.
+        if (++rounds === ESTIMATE_AFTER_ROUNDS && stats.targets > 0) {
+          const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
           log.info(
-            { targets: stats.targets, series: stats.series, bytes: stats.bytes },
-            `embedded engine: ${stats.series} series from ${stats.targets} proxies, ${store.samplesPerSeries} samples each at ${config.retention} s retention: about ${mib} MiB of samples`,
+            { ...stats },
+            `embedded engine: ${stats.series} series from ${stats.targets} proxies at ${stats.bytesPerSample.toFixed(2)} bytes a sample; ${mib(stats.bytes)} MiB now, about ${mib(stats.projectedBytes)} MiB at ${config.retention} s retention (${store.samplesPerSeries} samples a series)`,
           );
         }
       },

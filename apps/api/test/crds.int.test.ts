@@ -80,7 +80,12 @@ describe('API on a cluster without the Gateway API CRDs', () => {
     const series = value(text, 'meshviz_embedded_series');
     expect(series).toBeGreaterThan(100);
     expect(value(text, 'meshviz_embedded_samples')).toBeGreaterThanOrEqual(series);
-    expect(value(text, 'meshviz_embedded_sample_bytes')).toBeGreaterThan(series * 8);
+    // Every series costs at least its labels and one encoded sample; the projection adds the
+    // rest of the retention, so it can only be larger.
+    const bytes = value(text, 'meshviz_embedded_bytes');
+    expect(bytes).toBeGreaterThan(series * 8);
+    expect(value(text, 'meshviz_embedded_projected_bytes')).toBeGreaterThan(bytes);
+    expect(value(text, 'meshviz_embedded_bytes_per_sample')).toBeGreaterThan(0);
   });
 
   it('says which resources are installed, at the version served', async () => {

@@ -48,8 +48,18 @@ export class SelfMetrics {
     registers: [this.registry],
   });
   readonly storedBytes = new Gauge({
-    name: 'meshviz_embedded_sample_bytes',
-    help: 'Bytes the embedded engine allocates for samples (each series at its full retention).',
+    name: 'meshviz_embedded_bytes',
+    help: 'Bytes the embedded engine holds: encoded samples, series, raw-series tables, time rings.',
+    registers: [this.registry],
+  });
+  readonly projectedBytes = new Gauge({
+    name: 'meshviz_embedded_projected_bytes',
+    help: 'Bytes the embedded engine will hold once every series has its full retention, at the current series count and encoding.',
+    registers: [this.registry],
+  });
+  readonly bytesPerSample = new Gauge({
+    name: 'meshviz_embedded_bytes_per_sample',
+    help: 'Encoded bytes per stored sample.',
     registers: [this.registry],
   });
   readonly scrapeTargets = new Gauge({

@@ -56,15 +56,19 @@ describe('embedded sample store', () => {
     expect(store.select('request_total', [], 0, 2000)).toHaveLength(0);
   });
 
-  it('reports its series, samples and the bytes its rings take at full retention', () => {
+  it('reports its series, samples, encoded bytes, and projects them to full retention', () => {
     const store = new SampleStore(360, 3600);
     for (const t of [1000, 1010])
       store.ingest('a', target, t, [
         sample('request_total', { direction: 'inbound' }, 1),
         sample('request_total', { direction: 'outbound' }, 1),
       ]);
-    // 2 series x 2 scrapes; rings of 360 Float64 per series plus the target's time ring.
-    expect(store.stats()).toEqual({ targets: 1, series: 2, samples: 4, bytes: (2 + 1) * 360 * 8 });
+    const stats = store.stats();
+    expect(stats).toMatchObject({ targets: 1, series: 2, samples: 4 });
+    // 1 then 1 again: deltas 1 and 0, each a one-byte varint.
+    expect(stats.bytesPerSample).toBe(1);
+    // The 4 sample bytes held now become 2 series x 360 samples x 1 byte.
+    expect(stats.projectedBytes - stats.bytes).toBe(2 * 360 - 4);
     expect(store.samplesPerSeries).toBe(360);
   });
 

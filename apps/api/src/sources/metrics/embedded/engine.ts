@@ -15,20 +15,38 @@ import type { SampleStore, SeriesView } from './store';
 
 /**
  * Prometheus's extrapolated rate over [t - window, t] for one series
- * (promql/functions.go extrapolatedRate), so both engines agree.
+ * (promql/functions.go extrapolatedRate), so both engines agree. The view
+ * may hold samples outside the window; only those inside count.
  */
 export function extrapolatedRate(
   view: SeriesView,
   t: number,
   windowSeconds: number,
 ): number | undefined {
-  const n = view.values.length;
-  if (n < 2) return undefined;
-  const first = view.values[0] ?? 0;
-  const last = view.values[n - 1] ?? 0;
-  const firstT = view.times[0] ?? 0;
-  const lastT = view.times[n - 1] ?? 0;
   const rangeStart = t - windowSeconds;
+  const { times, values } = view;
+  // First sample after the window's start, last at or before its end.
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((times[mid] as number) > rangeStart) hi = mid;
+    else lo = mid + 1;
+  }
+  const firstIdx = lo;
+  hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((times[mid] as number) > t) hi = mid;
+    else lo = mid + 1;
+  }
+  const lastIdx = lo - 1;
+  const n = lastIdx - firstIdx + 1;
+  if (n < 2) return undefined;
+  const first = values[firstIdx] as number;
+  const last = values[lastIdx] as number;
+  const firstT = times[firstIdx] as number;
+  const lastT = times[lastIdx] as number;
   const sampledInterval = lastT - firstT;
   if (sampledInterval <= 0) return undefined;
   const increase = last - first;
@@ -78,10 +96,15 @@ export class EmbeddedEngine implements MetricsEngine {
     }
   }
 
-  private rateAt(q: RateQuery, t: number): Map<string, Sample> {
+  /** The series a rate query reads, with samples from `from - window` to `to`, labelled by `by` only. */
+  private views(q: RateQuery, from: number, to: number): SeriesView[] {
     this.checkLabels([...q.by, ...q.matchers.map((m) => m.label)]);
+    return this.store.select(q.metric, q.matchers, from - q.windowSeconds, to, q.by);
+  }
+
+  private rateAt(q: RateQuery, t: number, views = this.views(q, t, t)): Map<string, Sample> {
     const groups = new Map<string, Sample>();
-    for (const view of this.store.select(q.metric, q.matchers, t - q.windowSeconds, t)) {
+    for (const view of views) {
       const r = extrapolatedRate(view, t, q.windowSeconds);
       if (r === undefined) continue;
       const key = groupKey(view.labels, q.by);
@@ -92,16 +115,21 @@ export class EmbeddedEngine implements MetricsEngine {
     return groups;
   }
 
-  private quantilesAt(q: QuantileQuery, t: number): QuantileSample[] {
-    const buckets = this.rateAt(
-      {
-        metric: `${q.histogram}_bucket`,
-        matchers: q.matchers,
-        by: [...q.by, 'le'],
-        windowSeconds: q.windowSeconds,
-      },
-      t,
-    );
+  private bucketQuery(q: QuantileQuery): RateQuery {
+    return {
+      metric: `${q.histogram}_bucket`,
+      matchers: q.matchers,
+      by: [...q.by, 'le'],
+      windowSeconds: q.windowSeconds,
+    };
+  }
+
+  private quantilesAt(
+    q: QuantileQuery,
+    t: number,
+    views = this.views(this.bucketQuery(q), t, t),
+  ): QuantileSample[] {
+    const buckets = this.rateAt(this.bucketQuery(q), t, views);
     const grouped = new Map<
       string,
       { labels: Record<string, string>; buckets: { le: number; count: number }[] }
@@ -143,6 +171,7 @@ export class EmbeddedEngine implements MetricsEngine {
       q.matchers,
       t - GAUGE_LOOKBACK_INTERVALS * this.scrapeIntervalSeconds,
       t,
+      q.by,
     )) {
       const v = view.values[view.values.length - 1];
       if (v === undefined) continue;
@@ -168,8 +197,9 @@ export class EmbeddedEngine implements MetricsEngine {
 
   async rateRange(q: RateQuery, range: RangeSpec): Promise<RangeSeries[]> {
     const series = new Map<string, RangeSeries>();
+    const views = this.views(q, range.start, range.end);
     for (const t of this.steps(range)) {
-      for (const [key, s] of this.rateAt(q, t)) {
+      for (const [key, s] of this.rateAt(q, t, views)) {
         const r = series.get(key) ?? { labels: s.labels, points: [] };
         r.points.push([t, s.value]);
         series.set(key, r);
@@ -184,8 +214,9 @@ export class EmbeddedEngine implements MetricsEngine {
   ): Promise<RangeSeries[]> {
     const series = new Map<string, RangeSeries>();
     const qk = quantileKey(q.quantiles[0]);
+    const views = this.views(this.bucketQuery(q), range.start, range.end);
     for (const t of this.steps(range)) {
-      for (const s of this.quantilesAt(q, t)) {
+      for (const s of this.quantilesAt(q, t, views)) {
         const v = s.values[qk];
         if (v === undefined || Number.isNaN(v)) continue;
         const key = groupKey(s.labels, q.by);

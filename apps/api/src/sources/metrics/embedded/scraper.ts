@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { parseTextFormat } from '../../prometheus/text-format';
 import type { SampleStore } from './store';
 
 export interface ScrapeTarget {
@@ -31,15 +30,15 @@ export interface ScrapeStatus {
  */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-/** The body as text, refusing (and cancelling) one larger than `max` bytes. */
-async function readCapped(res: Response, max: number): Promise<string> {
+/** The body's bytes, refusing (and cancelling) one larger than `max` bytes. */
+async function readCapped(res: Response, max: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > max) {
     await res.body?.cancel();
     throw new Error(`scrape body of ${declared} bytes exceeds the ${max}-byte limit`);
   }
   const reader = res.body?.getReader();
-  if (!reader) return '';
+  if (!reader) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -52,7 +51,7 @@ async function readCapped(res: Response, max: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks, size);
 }
 
 export interface ScraperOptions {
@@ -131,9 +130,8 @@ export class Scraper {
         throw new ScrapeDenied(res.status);
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const text = await readCapped(res, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
-      const { samples } = parseTextFormat(text);
-      this.options.store.ingest(target.address, target.labels, started / 1000, samples);
+      const body = await readCapped(res, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
+      this.options.store.ingestText(target.address, target.labels, started / 1000, body);
       this.status.set(target.address, {
         address: target.address,
         labels: target.labels,

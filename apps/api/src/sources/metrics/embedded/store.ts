@@ -1,131 +1,385 @@
-import type { ParsedSample } from '../../prometheus/text-format';
+import { parseTextFormat, type ParsedSample } from '../../prometheus/text-format';
 import type { Matcher } from '../engine';
+import { Chunk } from './chunks';
 import { GAUGES, KEPT_FAMILIES, reduceLabels, seriesKey } from './reduce';
+import { parseValue, scanSamples, type LineVisitor } from './scan';
+import { labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
 
-/** One reduced series of one target: values aligned with the target's scrape times. */
-interface StoredSeries {
-  name: string;
-  labels: Record<string, string>;
-  values: Float64Array;
+/** One reduced series: kept labels of one proxy, one value per scrape of that proxy. */
+interface StoredSeries extends IndexedSeries {
+  target: TargetStore;
   gauge: boolean;
+  /** Chunks oldest first; the last one is written to. */
+  chunks: Chunk[];
+  /** Last value written (counters carry it forward). */
+  last: number;
+  /** Scrape that last saw a raw series feeding this one. */
+  seenSeq: number;
 }
 
+const EMPTY = 0;
+
 /**
- * The samples of one scrape target (a proxy): a ring of scrape times and,
- * per reduced series, a ring of values at those times. Counters are kept as
- * a monotonic sum of the raw series' increases, so resets and raw series
- * that come and go never show as drops.
+ * Raw series of one proxy, in an open-addressing table of typed arrays:
+ * per raw series its two hashes, the reduced series it feeds, its last value
+ * and the scrape that last saw it. About 24 bytes a raw series, and no
+ * allocation per raw series per scrape.
  */
-class TargetStore {
+class RawTable {
+  h1: Int32Array;
+  h2: Int32Array;
+  /** Index into the target's reduced series + 1; -1 for series meshviz drops; 0 for an empty slot. */
+  ref: Int32Array;
+  last: Float64Array;
+  seen: Int32Array;
+  used = 0;
+
+  constructor(readonly capacity: number) {
+    this.h1 = new Int32Array(capacity);
+    this.h2 = new Int32Array(capacity);
+    this.ref = new Int32Array(capacity);
+    this.last = new Float64Array(capacity);
+    this.seen = new Int32Array(capacity);
+  }
+
+  /** The slot of a hash pair: found, or the empty one where it goes. */
+  slot(h1: number, h2: number): number {
+    const mask = this.capacity - 1;
+    let i = (h1 ^ (h2 >>> 7)) & mask;
+    for (;;) {
+      if (this.ref[i] === EMPTY) return i;
+      if (this.h1[i] === h1 && this.h2[i] === h2) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** A table holding only the slots `keep` says, with refs renumbered by it (-2: drop). */
+  rebuilt(capacity: number, keep: (slot: number) => number): RawTable {
+    const next = new RawTable(capacity);
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.ref[i] === EMPTY) continue;
+      const ref = keep(i);
+      if (ref === -2) continue;
+      const j = next.slot(this.h1[i] as number, this.h2[i] as number);
+      next.h1[j] = this.h1[i] as number;
+      next.h2[j] = this.h2[i] as number;
+      next.ref[j] = ref;
+      next.last[j] = this.last[i] as number;
+      next.seen[j] = this.seen[i] as number;
+      next.used++;
+    }
+    return next;
+  }
+}
+
+const nextPow2 = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(16, n)));
+
+/**
+ * The samples of one scrape target (a proxy): a ring of scrape times and its
+ * reduced series. Counters are kept as a monotonic sum of the raw series'
+ * increases, so resets and raw series that come and go never show as drops.
+ */
+class TargetStore implements LineVisitor {
   readonly times: Float64Array;
-  /** Index of the next write; `count` samples are valid. */
-  head = 0;
-  count = 0;
-  readonly series = new Map<string, StoredSeries>();
-  /** Last raw value of each raw counter series, for deltas. */
-  private rawLast = new Map<string, number>();
+  /** Scrapes ingested so far; scrape k's time is times[k % capacity]. */
+  seq = 0;
   lastScrape = 0;
+  readonly series: StoredSeries[] = [];
+  private readonly byKey = new Map<string, number>();
+  private raw = new RawTable(64);
+  private labelsKey = '';
+  /** Per reduced series during a scrape: the sum of increases (counters) or values (gauges). */
+  private acc = new Float64Array(16);
+  private touched = new Uint8Array(16);
+  /** Reduced series made during this scrape (they start at the raw values). */
+  private freshFrom = 0;
+  /** The line being ingested (text path) or the sample (parsed path). */
+  private body: Uint8Array = new Uint8Array(0);
+  private lineStart = 0;
+  private lineEnd = 0;
+  private valueStart = 0;
+  private valueEnd = 0;
+  private parsed: ParsedSample | undefined;
 
   constructor(
+    private readonly store: SampleStore,
     readonly capacity: number,
     public targetLabels: Record<string, string>,
   ) {
     this.times = new Float64Array(capacity);
   }
 
-  ingest(t: number, samples: ParsedSample[]): void {
-    const i = this.head;
-    this.times[i] = t;
-    for (const s of this.series.values())
-      s.values[i] = s.gauge ? Number.NaN : (s.values[this.prev()] ?? Number.NaN);
-    const seenRaw = new Map<string, number>();
-    const gaugeSums = new Map<StoredSeries, number>();
-    const fresh = new Set<StoredSeries>();
-    for (const sample of samples) {
-      if (!KEPT_FAMILIES.has(sample.name)) continue;
-      const reduced = { ...reduceLabels(sample.labels), ...this.targetLabels };
-      const key = seriesKey(sample.name, reduced);
-      let s = this.series.get(key);
-      const gauge = GAUGES.has(sample.name);
-      if (!s) {
-        s = {
-          name: sample.name,
-          labels: reduced,
-          values: new Float64Array(this.capacity).fill(Number.NaN),
-          gauge,
-        };
-        this.series.set(key, s);
-      }
-      if (gauge) {
-        gaugeSums.set(s, (gaugeSums.get(s) ?? 0) + sample.value);
-        continue;
-      }
-      const rawKey = seriesKey(sample.name, sample.labels);
-      const last = this.rawLast.get(rawKey);
-      seenRaw.set(rawKey, sample.value);
-      const current = s.values[i];
-      if (current === undefined || Number.isNaN(current)) {
-        // First sight of this reduced series: start at the raw values, as Prometheus would see them.
-        s.values[i] = sample.value;
-        fresh.add(s);
-      } else if (fresh.has(s)) {
-        s.values[i] = current + sample.value;
-      } else if (last === undefined) {
-        // A new raw series joins an existing reduced one: its history before now is not an increase.
+  setLabels(labels: Record<string, string>): void {
+    const key = JSON.stringify(labels);
+    if (key === this.labelsKey) return;
+    this.labelsKey = key;
+    this.targetLabels = labels;
+    // Every raw series now feeds a differently labelled reduced one: resolve them again.
+    if (this.raw.used > 0) this.raw = new RawTable(this.raw.capacity);
+  }
+
+  ingestText(t: number, body: Uint8Array): void {
+    this.begin();
+    this.body = body;
+    scanSamples(body, this);
+    this.body = new Uint8Array(0);
+    this.commit(t);
+  }
+
+  ingestSamples(t: number, samples: ParsedSample[]): void {
+    this.begin();
+    for (const s of samples) {
+      const [h1, h2] = hashString(seriesKey(s.name, s.labels));
+      this.parsed = s;
+      this.observe(h1, h2, s.value);
+    }
+    this.parsed = undefined;
+    this.commit(t);
+  }
+
+  /** LineVisitor: one sample line of the body being ingested. */
+  sample(
+    h1: number,
+    h2: number,
+    seriesStart: number,
+    seriesEnd: number,
+    valueStart: number,
+    valueEnd: number,
+  ): void {
+    this.lineStart = seriesStart;
+    this.lineEnd = seriesEnd;
+    this.valueStart = valueStart;
+    this.valueEnd = valueEnd;
+    this.observe(h1, h2, undefined);
+  }
+
+  /** The sample being ingested, parsed: only for raw series not seen in the previous scrape. */
+  private current(): ParsedSample | undefined {
+    if (this.parsed) return this.parsed;
+    const b = this.body;
+    const text = Buffer.from(
+      b.buffer,
+      b.byteOffset + this.lineStart,
+      this.lineEnd - this.lineStart,
+    );
+    return parseTextFormat(`${text.toString('utf8')} 0\n`).samples[0];
+  }
+
+  private begin(): void {
+    this.freshFrom = this.series.length;
+  }
+
+  private observe(h1: number, h2: number, given: number | undefined): void {
+    if (this.raw.used * 2 >= this.raw.capacity) this.grow();
+    const raw = this.raw;
+    const slot = raw.slot(h1, h2);
+    const seq = this.seq;
+    let fresh = false;
+    if (raw.ref[slot] === EMPTY || (raw.seen[slot] as number) < seq - 1) {
+      // First sight, or back after a gap: its history is not an increase.
+      if (raw.ref[slot] === EMPTY) raw.used++;
+      raw.h1[slot] = h1;
+      raw.h2[slot] = h2;
+      raw.ref[slot] = this.resolve(this.current());
+      fresh = true;
+    } else if (raw.seen[slot] === seq) {
+      return; // the same series twice in one scrape
+    }
+    raw.seen[slot] = seq;
+    const ref = raw.ref[slot] as number;
+    if (ref < 0) return;
+    const value = given ?? parseValue(this.body, this.valueStart, this.valueEnd);
+    const idx = ref - 1;
+    const s = this.series[idx] as StoredSeries;
+    if (s.gauge) {
+      this.acc[idx] = (this.touched[idx] ? (this.acc[idx] as number) : 0) + value;
+    } else if (idx >= this.freshFrom) {
+      // A reduced series seen for the first time starts at the raw values, as Prometheus would see them.
+      this.acc[idx] = (this.acc[idx] as number) + value;
+    } else if (!fresh) {
+      const last = raw.last[slot] as number;
+      // A drop is a counter reset: the whole new value is the increase.
+      this.acc[idx] = (this.acc[idx] as number) + (value >= last ? value - last : value);
+    }
+    this.touched[idx] = 1;
+    raw.last[slot] = value;
+  }
+
+  /** The reduced series a new raw series feeds (index + 1), or -1 when meshviz drops it. */
+  private resolve(sample: ParsedSample | undefined): number {
+    if (!sample || !KEPT_FAMILIES.has(sample.name)) return -1;
+    const labels = { ...reduceLabels(sample.labels), ...this.targetLabels };
+    const key = seriesKey(sample.name, labels);
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known + 1;
+    const interner = this.store.index.interner;
+    const pairs = new Int32Array(Object.keys(labels).length * 2);
+    let k = 0;
+    for (const [name, value] of Object.entries(labels)) {
+      pairs[k++] = interner.id(name);
+      pairs[k++] = interner.id(value);
+    }
+    const s = this.store.index.add({
+      metric: interner.id(sample.name),
+      labels: sortPairs(pairs),
+      target: this,
+      gauge: GAUGES.has(sample.name),
+      chunks: [],
+      last: 0,
+      seenSeq: this.seq,
+    }) as StoredSeries;
+    this.series.push(s);
+    this.byKey.set(key, this.series.length - 1);
+    if (this.acc.length < this.series.length) {
+      const acc = new Float64Array(this.acc.length * 2);
+      acc.set(this.acc);
+      this.acc = acc;
+      const touched = new Uint8Array(this.touched.length * 2);
+      touched.set(this.touched);
+      this.touched = touched;
+    }
+    return this.series.length;
+  }
+
+  private grow(): void {
+    this.raw = this.raw.rebuilt(this.raw.capacity * 2, (i) => this.raw.ref[i] as number);
+  }
+
+  /** Writes this scrape's value of every reduced series of the target. */
+  private commit(t: number): void {
+    const seq = this.seq;
+    this.times[seq % this.capacity] = t;
+    for (let idx = 0; idx < this.series.length; idx++) {
+      const s = this.series[idx] as StoredSeries;
+      let value: number;
+      if (this.touched[idx]) {
+        s.seenSeq = seq;
+        value =
+          s.gauge || idx >= this.freshFrom
+            ? (this.acc[idx] as number)
+            : s.last + (this.acc[idx] as number);
       } else {
-        // A drop is a counter reset: the whole new value is the increase.
-        s.values[i] = current + (sample.value >= last ? sample.value - last : sample.value);
+        value = s.gauge ? Number.NaN : s.last;
       }
+      let head = s.chunks[s.chunks.length - 1];
+      if (!head || head.full) {
+        head?.seal();
+        head = new Chunk(seq);
+        s.chunks.push(head);
+      }
+      head.append(value);
+      if (!Number.isNaN(value)) s.last = value;
+      this.acc[idx] = 0;
+      this.touched[idx] = 0;
     }
-    for (const [s, v] of gaugeSums) s.values[i] = v;
-    this.rawLast = seenRaw;
-    this.head = (this.head + 1) % this.capacity;
-    this.count = Math.min(this.count + 1, this.capacity);
+    this.seq++;
     this.lastScrape = t;
-  }
-
-  private prev(): number {
-    return (this.head - 1 + this.capacity) % this.capacity;
-  }
-
-  /** Indexes of samples with time in (from, to], oldest first. */
-  indexesIn(from: number, to: number): number[] {
-    const out: number[] = [];
-    for (let k = this.count; k >= 1; k--) {
-      const idx = (this.head - k + this.capacity) % this.capacity;
-      const t = this.times[idx] ?? 0;
-      if (t > from && t <= to) out.push(idx);
+    // Raw series gone for a scrape are resolved again if they return; drop them from the table.
+    if (this.raw.capacity > 64 && this.raw.used > 4 * this.liveRaw() + 64) {
+      this.raw = this.raw.rebuilt(nextPow2(this.liveRaw() * 2), (i) =>
+        this.raw.seen[i] === seq ? (this.raw.ref[i] as number) : -2,
+      );
     }
-    return out;
   }
 
-  /** Forgets series with no sample left in the ring. */
+  private liveRaw(): number {
+    let n = 0;
+    const seq = this.seq - 1;
+    for (let i = 0; i < this.raw.capacity; i++)
+      if (this.raw.ref[i] !== EMPTY && this.raw.seen[i] === seq) n++;
+    return n;
+  }
+
+  /** Oldest scrape still in the time ring. */
+  get firstSeq(): number {
+    return Math.max(0, this.seq - this.capacity);
+  }
+
+  /** Scrapes with time in (from, to], as a range of sequence numbers (empty when first > last). */
+  seqRange(from: number, to: number): [number, number] {
+    let last = this.seq - 1;
+    while (last >= this.firstSeq && (this.times[last % this.capacity] as number) > to) last--;
+    if (last < this.firstSeq) return [1, 0];
+    let first = last;
+    while (first - 1 >= this.firstSeq && (this.times[(first - 1) % this.capacity] as number) > from)
+      first--;
+    if (first >= 0 && first <= last && (this.times[first % this.capacity] as number) <= from)
+      first++;
+    return [first, last];
+  }
+
+  /**
+   * Forgets chunks older than the time ring, and series no raw series has
+   * fed for a whole ring (a counter's carried value says nothing any more).
+   */
   compact(): void {
-    for (const [key, s] of this.series) {
-      let any = false;
-      for (let k = 1; k <= this.count && !any; k++) {
-        const v = s.values[(this.head - k + this.capacity) % this.capacity];
-        any = v !== undefined && !Number.isNaN(v);
-      }
-      if (!any) this.series.delete(key);
+    const oldest = this.firstSeq;
+    let removed = false;
+    for (const s of this.series) {
+      while (
+        s.chunks.length > 1 &&
+        (s.chunks[0] as Chunk).firstSeq + (s.chunks[0] as Chunk).count <= oldest
+      )
+        s.chunks.shift();
+      if (s.seenSeq < oldest) removed = true;
     }
+    if (!removed) return;
+    const keep: number[] = [];
+    const renumber = new Int32Array(this.series.length);
+    this.series.forEach((s, i) => {
+      if (s.seenSeq < oldest) {
+        this.store.index.remove(s);
+        renumber[i] = -2;
+      } else {
+        keep.push(i);
+        renumber[i] = keep.length;
+      }
+    });
+    const kept = keep.map((i) => this.series[i] as StoredSeries);
+    this.series.length = 0;
+    this.series.push(...kept);
+    this.byKey.clear();
+    // Keys are rebuilt from the index's strings.
+    const strings = this.store.index.interner.strings;
+    this.series.forEach((s, i) => {
+      const labels: Record<string, string> = {};
+      for (let k = 0; k < s.labels.length; k += 2)
+        labels[strings[s.labels[k] as number] ?? ''] = strings[s.labels[k + 1] as number] ?? '';
+      this.byKey.set(seriesKey(strings[s.metric] ?? '', labels), i);
+    });
+    this.raw = this.raw.rebuilt(this.raw.capacity, (i) => {
+      const ref = this.raw.ref[i] as number;
+      return ref < 0 ? ref : (renumber[ref - 1] as number);
+    });
+  }
+
+  dropAll(): void {
+    for (const s of this.series) this.store.index.remove(s);
+  }
+
+  bytes(): number {
+    let n = this.raw.capacity * 24 + this.capacity * 8;
+    for (const s of this.series) {
+      n += SERIES_OVERHEAD_BYTES + s.labels.byteLength;
+      for (const c of s.chunks) n += c.data.byteLength;
+    }
+    return n;
   }
 }
 
-function matches(labels: Record<string, string>, matchers: Matcher[]): boolean {
-  return matchers.every((m) => {
-    const v = labels[m.label] ?? '';
-    switch (m.op) {
-      case '=':
-        return v === m.value;
-      case '!=':
-        return v !== m.value;
-      case '=~':
-        return new RegExp(`^(?:${m.value})$`).test(v);
-      case '!~':
-        return !new RegExp(`^(?:${m.value})$`).test(v);
-    }
-  });
+/** A reduced series' object, label array header and index entries, measured with heap snapshots. */
+const SERIES_OVERHEAD_BYTES = 200;
+
+function hashString(s: string): [number, number] {
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x9747b28c | 0;
+  for (let i = 0; i < s.length; i++) {
+    const b = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ b, 16777619);
+    h2 = Math.imul(h2 ^ b, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  return [h1, h2];
 }
 
 export interface SeriesView {
@@ -134,77 +388,139 @@ export interface SeriesView {
   values: number[];
 }
 
+export interface StoreStats {
+  targets: number;
+  series: number;
+  /** Samples held. */
+  samples: number;
+  /** Bytes the store holds now: samples, series, raw-series tables, time rings. */
+  bytes: number;
+  /** Encoded bytes per sample so far. */
+  bytesPerSample: number;
+  /** Bytes once every series holds the whole retention, at today's series count and encoding. */
+  projectedBytes: number;
+}
+
 /** All targets' samples, with retention. */
 export class SampleStore {
   private readonly targets = new Map<string, TargetStore>();
+  readonly index = new SeriesIndex<StoredSeries>();
 
   constructor(
     private readonly capacity: number,
     private readonly retentionSeconds: number,
   ) {}
 
+  private target(key: string, labels: Record<string, string>): TargetStore {
+    let store = this.targets.get(key);
+    if (!store) {
+      store = new TargetStore(this, this.capacity, labels);
+      this.targets.set(key, store);
+    }
+    store.setLabels(labels);
+    return store;
+  }
+
+  /** One scrape's body, as the proxy wrote it. */
+  ingestText(
+    target: string,
+    targetLabels: Record<string, string>,
+    t: number,
+    body: Uint8Array,
+  ): void {
+    this.target(target, targetLabels).ingestText(t, body);
+  }
+
+  /** One scrape, already parsed. */
   ingest(
     target: string,
     targetLabels: Record<string, string>,
     t: number,
     samples: ParsedSample[],
   ): void {
-    let store = this.targets.get(target);
-    if (!store) {
-      store = new TargetStore(this.capacity, targetLabels);
-      this.targets.set(target, store);
-    }
-    store.targetLabels = targetLabels;
-    store.ingest(t, samples);
+    this.target(target, targetLabels).ingestSamples(t, samples);
   }
 
-  /** Drops targets whose last scrape is older than the retention. */
+  /** Drops targets whose last scrape is older than the retention, and samples older than the rings. */
   expire(now: number): void {
     for (const [key, t] of this.targets) {
-      if (now - t.lastScrape > this.retentionSeconds) this.targets.delete(key);
-      else t.compact();
+      if (now - t.lastScrape > this.retentionSeconds) {
+        t.dropAll();
+        this.targets.delete(key);
+      } else t.compact();
     }
   }
 
-  /** Samples of matching series with time in (from, to]. */
-  select(metric: string, matchers: Matcher[], from: number, to: number): SeriesView[] {
+  /**
+   * Samples of matching series with time in (from, to]. `keep` limits the
+   * labels returned to those the caller groups by.
+   */
+  select(
+    metric: string,
+    matchers: Matcher[],
+    from: number,
+    to: number,
+    keep?: string[],
+  ): SeriesView[] {
+    const strings = this.index.interner.strings;
+    const keepIds = keep?.map((l) => [l, this.index.interner.lookup(l) ?? -1] as const);
+    const ranges = new Map<TargetStore, [number, number]>();
     const out: SeriesView[] = [];
-    for (const target of this.targets.values()) {
-      const idx = target.indexesIn(from, to);
-      if (idx.length === 0) continue;
-      for (const s of target.series.values()) {
-        if (s.name !== metric || !matches(s.labels, matchers)) continue;
-        const times: number[] = [];
-        const values: number[] = [];
-        for (const i of idx) {
-          const v = s.values[i];
-          if (v === undefined || Number.isNaN(v)) continue;
-          times.push(target.times[i] ?? 0);
+    for (const s of this.index.select(metric, matchers)) {
+      let range = ranges.get(s.target);
+      if (!range) ranges.set(s.target, (range = s.target.seqRange(from, to)));
+      const [first, last] = range;
+      if (first > last) continue;
+      const times: number[] = [];
+      const values: number[] = [];
+      const ring = s.target.times;
+      for (const c of s.chunks) {
+        if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
+        c.read(first, last, (seq, v) => {
+          times.push(ring[seq % this.capacity] as number);
           values.push(v);
-        }
-        if (values.length > 0) out.push({ labels: s.labels, times, values });
+        });
       }
+      if (values.length === 0) continue;
+      const labels: Record<string, string> = {};
+      if (keepIds) {
+        for (const [name, id] of keepIds) {
+          const v = id < 0 ? -1 : labelValueId(s.labels, id);
+          if (v >= 0) labels[name] = strings[v] ?? '';
+        }
+      } else {
+        for (let k = 0; k < s.labels.length; k += 2)
+          labels[strings[s.labels[k] as number] ?? ''] = strings[s.labels[k + 1] as number] ?? '';
+      }
+      out.push({ labels, times, values });
     }
     return out;
   }
 
-  /** Number of stored series and bytes of sample memory, for /metrics. */
-  /**
-   * What the store holds: series, samples written so far, and the bytes its
-   * rings take (allocated whole: a series costs its full retention at once).
-   */
-  stats(): { targets: number; series: number; samples: number; bytes: number } {
+  /** What the store holds, for /metrics and the startup estimate. */
+  stats(): StoreStats {
     let series = 0;
     let samples = 0;
+    let bytes = 0;
+    let sampleBytes = 0;
     for (const t of this.targets.values()) {
-      series += t.series.size;
-      samples += t.series.size * t.count;
+      bytes += t.bytes();
+      for (const s of t.series) {
+        series++;
+        for (const c of s.chunks) {
+          samples += c.count;
+          sampleBytes += c.length;
+        }
+      }
     }
+    const bytesPerSample = samples > 0 ? sampleBytes / samples : 0;
     return {
       targets: this.targets.size,
       series,
       samples,
-      bytes: series * this.capacity * 8 + this.targets.size * this.capacity * 8,
+      bytes,
+      bytesPerSample,
+      projectedBytes: bytes - sampleBytes + series * this.capacity * bytesPerSample,
     };
   }
 

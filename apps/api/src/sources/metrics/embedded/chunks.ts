@@ -1,0 +1,123 @@
+/**
+ * Sample compression for the embedded store. A series keeps one value per
+ * scrape of its proxy (times live once per proxy, not per series), so only
+ * values are encoded: each as the difference from the previous value, when
+ * both are integers (proxy counters and gauges almost always are), as a
+ * zig-zag varint. A counter that did not move costs one byte, a typical
+ * increase one or two; anything else (fractions, huge values) is written raw
+ * with a one-byte tag, and a missing gauge sample is one byte.
+ *
+ * Measured on the synthetic mesh: about 1.2 bytes a sample, against 8 for a
+ * Float64Array and about 1.3 for Prometheus's head chunks (delta-of-delta
+ * times plus XOR values; `bench/api-scale.ts` prints the figure).
+ */
+
+const TAG_DELTA = 0;
+const TAG_MISSING = 1;
+const TAG_RAW = 2;
+/** Deltas must keep `zigzag * 4 + tag` exact in a double. */
+const MAX_DELTA = 2 ** 49;
+
+/** Samples per chunk: 20 minutes at the default 10 s interval. */
+export const SAMPLES_PER_CHUNK = 120;
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+export class Chunk {
+  /** Encoded bytes; `length` of them are used (the head chunk grows in place). */
+  data: Uint8Array;
+  length = 0;
+  /** Samples written. */
+  count = 0;
+  /** Last value written, the base of the next delta. */
+  private last = 0;
+
+  constructor(
+    /** Scrape sequence number of the first sample. */
+    readonly firstSeq: number,
+  ) {
+    this.data = new Uint8Array(16);
+  }
+
+  get full(): boolean {
+    return this.count >= SAMPLES_PER_CHUNK;
+  }
+
+  append(value: number): void {
+    this.reserve(10);
+    if (Number.isNaN(value)) {
+      this.writeVarint(TAG_MISSING);
+    } else {
+      const delta = value - this.last;
+      if (
+        Number.isInteger(value) &&
+        Number.isInteger(this.last) &&
+        Number.isSafeInteger(delta) &&
+        Math.abs(delta) < MAX_DELTA
+      ) {
+        const zigzag = delta >= 0 ? delta * 2 : -delta * 2 - 1;
+        this.writeVarint(zigzag * 4 + TAG_DELTA);
+      } else {
+        this.writeVarint(TAG_RAW);
+        scratch.setFloat64(0, value);
+        for (let k = 0; k < 8; k++) this.data[this.length++] = scratch.getUint8(k);
+      }
+      this.last = value;
+    }
+    this.count++;
+  }
+
+  /** Drops the spare room of a chunk that will not grow again. */
+  seal(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
+  }
+
+  /**
+   * Calls `emit(seq, value)` for the chunk's samples with seq in [from, to]
+   * that are present (missing gauge samples are skipped).
+   */
+  read(from: number, to: number, emit: (seq: number, value: number) => void): void {
+    const data = this.data;
+    let pos = 0;
+    let last = 0;
+    const end = Math.min(to, this.firstSeq + this.count - 1);
+    for (let seq = this.firstSeq; seq <= end; seq++) {
+      let code = 0;
+      let mult = 1;
+      for (;;) {
+        const b = data[pos++] as number;
+        code += (b & 0x7f) * mult;
+        if (b < 0x80) break;
+        mult *= 128;
+      }
+      const tag = code % 4;
+      let value: number;
+      if (tag === TAG_MISSING) {
+        continue;
+      } else if (tag === TAG_RAW) {
+        for (let k = 0; k < 8; k++) scratch.setUint8(k, data[pos++] as number);
+        value = scratch.getFloat64(0);
+      } else {
+        const zigzag = (code - tag) / 4;
+        value = last + (zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2);
+      }
+      last = value;
+      if (seq >= from) emit(seq, value);
+    }
+  }
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const grown = new Uint8Array(Math.max(this.data.length * 2, this.length + n));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+
+  private writeVarint(v: number): void {
+    while (v >= 0x80) {
+      this.data[this.length++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.data[this.length++] = v;
+  }
+}

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseTextFormat } from '../../prometheus/text-format';
+import { eq, ne, nre, re } from '../engine';
+import { Chunk, SAMPLES_PER_CHUNK } from './chunks';
+import { KEPT_FAMILIES } from './reduce';
+import { parseValue, scanSamples } from './scan';
+import { SampleStore } from './store';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../test/fixtures/linkerd-proxy/${name}`, import.meta.url));
+const target = { namespace: 'ns', pod: 'web-1', deployment: 'web' };
+
+function readAll(c: Chunk): number[] {
+  const out: number[] = [];
+  c.read(c.firstSeq, c.firstSeq + c.count, (_, v) => out.push(v));
+  return out;
+}
+
+describe('sample chunks', () => {
+  it('give back every value written: integers, negatives, fractions, huge values; missing ones skipped', () => {
+    const values = [0, 5, 5, 1_000_000_007, 3, -42, 0.25, 1e300, 2 ** 53, Number.NaN, 7, -0.5];
+    const c = new Chunk(10);
+    for (const v of values) c.append(v);
+    expect(readAll(c)).toEqual(values.filter((v) => !Number.isNaN(v)));
+    const seqs: number[] = [];
+    c.read(12, 14, (seq) => seqs.push(seq));
+    expect(seqs).toEqual([12, 13, 14]);
+  });
+
+  it('spend one byte on a counter that did not move or moved by little', () => {
+    const c = new Chunk(0);
+    let v = 1_234_567;
+    c.append(v);
+    const firstBytes = c.length;
+    for (let i = 1; i < SAMPLES_PER_CHUNK; i++) c.append((v += i % 3));
+    expect(c.length - firstBytes).toBe(SAMPLES_PER_CHUNK - 1);
+    expect(c.full).toBe(true);
+  });
+});
+
+describe('scrape text scanning', () => {
+  it('finds every sample line of a real scrape, with braces and spaces inside label values', () => {
+    const body = Buffer.from(
+      [
+        '# HELP x y',
+        'plain_total 3',
+        'odd_total{path="/a b}c",q="say \\"hi\\""} 4 1700000000000',
+        'inf_gauge +Inf',
+        '',
+      ].join('\n'),
+    );
+    const seen: [string, number][] = [];
+    scanSamples(body, {
+      sample(_h1, _h2, s, e, vs, ve) {
+        seen.push([body.subarray(s, e).toString(), parseValue(body, vs, ve)]);
+      },
+    });
+    expect(seen).toEqual([
+      ['plain_total', 3],
+      ['odd_total{path="/a b}c",q="say \\"hi\\""}', 4],
+      ['inf_gauge', Infinity],
+    ]);
+  });
+
+  it('reads values as Number() does', () => {
+    for (const text of ['0', '42', '-7', '123456789012345', '1.5', '1e3', 'NaN', '-Inf', '0.001']) {
+      const b = Buffer.from(text);
+      expect(parseValue(b, 0, b.length)).toEqual(Number(text.replace('Inf', 'Infinity')));
+    }
+  });
+});
+
+describe('embedded store', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('stores a real proxy scrape read as bytes exactly as the parsed samples', () => {
+    for (const name of [
+      'legacy-2022-sample.metrics.txt',
+      'outbound-route-2025-sample.metrics.txt',
+    ]) {
+      const body = fixture(name);
+      const fromText = new SampleStore(10, 3600);
+      const fromSamples = new SampleStore(10, 3600);
+      const { samples } = parseTextFormat(body.toString('utf8'));
+      fromText.ingestText('a', target, 1000, body);
+      fromSamples.ingest('a', target, 1000, samples);
+      const families = [...new Set(samples.map((s) => s.name))].filter((n) => KEPT_FAMILIES.has(n));
+      expect(families.length).toBeGreaterThan(0);
+      for (const f of families) {
+        const sort = (views: { labels: Record<string, string> }[]) =>
+          views.map((v) => JSON.stringify(v)).sort();
+        expect(sort(fromText.select(f, [], 0, 2000))).toEqual(
+          sort(fromSamples.select(f, [], 0, 2000)),
+        );
+      }
+    }
+  });
+
+  it('answers matchers from its index, testing a regular expression once per label value', () => {
+    const store = new SampleStore(10, 3600);
+    const pods = Array.from({ length: 40 }, (_, i) => `web-${i}`);
+    for (const pod of pods)
+      store.ingest(pod, { ...target, pod }, 1000, [
+        { name: 'request_total', labels: { direction: 'inbound', dst_service: 'a' }, value: 1 },
+        { name: 'request_total', labels: { direction: 'outbound', dst_service: 'b' }, value: 1 },
+        { name: 'request_total', labels: { direction: 'outbound' }, value: 1 },
+      ]);
+    const test = vi.spyOn(RegExp.prototype, 'test');
+    const views = store.select(
+      'request_total',
+      [re('pod', 'web-(1|2)'), eq('direction', 'outbound')],
+      0,
+      2000,
+    );
+    // Each of the 40 values of `pod` once, and "" once (does it take series without the label?),
+    // not once per series (120).
+    expect(test.mock.calls.length).toBe(pods.length + 1);
+    expect(views.map((v) => v.labels.pod).sort()).toEqual(['web-1', 'web-1', 'web-2', 'web-2']);
+    // A matcher that accepts "" also takes series without the label.
+    expect(store.select('request_total', [eq('dst_service', '')], 0, 2000)).toHaveLength(40);
+    expect(store.select('request_total', [ne('dst_service', 'b')], 0, 2000)).toHaveLength(80);
+    expect(store.select('request_total', [nre('dst_service', '.+')], 0, 2000)).toHaveLength(40);
+    expect(store.select('request_total', [eq('dst_service', 'c')], 0, 2000)).toEqual([]);
+    expect(store.select('no_such_total', [], 0, 2000)).toEqual([]);
+  });
+
+  it('does not count a raw series that comes back after a gap as an increase', () => {
+    const store = new SampleStore(10, 3600);
+    const a = {
+      name: 'request_total',
+      labels: { direction: 'inbound', target_addr: 'x' },
+      value: 0,
+    };
+    const b = {
+      name: 'request_total',
+      labels: { direction: 'inbound', target_addr: 'y' },
+      value: 0,
+    };
+    store.ingest('p', target, 1000, [
+      { ...a, value: 10 },
+      { ...b, value: 100 },
+    ]);
+    store.ingest('p', target, 1010, [{ ...a, value: 12 }]);
+    // b returns at 150: its 50 were counted nowhere, and must not show as one scrape's increase.
+    store.ingest('p', target, 1020, [
+      { ...a, value: 15 },
+      { ...b, value: 150 },
+    ]);
+    store.ingest('p', target, 1030, [
+      { ...a, value: 16 },
+      { ...b, value: 151 },
+    ]);
+    expect(store.select('request_total', [], 0, 2000)[0]?.values).toEqual([110, 112, 115, 117]);
+  });
+
+  it('forgets series no raw series fed for a whole ring, and chunks older than the ring', () => {
+    const store = new SampleStore(5, 3600);
+    const keep = { name: 'request_total', labels: { direction: 'inbound' }, value: 1 };
+    const gone = { name: 'request_total', labels: { direction: 'outbound' }, value: 1 };
+    store.ingest('p', target, 1000, [keep, gone]);
+    for (let i = 1; i <= SAMPLES_PER_CHUNK + 10; i++) {
+      store.ingest('p', target, 1000 + i, [{ ...keep, value: 1 + i }]);
+      store.expire(1000 + i);
+    }
+    const views = store.select('request_total', [], 0, 1e6);
+    expect(views.map((v) => v.labels.direction)).toEqual(['inbound']);
+    expect(views[0]?.values).toHaveLength(5);
+    // One chunk (the head) is all a 5-sample ring needs once the first has aged out.
+    expect(store.stats().samples).toBeLessThanOrEqual(SAMPLES_PER_CHUNK);
+  });
+});
