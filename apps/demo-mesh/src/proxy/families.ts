@@ -118,6 +118,12 @@ export const FAMILIES: Record<string, FamilyMeta> = {
     'seconds',
   ),
   outbound_grpc_route_backend_response_statuses_total: current('counter', 'Completed responses.'),
+  control_request_total: legacy('counter', 'Total count of HTTP requests.'),
+  control_response_total: legacy('counter', 'Total count of HTTP responses.'),
+  control_response_latency_ms: legacy(
+    'histogram',
+    "Elapsed times between a request's headers being received and its response stream completing",
+  ),
   process_start_time_seconds: legacy(
     'gauge',
     'Time that the process started (in seconds since the UNIX epoch)',

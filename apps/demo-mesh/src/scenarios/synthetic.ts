@@ -37,6 +37,21 @@ const WORDS = [
 ];
 
 /**
+ * Answers besides 200 that services give without failing, with their shares
+ * of all responses. Each status a proxy has seen is one more series in every
+ * status-labelled family (and a whole latency histogram per peer), which is
+ * what makes busy real proxies write 1,000 series and more.
+ */
+const STATUS_MIX = [
+  { status: 201, share: 0.05 },
+  { status: 204, share: 0.03 },
+  { status: 304, share: 0.04 },
+  { status: 400, share: 0.01 },
+  { status: 404, share: 0.02 },
+  { status: 409, share: 0.01 },
+];
+
+/**
  * A mesh of N namespaces and M workloads with a random, layered call graph
  * (calls go from lower to higher layers, so there are no cycles), for scale work.
  */
@@ -84,6 +99,7 @@ export function synthetic(options: SyntheticOptions = {}): Scenario {
     for (const j of targets) {
       const to = services[j] as ServiceSpec;
       const p50 = 2 + rng.int(40);
+      const failingHere = failingSet.has(to.name);
       calls.push({
         from: `${from.namespace}/${from.name}`,
         to: `${to.namespace}/${to.name}`,
@@ -93,8 +109,10 @@ export function synthetic(options: SyntheticOptions = {}): Scenario {
             method: 'GET',
             path: '/api/v1/items',
             rps: Math.round((0.5 + rng.next() * 4) * 10) / 10,
-            successRate: failingSet.has(to.name) ? 0.85 + rng.next() * 0.1 : 1,
+            successRate: failingHere ? 0.85 + rng.next() * 0.1 : 1,
             latency: { p50Ms: p50, p95Ms: p50 * (2 + rng.next() * 3) },
+            statusMix: STATUS_MIX,
+            ...(failingHere ? { failureStatus: rng.next() < 0.5 ? 500 : 503 } : {}),
           },
         ],
       });

@@ -73,6 +73,11 @@ export interface RequestClass {
   latency: LatencySpec;
   /** HTTP status of a failed response (default 500; gRPC failures answer 200 with a grpc-status). */
   failureStatus?: number;
+  /**
+   * Statuses other than 200 among the responses that are not failures, with
+   * their shares of all responses (201, 304, 404, ...), as real services answer.
+   */
+  statusMix?: { status: number; share: number }[];
   /** gRPC status code of a failure (default 2, Unknown). */
   failureGrpcStatus?: number;
   requestBytes?: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Cluster } from '../cluster/cluster';
 import { booksapp } from '../scenarios/booksapp';
 import { emojivoto } from '../scenarios/emojivoto';
+import { synthetic } from '../scenarios/synthetic';
 import type { Scenario } from '../scenarios/types';
 import { TrafficEngine } from './engine';
 
@@ -171,5 +172,33 @@ describe('traffic engine', () => {
         'classification="failure"',
       ),
     ).toBe(0);
+  });
+});
+
+describe('synthetic proxies at real sizes', () => {
+  it('busy proxies write the 1,000 to 1,700 series of real ones, from real status variety', () => {
+    const c = simulate(synthetic({ workloads: 100, namespaces: 2, replicas: 2 }), 300);
+    const counts = c
+      .runningPods()
+      .map(
+        (p) =>
+          p.proxy
+            ?.render()
+            .split('\n')
+            .filter((l) => l && !l.startsWith('#')).length ?? 0,
+      )
+      .sort((a, b) => a - b);
+    // linkerd2 #2980: about 1,700 series for a busy proxy.
+    expect(counts[counts.length - 1]).toBeGreaterThan(1000);
+    expect(counts[counts.length - 1]).toBeLessThan(1800);
+    expect(counts.filter((n) => n > 1000).length).toBeGreaterThan(10);
+    // 4xx answers are successes (Linkerd's default response classes fail only 5xx).
+    expect(
+      total(c, 'response_total', 'status_code="404"', 'classification="success"'),
+    ).toBeGreaterThan(0);
+    expect(total(c, 'response_total', 'status_code="404"', 'classification="failure"')).toBe(0);
+    expect(
+      total(c, 'response_total', 'status_code="503"', 'classification="failure"'),
+    ).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,7 @@ import type { Cluster, SimPod } from '../cluster/cluster';
 import { AdminTraffic } from '../proxy/admin-traffic';
 import { labelText } from '../proxy/registry';
 import { rngFor, type Rng } from '../rng';
-import type { IncidentSpec, ServiceSpec } from '../scenarios/types';
+import type { IncidentSpec, RequestClass, ServiceSpec } from '../scenarios/types';
 import { GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
 import {
   authorityOf,
@@ -167,7 +167,7 @@ export class TrafficEngine {
     const latencyMs = c.dist.quantile(c.latencySeq.next()) * incident.latencyFactor;
     if (!failure)
       return {
-        status: 200,
+        status: c.grpc ? 200 : this.successStatus(c.cls),
         grpcStatus: c.grpc ? 0 : undefined,
         failure: false,
         error: '',
@@ -189,6 +189,17 @@ export class TrafficEngine {
       error: '',
       latencyMs,
     };
+  }
+
+  /** 200, or one of the class's other statuses by their shares. */
+  private successStatus(cls: RequestClass): number {
+    if (!cls.statusMix) return 200;
+    let draw = this.rng.next() * cls.successRate;
+    for (const m of cls.statusMix) {
+      draw -= m.share;
+      if (draw < 0) return m.status;
+    }
+    return 200;
   }
 
   private isFailure(route: OutboundRoute, status: number): boolean {
