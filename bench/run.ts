@@ -3,15 +3,15 @@
  * Results are figures to read, never assertions.
  */
 import { parseArgs } from 'node:util';
-import { apiScale } from './api-scale';
 import { demoMeshScale } from './demo-mesh-scale';
+import { engines } from './engines';
 import { webGraph } from './web-graph';
 
 const { values } = parseArgs({ options: { short: { type: 'boolean', default: false } } });
 
 const benches: [string, (short: boolean) => Promise<string>][] = [
   ['demo-mesh-scale', demoMeshScale],
-  ['api-scale', apiScale],
+  ['engines', engines],
   ['web-graph', webGraph],
 ];
 

@@ -12,6 +12,7 @@ import { PrometheusTargets } from './mesh/prometheus-targets';
 import { scrapeTargets } from './model/workloads';
 import { EmbeddedEngine } from './sources/metrics/embedded/engine';
 import { Scraper } from './sources/metrics/embedded/scraper';
+import { SharedAnswers } from './mesh/shared-answers';
 import { SampleStore } from './sources/metrics/embedded/store';
 import type { MetricsEngine } from './sources/metrics/engine';
 import { PrometheusEngine } from './sources/metrics/prometheus-engine';
@@ -96,6 +97,8 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     topology,
     snapshots,
     proxyErrors: () => scraper?.errors() ?? targets?.errors() ?? [],
+    // Pages share answers for as long as the engine shares queries.
+    answers: new SharedAnswers(2000),
   };
   const app = createApp({
     log,

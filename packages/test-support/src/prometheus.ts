@@ -18,6 +18,8 @@ export interface Target {
 
 export interface RunningPrometheus {
   url: string;
+  /** The server's process, for benchmarks that read its memory and CPU. */
+  pid: number;
   /** Instant vector of a PromQL query at the server's current time (or `time`, seconds). */
   query(promql: string, time?: number): Promise<Sample[]>;
   /** The single value of a query, or undefined when the result is empty. */
@@ -85,6 +87,7 @@ export async function startPrometheus(configFile: string): Promise<RunningPromet
   };
   return {
     url,
+    pid: child.pid ?? 0,
     query,
     async scalar(promql, time) {
       const result = await query(promql, time);

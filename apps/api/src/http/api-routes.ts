@@ -74,7 +74,9 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
   router.get('/namespaces/:ns/policy', async (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(await policyView(deps, ns, q.window));
+    res.json(
+      await deps.answers.get('policy', [ns, q.window], () => policyView(deps, ns, q.window)),
+    );
   });
 
   router.get('/namespaces/:ns/services/:name/config', (req, res) => {
@@ -92,7 +94,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
 
   router.get('/findings', async (req, res) => {
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(await findingsView(deps, q.window));
+    res.json(await deps.answers.get('findings', [q.window], () => findingsView(deps, q.window)));
   });
 
   router.get('/control-plane', (_req, res) => {
@@ -104,7 +106,11 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     const kind = parseParam(workloadKind, req.params.kind, 'kind');
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(await workloadDetailView(deps, ns, kind, name, q.window));
+    res.json(
+      await deps.answers.get('workload', [ns, kind, name, q.window], () =>
+        workloadDetailView(deps, ns, kind, name, q.window),
+      ),
+    );
   });
 
   /** Query parameters naming one workload, for routes and time series. */
@@ -156,12 +162,16 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     } else {
       subject = { kind: 'workload', ...base };
     }
-    res.json(await timeseriesView(deps, subject, q.window));
+    res.json(
+      await deps.answers.get('timeseries', [subject, q.window], () =>
+        timeseriesView(deps, subject, q.window),
+      ),
+    );
   });
 
   router.get('/mtls', async (req, res) => {
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(await mtlsView(deps, q.window));
+    res.json(await deps.answers.get('mtls', [q.window], () => mtlsView(deps, q.window)));
   });
 
   router.get('/graph', async (req, res) => {

@@ -1,4 +1,5 @@
 import type { MetricsEngine } from '../sources/metrics/engine';
+import type { SharedAnswers } from './shared-answers';
 import type { SnapshotCache, TopologyReader } from './snapshot';
 
 export interface MeshDeps {
@@ -10,6 +11,8 @@ export interface MeshDeps {
   snapshots: SnapshotCache;
   /** Proxies the embedded engine could not scrape (empty in Prometheus mode). */
   proxyErrors: () => string[];
+  /** Answers shared by pages and viewers within one refresh. */
+  answers: SharedAnswers;
 }
 
 export const QUANTILES = [0.5, 0.95, 0.99];

@@ -26,13 +26,24 @@ interface EdgeAcc {
   tcpBytes: number;
 }
 
+/** The service graph of `namespaces`, computed once per refresh for every page and viewer that asks. */
+export function graphView(
+  deps: MeshDeps,
+  namespaces: string[] | 'all',
+  window: { seconds: number; text: string },
+): Promise<GraphResponse> {
+  return deps.answers.get('graph', [namespaces, window], () =>
+    buildGraph(deps, namespaces, window),
+  );
+}
+
 /**
  * Workloads as nodes, and who calls whom as edges, for some namespaces or
  * all. Edges come from meshed clients' outbound metrics (which know the
  * destination workload and identity) and, for clients without a proxy, from
  * the servers' inbound plaintext traffic.
  */
-export async function graphView(
+async function buildGraph(
   deps: MeshDeps,
   namespaces: string[] | 'all',
   window: { seconds: number; text: string },

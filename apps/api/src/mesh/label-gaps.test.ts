@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsEngine, RateQuery, Sample } from '../sources/metrics/engine';
 import type { MeshDeps } from './deps';
 import { graphView } from './graph';
+import { SharedAnswers } from './shared-answers';
 import { SnapshotCache, type TopologyReader } from './snapshot';
 import { serviceOfAuthority } from '../model/workloads';
 import { workloadsView } from './workloads';
@@ -108,6 +109,7 @@ const engine: MetricsEngine = {
 const deps: MeshDeps = {
   engine,
   allTraffic: engine,
+  answers: new SharedAnswers(0),
   topology,
   snapshots: new SnapshotCache(topology, 'linkerd', 'cluster.local'),
   proxyErrors: () => [],

@@ -5,8 +5,16 @@ import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
 import { requestsByTls } from './tls-requests';
 
+/** The namespace table, computed once per refresh for every page and viewer that asks. */
+export function namespacesView(
+  deps: MeshDeps,
+  window: { seconds: number; text: string },
+): Promise<NamespacesResponse> {
+  return deps.answers.get('namespaces', [window], () => buildNamespaces(deps, window));
+}
+
 /** Per namespace: meshed pods, server-side golden numbers and the mTLS share of its traffic. */
-export async function namespacesView(
+async function buildNamespaces(
   deps: MeshDeps,
   window: { seconds: number; text: string },
 ): Promise<NamespacesResponse> {

@@ -47,12 +47,24 @@ export function requireWorkload(
     throw new NotFoundError(`no ${workload.kind} ${workload.namespace}/${workload.name}`);
 }
 
+/** A workload's routes, computed once per refresh for every page and viewer that asks. */
+export function routesView(
+  deps: MeshDeps,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  to: { namespace: string; name: string } | undefined,
+  window: { seconds: number; text: string },
+): Promise<RoutesResponse> {
+  return deps.answers.get('routes', [workload, to, window], () =>
+    buildRoutes(deps, workload, to, window),
+  );
+}
+
 /**
  * Routes of a workload: inbound (as its own proxy saw them) or outbound to
  * one service (as the workload's proxy saw them, effective and actual), each
  * with the configuration that defines it.
  */
-export async function routesView(
+async function buildRoutes(
   deps: MeshDeps,
   workload: { namespace: string; kind: WorkloadKind; name: string },
   to: { namespace: string; name: string } | undefined,

@@ -23,12 +23,24 @@ function byWorkload(
   return out;
 }
 
+/** A namespace's workload (or service) rows, computed once per refresh for every page and viewer that asks. */
+export function workloadsView(
+  deps: MeshDeps,
+  namespace: string,
+  kind: WorkloadKind | 'services' | undefined,
+  window: { seconds: number; text: string },
+): Promise<WorkloadsResponse> {
+  return deps.answers.get('workloads', [namespace, kind, window], () =>
+    buildWorkloads(deps, namespace, kind, window),
+  );
+}
+
 /**
  * A row per workload of a namespace, and per service. Meshed workloads use
  * their own inbound (server-side) metrics; unmeshed ones and services use
  * what their meshed clients saw on the way out.
  */
-export async function workloadsView(
+async function buildWorkloads(
   deps: MeshDeps,
   namespace: string,
   kind: WorkloadKind | 'services' | undefined,

@@ -1,7 +1,14 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { linkerdConfigOf } from './linkerd-config';
-import { hostPort, podInfo, resolveOwner, scrapeTargets, type TopologySnapshot } from './workloads';
+import {
+  hostPort,
+  podInfo,
+  resolveOwner,
+  scrapeTargets,
+  slimPod,
+  type TopologySnapshot,
+} from './workloads';
 
 const snapshot = (owners: TopologySnapshot['owners'] = new Map()): TopologySnapshot => ({
   namespaces: [],
@@ -47,6 +54,44 @@ function pod(
 }
 
 describe('pods', () => {
+  it('keeps, of a pod the informer holds, exactly what podInfo reads', () => {
+    const full = pod({
+      labels: { 'linkerd.io/control-plane-ns': 'linkerd', app: 'web' },
+      annotations: {
+        'linkerd.io/proxy-version': 'edge-25.10.1',
+        'linkerd.io/inject': 'enabled',
+        'config.linkerd.io/default-inbound-policy': 'deny',
+        'prometheus.io/scrape': 'true',
+      },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9c', uid: 'u' }],
+    });
+    full.spec!.containers.push({
+      name: 'app',
+      image: 'shop/web:1',
+      env: [{ name: 'SECRET_URL', value: 'x'.repeat(2000) }],
+      livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+    });
+    full.spec!.volumes = [{ name: 'data', emptyDir: {} }];
+    full.status = {
+      phase: 'Running',
+      podIP: '10.0.0.7',
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'PodScheduled', status: 'True' },
+      ],
+      containerStatuses: [
+        { name: 'app', image: 'shop/web:1', imageID: 'sha', ready: true, restartCount: 2 },
+        { name: 'linkerd-proxy', image: 'p', imageID: 'sha', ready: true, restartCount: 1 },
+      ],
+    };
+    const slim = structuredClone(full);
+    slimPod(slim);
+    expect(podInfo(slim, snapshot())).toEqual(podInfo(full, snapshot()));
+    expect(JSON.stringify(slim).length).toBeLessThan(JSON.stringify(full).length / 3);
+    expect(slim.spec?.volumes).toBeUndefined();
+    expect(slim.metadata?.annotations?.['prometheus.io/scrape']).toBeUndefined();
+  });
+
   it("takes the identity from the proxy's environment and the version from the injector's annotation, never the image", () => {
     const p = podInfo(pod(), snapshot());
     expect(p.identity).toBe('web.shop.serviceaccount.identity.linkerd.prod.example.org');

@@ -1,5 +1,5 @@
 import { vizTargetLabels } from './viz-labels';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { foreignKind, kindOfObject, type WorkloadKind } from './kinds';
 import type { LinkerdConfig } from './linkerd-config';
 import { identityOf } from './policy';
@@ -80,6 +80,57 @@ export function resolveOwner(
     }
   }
   return { kind: kindOfObject(ref.kind) ?? foreignKind(ref.kind), name: ref.name };
+}
+
+/** Annotations podInfo reads (`linkerd.io/inject`, `linkerd.io/proxy-version`, `config.linkerd.io/...`). */
+const READ_ANNOTATION = /(^|\.)linkerd\.io\//;
+
+/**
+ * Cuts a pod down, in place, to what podInfo reads: the proxy container's
+ * name, ports and identity variable, the service account, Linkerd's
+ * annotations, labels, owners, IP, phase, readiness and restarts. Volumes,
+ * probes, other containers' specs and most status go: a real pod is several
+ * kilobytes, and the informer keeps one per pod of the cluster.
+ */
+export function slimPod(pod: V1Pod): void {
+  const meta = pod.metadata;
+  if (meta?.annotations) {
+    for (const k of Object.keys(meta.annotations))
+      if (!READ_ANNOTATION.test(k)) delete meta.annotations[k];
+  }
+  const spec = pod.spec;
+  if (spec) {
+    const slim = (c: V1Container): V1Container =>
+      c.name === 'linkerd-proxy'
+        ? {
+            name: c.name,
+            ...(c.ports ? { ports: c.ports } : {}),
+            ...(c.env
+              ? { env: c.env.filter((e) => e.name === 'LINKERD2_PROXY_IDENTITY_LOCAL_NAME') }
+              : {}),
+          }
+        : { name: c.name };
+    pod.spec = {
+      containers: spec.containers.map(slim),
+      ...(spec.initContainers ? { initContainers: spec.initContainers.map(slim) } : {}),
+      ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
+    };
+  }
+  const status = pod.status;
+  if (status) {
+    pod.status = {
+      ...(status.podIP ? { podIP: status.podIP } : {}),
+      ...(status.phase ? { phase: status.phase } : {}),
+      conditions: (status.conditions ?? []).filter((c) => c.type === 'Ready'),
+      containerStatuses: (status.containerStatuses ?? []).map((c) => ({
+        name: c.name,
+        image: '',
+        imageID: '',
+        ready: c.ready,
+        restartCount: c.restartCount,
+      })),
+    };
+  }
 }
 
 export function podInfo(pod: V1Pod, snapshot: TopologySnapshot): PodInfo {

@@ -5,8 +5,10 @@ import {
   makeInformer,
   type ListWatch,
   type KubernetesObject,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { slimPod } from '../../model/workloads';
 import { listPath, watchedResources, type WatchedResource } from './resources';
 
 export interface ResourceState {
@@ -213,6 +215,7 @@ export class Topology {
       };
       const keep = (obj: KubernetesObject) => {
         forgetUnused(obj);
+        if (r.key === 'pods') slimPod(obj as V1Pod);
         bump();
       };
       informer.on('add', keep);

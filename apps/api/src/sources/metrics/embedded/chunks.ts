@@ -9,7 +9,7 @@
  *
  * Measured on the synthetic mesh: about 1.2 bytes a sample, against 8 for a
  * Float64Array and about 1.3 for Prometheus's head chunks (delta-of-delta
- * times plus XOR values; `bench/api-scale.ts` prints the figure).
+ * times plus XOR values; `bench/engines.ts` prints the figure).
  */
 
 const TAG_DELTA = 0;
