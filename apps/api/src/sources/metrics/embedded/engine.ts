@@ -10,7 +10,7 @@ import type {
 } from '../engine';
 import { quantileKey } from '../engine';
 import { histogramQuantile } from './histogram';
-import { KEPT_LABELS } from './reduce';
+import { keepsLabel } from './reduce';
 import type { SampleStore, SeriesView } from './store';
 
 /**
@@ -90,15 +90,16 @@ export class EmbeddedEngine implements MetricsEngine {
     this.minWindowSeconds = 2 * scrapeIntervalSeconds;
   }
 
-  private checkLabels(names: string[]): void {
+  private checkLabels(metric: string, names: string[]): void {
     for (const n of names) {
-      if (!KEPT_LABELS.has(n)) throw new Error(`the embedded engine does not keep label ${n}`);
+      if (!keepsLabel(metric, n))
+        throw new Error(`the embedded engine does not keep label ${n} on ${metric}`);
     }
   }
 
   /** The series a rate query reads, with samples from `from - window` to `to`, labelled by `by` only. */
   private views(q: RateQuery, from: number, to: number): SeriesView[] {
-    this.checkLabels([...q.by, ...q.matchers.map((m) => m.label)]);
+    this.checkLabels(q.metric, [...q.by, ...q.matchers.map((m) => m.label)]);
     return this.store.select(q.metric, q.matchers, from - q.windowSeconds, to, q.by);
   }
 
@@ -163,7 +164,7 @@ export class EmbeddedEngine implements MetricsEngine {
   }
 
   async gauge(q: GaugeQuery): Promise<Sample[]> {
-    this.checkLabels([...q.by, ...q.matchers.map((m) => m.label)]);
+    this.checkLabels(q.metric, [...q.by, ...q.matchers.map((m) => m.label)]);
     const t = this.now();
     const groups = new Map<string, Sample>();
     for (const view of this.store.select(

@@ -107,10 +107,32 @@ export function canonicalLe(le: string): string {
   return Number.isFinite(n) ? String(n) : le;
 }
 
-export function reduceLabels(labels: Record<string, string>): Record<string, string> {
+/**
+ * Labels summed away from histogram buckets as well: meshviz reads latency
+ * by workload, peer, route and TLS, never by response status. A busy proxy
+ * writes a whole histogram per status it has answered, so this divides its
+ * largest families several times over.
+ */
+export const NOT_ON_BUCKETS = new Set([
+  'status_code',
+  'classification',
+  'grpc_status',
+  'http_status',
+  'error',
+]);
+
+/** Whether the embedded engine keeps `label` on the samples of `metric`. */
+export function keepsLabel(metric: string, label: string): boolean {
+  return KEPT_LABELS.has(label) && !(metric.endsWith('_bucket') && NOT_ON_BUCKETS.has(label));
+}
+
+export function reduceLabels(
+  metric: string,
+  labels: Record<string, string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) {
-    if (!KEPT_LABELS.has(k)) continue;
+    if (!keepsLabel(metric, k)) continue;
     out[k] = k === 'le' ? canonicalLe(v) : v;
   }
   return out;

@@ -85,7 +85,8 @@ class TargetStore implements LineVisitor {
   seq = 0;
   lastScrape = 0;
   readonly series: StoredSeries[] = [];
-  private readonly byKey = new Map<string, number>();
+  /** Reduced series by a 53-bit hash of their name and labels (a string key per series would cost more than its samples). */
+  private readonly byKey = new Map<number, number>();
   private raw = new RawTable(64);
   private labelsKey = '';
   /** Per reduced series during a scrape: the sum of increases (counters) or values (gauges). */
@@ -208,8 +209,8 @@ class TargetStore implements LineVisitor {
   /** The reduced series a new raw series feeds (index + 1), or -1 when meshviz drops it. */
   private resolve(sample: ParsedSample | undefined): number {
     if (!sample || !KEPT_FAMILIES.has(sample.name)) return -1;
-    const labels = { ...reduceLabels(sample.labels), ...this.targetLabels };
-    const key = seriesKey(sample.name, labels);
+    const labels = { ...reduceLabels(sample.name, sample.labels), ...this.targetLabels };
+    const key = keyHash(seriesKey(sample.name, labels));
     const known = this.byKey.get(key);
     if (known !== undefined) return known + 1;
     const interner = this.store.index.interner;
@@ -345,7 +346,7 @@ class TargetStore implements LineVisitor {
       const labels: Record<string, string> = {};
       for (let k = 0; k < s.labels.length; k += 2)
         labels[strings[s.labels[k] as number] ?? ''] = strings[s.labels[k + 1] as number] ?? '';
-      this.byKey.set(seriesKey(strings[s.metric] ?? '', labels), i);
+      this.byKey.set(keyHash(seriesKey(strings[s.metric] ?? '', labels)), i);
     });
     this.raw = this.raw.rebuilt(this.raw.capacity, (i) => {
       const ref = this.raw.ref[i] as number;
@@ -369,6 +370,12 @@ class TargetStore implements LineVisitor {
 
 /** A reduced series' object, label array header and index entries, measured with heap snapshots. */
 const SERIES_OVERHEAD_BYTES = 200;
+
+/** A 53-bit hash of a series key: a collision among one proxy's few thousand series is about 1 in 10^9. */
+function keyHash(key: string): number {
+  const [h1, h2] = hashString(key);
+  return (h1 >>> 0) * 2 ** 21 + (h2 >>> 11);
+}
 
 function hashString(s: string): [number, number] {
   let h1 = 0x811c9dc5 | 0;
