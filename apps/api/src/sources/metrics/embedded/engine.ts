@@ -108,7 +108,7 @@ export class EmbeddedEngine implements MetricsEngine {
     for (const view of views) {
       const r = extrapolatedRate(view, t, q.windowSeconds);
       if (r === undefined) continue;
-      const key = groupKey(view.labels, q.by);
+      const key = view.group ?? groupKey(view.labels, q.by);
       const g = groups.get(key);
       if (g) g.value += r;
       else groups.set(key, { labels: pick(view.labels, q.by), value: r });

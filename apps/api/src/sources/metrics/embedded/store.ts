@@ -393,6 +393,8 @@ export interface SeriesView {
   labels: Record<string, string>;
   times: number[];
   values: number[];
+  /** With `keep`: the kept labels' values as one string, the series' group for `sum by (keep)`. */
+  group?: string;
 }
 
 export interface StoreStats {
@@ -490,16 +492,21 @@ export class SampleStore {
       }
       if (values.length === 0) continue;
       const labels: Record<string, string> = {};
+      let group: string | undefined;
       if (keepIds) {
+        group = '';
         for (const [name, id] of keepIds) {
           const v = id < 0 ? -1 : labelValueId(s.labels, id);
-          if (v >= 0) labels[name] = strings[v] ?? '';
+          const value = v >= 0 ? (strings[v] ?? '') : '';
+          if (v >= 0) labels[name] = value;
+          // As in PromQL, an empty value is the same as no label.
+          group += value === '' ? '\u0000' : `${v}\u0000`;
         }
       } else {
         for (let k = 0; k < s.labels.length; k += 2)
           labels[strings[s.labels[k] as number] ?? ''] = strings[s.labels[k + 1] as number] ?? '';
       }
-      out.push({ labels, times, values });
+      out.push(group === undefined ? { labels, times, values } : { labels, times, values, group });
     }
     return out;
   }
