@@ -47,6 +47,7 @@ describe('scrape text scanning', () => {
         'plain_total 3',
         'odd_total{path="/a b}c",q="say \\"hi\\""} 4 1700000000000',
         'inf_gauge +Inf',
+        'slash_total{dir="C:\\\\",x="}"} 5',
         '',
       ].join('\n'),
     );
@@ -60,6 +61,8 @@ describe('scrape text scanning', () => {
       ['plain_total', 3],
       ['odd_total{path="/a b}c",q="say \\"hi\\""}', 4],
       ['inf_gauge', Infinity],
+      // A value ending in an escaped backslash: its quote closes it.
+      ['slash_total{dir="C:\\\\",x="}"}', 5],
     ]);
   });
 

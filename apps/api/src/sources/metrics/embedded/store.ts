@@ -377,14 +377,13 @@ function keyHash(key: string): number {
   return (h1 >>> 0) * 2 ** 21 + (h2 >>> 11);
 }
 
+/** The scanner's hash (FNV-1a and the sum of its states), over a string's UTF-16 units. */
 function hashString(s: string): [number, number] {
   let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x9747b28c | 0;
+  let h2 = 0;
   for (let i = 0; i < s.length; i++) {
-    const b = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ b, 16777619);
-    h2 = Math.imul(h2 ^ b, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+    h1 = Math.imul(h1 ^ s.charCodeAt(i), 16777619);
+    h2 = (h2 + h1) | 0;
   }
   return [h1, h2];
 }
