@@ -6,6 +6,7 @@ import {
   podInfo,
   resolveOwner,
   scrapeTargets,
+  slimController,
   slimPod,
   type TopologySnapshot,
 } from './workloads';
@@ -52,6 +53,33 @@ function pod(
     status: { phase: 'Running' },
   };
 }
+
+describe('controllers kept by the informer', () => {
+  it('keep names, owners and Linkerd annotations, not their pod templates', () => {
+    const rs = {
+      metadata: {
+        name: 'web-7d9c',
+        namespace: 'shop',
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'u' }],
+        annotations: {
+          'config.linkerd.io/proxy-cpu-request': '100m',
+          'deployment.kubernetes.io/revision': '3',
+        },
+      },
+      spec: { template: pod() },
+      status: { replicas: 2 },
+    };
+    slimController(rs);
+    expect(rs).toEqual({
+      metadata: {
+        name: 'web-7d9c',
+        namespace: 'shop',
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'u' }],
+        annotations: { 'config.linkerd.io/proxy-cpu-request': '100m' },
+      },
+    });
+  });
+});
 
 describe('pods', () => {
   it('keeps, of a pod the informer holds, exactly what podInfo reads', () => {

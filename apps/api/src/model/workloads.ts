@@ -133,6 +133,25 @@ export function slimPod(pod: V1Pod): void {
   }
 }
 
+/**
+ * Cuts a workload controller (Deployment, ReplicaSet, Job, ...) down, in
+ * place, to what the topology reads: its name, owners and Linkerd's
+ * annotations. Its spec goes: every ReplicaSet a rollout leaves behind holds
+ * a whole pod template.
+ */
+export function slimController(obj: {
+  metadata?: { annotations?: Record<string, string> };
+  spec?: unknown;
+  status?: unknown;
+}): void {
+  const annotations = obj.metadata?.annotations;
+  if (annotations) {
+    for (const k of Object.keys(annotations)) if (!READ_ANNOTATION.test(k)) delete annotations[k];
+  }
+  delete obj.spec;
+  delete obj.status;
+}
+
 export function podInfo(pod: V1Pod, snapshot: TopologySnapshot): PodInfo {
   const ns = pod.metadata?.namespace ?? '';
   const proxy =

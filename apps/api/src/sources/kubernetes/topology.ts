@@ -8,7 +8,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { slimPod } from '../../model/workloads';
+import { slimController, slimPod } from '../../model/workloads';
 import { listPath, watchedResources, type WatchedResource } from './resources';
 
 export interface ResourceState {
@@ -216,6 +216,7 @@ export class Topology {
       const keep = (obj: KubernetesObject) => {
         forgetUnused(obj);
         if (r.key === 'pods') slimPod(obj as V1Pod);
+        else if (CONTROLLERS.has(r.key)) slimController(obj);
         bump();
       };
       informer.on('add', keep);
@@ -307,6 +308,17 @@ function isNotFound(err: unknown): boolean {
   const e = err as { code?: number; statusCode?: number; message?: string };
   return e?.code === 404 || e?.statusCode === 404 || /\b404\b|not found/i.test(e?.message ?? '');
 }
+
+/** Workload controllers: the topology reads their names, owners and annotations only. */
+const CONTROLLERS = new Set([
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'replicationcontrollers',
+]);
 
 /**
  * Drops what meshviz never reads from an object the informer keeps:
