@@ -20,6 +20,8 @@ const MAX_DELTA = 2 ** 49;
 
 /** Samples per chunk: 20 minutes at the default 10 s interval. */
 export const SAMPLES_PER_CHUNK = 120;
+/** Samples between read marks: 4 minutes at 10 s. */
+const MARK_EVERY = 24;
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -31,6 +33,11 @@ export class Chunk {
   count = 0;
   /** Last value written, the base of the next delta. */
   private last = 0;
+  /**
+   * Every MARK_EVERY samples, the byte offset and delta base there, so a
+   * read of the last minute decodes from the nearest mark, not the chunk's start.
+   */
+  private marks: number[] | undefined;
 
   constructor(
     /** Scrape sequence number of the first sample. */
@@ -45,6 +52,8 @@ export class Chunk {
 
   append(value: number): void {
     this.reserve(10);
+    if (this.count > 0 && this.count % MARK_EVERY === 0)
+      (this.marks ??= []).push(this.length, this.last);
     if (Number.isNaN(value)) {
       this.writeVarint(TAG_MISSING);
     } else {
@@ -80,8 +89,18 @@ export class Chunk {
     const data = this.data;
     let pos = 0;
     let last = 0;
+    let seq = this.firstSeq;
+    const mark = Math.min(
+      Math.floor(Math.max(0, from - this.firstSeq) / MARK_EVERY),
+      (this.marks?.length ?? 0) / 2,
+    );
+    if (mark > 0 && this.marks) {
+      pos = this.marks[(mark - 1) * 2] as number;
+      last = this.marks[(mark - 1) * 2 + 1] as number;
+      seq += mark * MARK_EVERY;
+    }
     const end = Math.min(to, this.firstSeq + this.count - 1);
-    for (let seq = this.firstSeq; seq <= end; seq++) {
+    for (; seq <= end; seq++) {
       let code = 0;
       let mult = 1;
       for (;;) {

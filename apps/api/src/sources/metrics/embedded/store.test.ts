@@ -28,6 +28,25 @@ describe('sample chunks', () => {
     expect(seqs).toEqual([12, 13, 14]);
   });
 
+  it('read any range alike, whether it starts at the chunk, at a mark or between marks', () => {
+    const c = new Chunk(1000);
+    const values: number[] = [];
+    for (let i = 0; i < SAMPLES_PER_CHUNK; i++) {
+      // Counters, a missing gauge sample now and then, and a fraction written raw.
+      const v = i % 17 === 5 ? Number.NaN : i % 29 === 3 ? i + 0.5 : i * 3;
+      values.push(v);
+      c.append(v);
+    }
+    for (const from of [1000, 1023, 1024, 1025, 1050, 1100, 1119]) {
+      const got: [number, number][] = [];
+      c.read(from, 1119, (seq, v) => got.push([seq, v]));
+      const want = values
+        .map((v, i) => [1000 + i, v] as [number, number])
+        .filter(([seq, v]) => seq >= from && !Number.isNaN(v));
+      expect(got).toEqual(want);
+    }
+  });
+
   it('spend one byte on a counter that did not move or moved by little', () => {
     const c = new Chunk(0);
     let v = 1_234_567;
