@@ -13,7 +13,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startPrometheus, type RunningPrometheus } from '@meshviz/test-support';
 import { cpuSeconds, quantile, rssMiB, startScript, table } from './lib';
@@ -69,19 +68,15 @@ class RecordingProxy {
   }
 }
 
-function startApi(args: string[]): Promise<[ChildProcess, string]> {
-  const child = spawn(
-    process.execPath,
-    ['dist/api/main.js', '--listen', '127.0.0.1:0', '--web-dist', '/nonexistent', ...args],
-    { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
+/** The API as shipped: the built bundle under plain Node. */
+async function startApi(args: string[]): Promise<[ChildProcess, string]> {
+  const [child, url] = await startScript(
+    'dist/api/main.js',
+    ['--listen', '127.0.0.1:0', '--web-dist', '/nonexistent', ...args],
+    /^meshviz: (\S+)$/,
+    [],
   );
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /^meshviz: (\S+)$/.exec(line);
-      if (m?.[1]) resolve([child, m[1].replace(/\/$/, '')]);
-    });
-    child.once('exit', (code) => reject(new Error(`meshviz-api exited with ${code}`)));
-  });
+  return [child, url.replace(/\/$/, '')];
 }
 
 function build(): Promise<void> {

@@ -36,13 +36,17 @@ export function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** Starts a repo script under tsx; resolves with the process and the first capture of `pattern` on stdout. */
+/**
+ * Starts a repo script (under tsx, unless `runner` says otherwise); resolves
+ * with the process and the first capture of `pattern` on stdout.
+ */
 export function startScript(
   script: string,
   args: string[],
   pattern: RegExp,
+  runner = ['--import', 'tsx'],
 ): Promise<[ChildProcess, string]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...runner, script, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -97,8 +97,9 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     topology,
     snapshots,
     proxyErrors: () => scraper?.errors() ?? targets?.errors() ?? [],
-    // Pages share answers for as long as the engine shares queries.
-    answers: new SharedAnswers(2000),
+    // Pages share answers for at least as long as the engine shares queries, and a slow
+    // answer longer, up to the scrape interval (the data is no newer before that).
+    answers: new SharedAnswers({ minTtlMs: 2000, maxTtlMs: 1000 * config.scrapeInterval }),
   };
   const app = createApp({
     log,

@@ -109,7 +109,7 @@ const engine: MetricsEngine = {
 const deps: MeshDeps = {
   engine,
   allTraffic: engine,
-  answers: new SharedAnswers(0),
+  answers: new SharedAnswers({ minTtlMs: 0, maxTtlMs: 0 }),
   topology,
   snapshots: new SnapshotCache(topology, 'linkerd', 'cluster.local'),
   proxyErrors: () => [],

@@ -17,7 +17,8 @@ export interface ParseResult {
   invalidLines: number;
 }
 
-function parseValue(text: string): number {
+/** A sample value as the text format writes it (`+Inf`, `NaN`, floats). */
+export function parseValue(text: string): number {
   switch (text) {
     case '+Inf':
     case 'Inf':

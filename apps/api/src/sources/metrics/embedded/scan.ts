@@ -1,3 +1,5 @@
+import { parseValue as parseValueText } from '../../prometheus/text-format';
+
 /**
  * Reads a scrape body as bytes, a sample line at a time, without making
  * strings: each line's series text (`name{labels}`) is hashed in place, so a
@@ -126,14 +128,7 @@ export function parseValue(body: Uint8Array, start: number, end: number): number
     }
     if (i === end) return negative ? -v : v;
   }
-  const text = Buffer.from(body.buffer, body.byteOffset + start, end - start).toString('latin1');
-  switch (text) {
-    case '+Inf':
-    case 'Inf':
-      return Infinity;
-    case '-Inf':
-      return -Infinity;
-    default:
-      return Number(text);
-  }
+  return parseValueText(
+    Buffer.from(body.buffer, body.byteOffset + start, end - start).toString('latin1'),
+  );
 }
