@@ -15,7 +15,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startPrometheus, type RunningPrometheus } from '@meshviz/test-support';
-import { cpuSeconds, quantile, rssMiB, startScript, table } from './lib';
+import { cpuSeconds, quantile, rssMiB, startScript, startSyntheticMesh, table } from './lib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -194,24 +194,7 @@ async function measure(
   warmupSeconds: number,
   load: { viewers: number; seconds: number; baselineSeconds: number } | undefined,
 ): Promise<SizeResult> {
-  const namespaces = Math.max(2, Math.round(workloads / 50));
-  const [mesh, kubeconfig] = await startScript(
-    'apps/demo-mesh/src/main.ts',
-    [
-      '--scenario',
-      'synthetic',
-      '--workloads',
-      String(workloads),
-      '--namespaces',
-      String(namespaces),
-      '--replicas',
-      String(replicas),
-      '--pod-subnet',
-      '84',
-      '--no-incidents',
-    ],
-    /^kubeconfig: (.+)$/,
-  );
+  const [mesh, kubeconfig] = await startSyntheticMesh(workloads, replicas, 84);
   const cleanup: (() => unknown)[] = [() => mesh.kill('SIGTERM')];
   try {
     const promConfig = kubeconfig.replace(/kubeconfig\.yaml$/, 'prometheus.yml');

@@ -59,6 +59,34 @@ export function startScript(
   });
 }
 
+/**
+ * A synthetic demo mesh, 50 workloads a namespace, without incidents;
+ * resolves with the process and its kubeconfig path.
+ */
+export function startSyntheticMesh(
+  workloads: number,
+  replicas: number,
+  subnet: number,
+): Promise<[ChildProcess, string]> {
+  return startScript(
+    'apps/demo-mesh/src/main.ts',
+    [
+      '--scenario',
+      'synthetic',
+      '--workloads',
+      String(workloads),
+      '--namespaces',
+      String(Math.max(2, Math.round(workloads / 50))),
+      '--replicas',
+      String(replicas),
+      '--pod-subnet',
+      String(subnet),
+      '--no-incidents',
+    ],
+    /^kubeconfig: (.+)$/,
+  );
+}
+
 export interface Stack {
   api: ChildProcess;
   /** The API's base URL, without a trailing slash. */
@@ -75,23 +103,7 @@ export async function startSyntheticStack(
   subnet: number,
   webDist = '/nonexistent',
 ): Promise<Stack> {
-  const [mesh, kubeconfig] = await startScript(
-    'apps/demo-mesh/src/main.ts',
-    [
-      '--scenario',
-      'synthetic',
-      '--workloads',
-      String(workloads),
-      '--namespaces',
-      String(Math.max(2, Math.round(workloads / 50))),
-      '--replicas',
-      '1',
-      '--pod-subnet',
-      String(subnet),
-      '--no-incidents',
-    ],
-    /^kubeconfig: (.+)$/,
-  );
+  const [mesh, kubeconfig] = await startSyntheticMesh(workloads, 1, subnet);
   try {
     const [api, url] = await startScript(
       'apps/api/src/main.ts',

@@ -2,7 +2,7 @@ import { parseTextFormat, type ParsedSample } from '../../prometheus/text-format
 import type { Matcher } from '../engine';
 import { Chunk } from './chunks';
 import { GAUGES, KEPT_FAMILIES, reduceLabels, seriesKey } from './reduce';
-import { parseValue, scanSamples, type LineVisitor } from './scan';
+import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
 import { labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
 
 /** One reduced series: kept labels of one proxy, one value per scrape of that proxy. */
@@ -382,15 +382,10 @@ function keyHash(key: string): number {
   return (h1 >>> 0) * 2 ** 21 + (h2 >>> 11);
 }
 
-/** The scanner's hash (FNV-1a and the sum of its states), over a string's UTF-16 units. */
+/** The scanner's hash, over a string's UTF-8 bytes (series given parsed, and new reduced series). */
 function hashString(s: string): [number, number] {
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0;
-  for (let i = 0; i < s.length; i++) {
-    h1 = Math.imul(h1 ^ s.charCodeAt(i), 16777619);
-    h2 = (h2 + h1) | 0;
-  }
-  return [h1, h2];
+  const bytes = Buffer.from(s, 'utf8');
+  return hashBytes(bytes, 0, bytes.length);
 }
 
 export interface SeriesView {
