@@ -24,6 +24,8 @@ export const SAMPLES_PER_CHUNK = 120;
 const MARK_EVERY = 24;
 
 const scratch = new DataView(new ArrayBuffer(8));
+/** Where a decode stands (reads are synchronous, so one serves every chunk). */
+const cursor = { pos: 0, last: 0, seq: 0 };
 
 export class Chunk {
   /** Encoded bytes; `length` of them are used (the head chunk grows in place). */
@@ -42,8 +44,10 @@ export class Chunk {
   constructor(
     /** Scrape sequence number of the first sample. */
     readonly firstSeq: number,
+    /** Bytes to start with: the previous chunk's size, so a series' chunks rarely grow. */
+    initialBytes = 16,
   ) {
-    this.data = new Uint8Array(16);
+    this.data = new Uint8Array(initialBytes);
   }
 
   get full(): boolean {
@@ -86,43 +90,64 @@ export class Chunk {
    * that are present (missing gauge samples are skipped).
    */
   read(from: number, to: number, emit: (seq: number, value: number) => void): void {
-    const data = this.data;
-    let pos = 0;
-    let last = 0;
-    let seq = this.firstSeq;
+    const end = Math.min(to, this.firstSeq + this.count - 1);
+    for (this.seek(from); cursor.seq <= end; cursor.seq++) {
+      const value = this.next();
+      if (cursor.seq >= from && !Number.isNaN(value)) emit(cursor.seq, value);
+    }
+  }
+
+  /** The sample at `seq` (NaN when missing or outside the chunk), decoded from the nearest mark. */
+  valueAt(seq: number): number {
+    if (seq < this.firstSeq || seq >= this.firstSeq + this.count) return Number.NaN;
+    let value = Number.NaN;
+    for (this.seek(seq); cursor.seq <= seq; cursor.seq++) value = this.next();
+    return value;
+  }
+
+  /** Points the cursor at the last read mark at or before `seq`. */
+  private seek(seq: number): void {
     const mark = Math.min(
-      Math.floor(Math.max(0, from - this.firstSeq) / MARK_EVERY),
+      Math.floor(Math.max(0, seq - this.firstSeq) / MARK_EVERY),
       (this.marks?.length ?? 0) / 2,
     );
+    cursor.seq = this.firstSeq;
+    cursor.pos = 0;
+    cursor.last = 0;
     if (mark > 0 && this.marks) {
-      pos = this.marks[(mark - 1) * 2] as number;
-      last = this.marks[(mark - 1) * 2 + 1] as number;
-      seq += mark * MARK_EVERY;
+      cursor.pos = this.marks[(mark - 1) * 2] as number;
+      cursor.last = this.marks[(mark - 1) * 2 + 1] as number;
+      cursor.seq += mark * MARK_EVERY;
     }
-    const end = Math.min(to, this.firstSeq + this.count - 1);
-    for (; seq <= end; seq++) {
-      let code = 0;
-      let mult = 1;
-      for (;;) {
-        const b = data[pos++] as number;
-        code += (b & 0x7f) * mult;
-        if (b < 0x80) break;
-        mult *= 128;
-      }
-      const tag = code % 4;
-      let value: number;
-      if (tag === TAG_MISSING) {
-        continue;
-      } else if (tag === TAG_RAW) {
-        for (let k = 0; k < 8; k++) scratch.setUint8(k, data[pos++] as number);
-        value = scratch.getFloat64(0);
-      } else {
-        const zigzag = (code - tag) / 4;
-        value = last + (zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2);
-      }
-      last = value;
-      if (seq >= from) emit(seq, value);
+  }
+
+  /** Decodes the sample at the cursor (NaN when missing) and moves past it. */
+  private next(): number {
+    const data = this.data;
+    let pos = cursor.pos;
+    let code = 0;
+    let mult = 1;
+    for (;;) {
+      const b = data[pos++] as number;
+      code += (b & 0x7f) * mult;
+      if (b < 0x80) break;
+      mult *= 128;
     }
+    const tag = code % 4;
+    let value: number;
+    if (tag === TAG_MISSING) {
+      value = Number.NaN;
+    } else if (tag === TAG_RAW) {
+      for (let k = 0; k < 8; k++) scratch.setUint8(k, data[pos++] as number);
+      value = scratch.getFloat64(0);
+      cursor.last = value;
+    } else {
+      const zigzag = (code - tag) / 4;
+      value = cursor.last + (zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2);
+      cursor.last = value;
+    }
+    cursor.pos = pos;
+    return value;
   }
 
   private reserve(n: number): void {

@@ -122,6 +122,93 @@ describe('embedded engine', () => {
   });
 });
 
+describe('instant answers from the window ends', () => {
+  // Three proxies over 150 scrapes (two chunks, with read marks), series that start
+  // late, counter resets, an empty label value and a missing one, and histogram buckets.
+  const store = new SampleStore(200, 3600);
+  const les = ['5', '10', '50', '+Inf'];
+  let now = 0;
+  for (let i = 0; i < 150; i++) {
+    now = 5000 + i * 10;
+    ['a', 'b', 'c'].forEach((pod, p) => {
+      const samples = [
+        sample('response_total', { direction: 'inbound', classification: 'success' }, i * (p + 1)),
+        sample(
+          'response_total',
+          { direction: 'inbound', classification: 'failure' },
+          // Resets every 40 scrapes.
+          (i % 40) * 2,
+        ),
+        sample('response_total', { direction: 'outbound', dst_service: '' }, 3 * i),
+      ];
+      if (i >= 100 + p * 10)
+        samples.push(sample('response_total', { direction: 'outbound', dst_service: 'x' }, i * i));
+      les.forEach((le, k) =>
+        samples.push(
+          sample(
+            'response_latency_ms_bucket',
+            { direction: 'inbound', le },
+            Math.round(i * (k + 1) * (p + 2) * 0.7),
+          ),
+        ),
+      );
+      samples.push(sample('tcp_open_connections', { direction: 'inbound' }, (i * 7) % 5));
+      store.ingest(pod, { ...target, pod, deployment: p < 2 ? 'web' : 'api' }, now, samples);
+    });
+  }
+  const engine = new EmbeddedEngine(store, 10, () => now);
+  const at = { start: now, end: now, stepSeconds: 10 };
+  const byKey = (xs: { labels: Record<string, string> }[]) =>
+    [...xs].sort((x, y) => JSON.stringify(x.labels).localeCompare(JSON.stringify(y.labels)));
+
+  it('equal the full decode of the window, for rates by any labels and any window', async () => {
+    for (const windowSeconds of [20, 60, 300, 550, 1200])
+      for (const by of [[], ['deployment'], ['pod', 'classification'], ['dst_service', 'pod']]) {
+        const q = { metric: 'response_total', matchers: [], by, windowSeconds };
+        const fast = byKey(await engine.rate(q));
+        const full = byKey(await engine.rateRange(q, at));
+        expect(fast.map((s) => s.labels)).toEqual(full.map((s) => s.labels));
+        fast.forEach((s, i) => expect(s.value).toBeCloseTo(full[i]?.points[0]?.[1] ?? NaN, 9));
+      }
+  });
+
+  it('equal the full decode of the window, for histogram quantiles', async () => {
+    for (const windowSeconds of [30, 300, 1200])
+      for (const by of [[], ['pod'], ['deployment']]) {
+        const q = { histogram: 'response_latency_ms', matchers: [], by, windowSeconds };
+        const fast = byKey(await engine.quantiles({ ...q, quantiles: [0.5, 0.99] }));
+        for (const quantile of [0.5, 0.99]) {
+          const full = byKey(await engine.quantileRange({ ...q, quantiles: [quantile] }, at));
+          expect(fast.map((s) => s.labels)).toEqual(full.map((s) => s.labels));
+          fast.forEach((s, i) =>
+            expect(s.values[String(quantile)]).toBeCloseTo(full[i]?.points[0]?.[1] ?? NaN, 9),
+          );
+        }
+      }
+  });
+
+  it('treat an empty label value as no label, and skip series without two samples', async () => {
+    const rates = await engine.rate({
+      metric: 'response_total',
+      matchers: [eq('direction', 'outbound')],
+      by: ['dst_service'],
+      windowSeconds: 20,
+    });
+    // dst_service="" is one group with no label; "x" started late but has its samples.
+    expect(byKey(rates).map((r) => r.labels)).toEqual([{ dst_service: 'x' }, {}]);
+    const justStarted = new SampleStore(10, 3600);
+    justStarted.ingest('a', target, 1000, [sample('response_total', {}, 5)]);
+    expect(
+      await new EmbeddedEngine(justStarted, 10, () => 1000).rate({
+        metric: 'response_total',
+        matchers: [],
+        by: [],
+        windowSeconds: 60,
+      }),
+    ).toEqual([]);
+  });
+});
+
 describe('histogram quantile', () => {
   it('interpolates inside the bucket holding the rank, like Prometheus', () => {
     const buckets = [

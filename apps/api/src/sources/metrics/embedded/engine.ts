@@ -11,7 +11,7 @@ import type {
 import { quantileKey } from '../engine';
 import { histogramQuantile } from './histogram';
 import { keepsLabel } from './reduce';
-import type { SampleStore, SeriesView } from './store';
+import type { SampleStore, SeriesView, WindowEnds } from './store';
 
 /**
  * Prometheus's extrapolated rate over [t - window, t] for one series
@@ -41,22 +41,33 @@ export function extrapolatedRate(
     else lo = mid + 1;
   }
   const lastIdx = lo - 1;
-  const n = lastIdx - firstIdx + 1;
-  if (n < 2) return undefined;
-  const first = values[firstIdx] as number;
-  const last = values[lastIdx] as number;
-  const firstT = times[firstIdx] as number;
-  const lastT = times[lastIdx] as number;
-  const sampledInterval = lastT - firstT;
+  return extrapolate(
+    {
+      firstT: times[firstIdx] as number,
+      firstV: values[firstIdx] as number,
+      lastT: times[lastIdx] as number,
+      lastV: values[lastIdx] as number,
+      n: lastIdx - firstIdx + 1,
+    },
+    t,
+    windowSeconds,
+  );
+}
+
+/** The extrapolated rate from a series' samples at the ends of (t - window, t]. */
+export function extrapolate(e: WindowEnds, t: number, windowSeconds: number): number | undefined {
+  if (e.n < 2) return undefined;
+  const rangeStart = t - windowSeconds;
+  const sampledInterval = e.lastT - e.firstT;
   if (sampledInterval <= 0) return undefined;
-  const increase = last - first;
-  const averageBetween = sampledInterval / (n - 1);
+  const increase = e.lastV - e.firstV;
+  const averageBetween = sampledInterval / (e.n - 1);
   const threshold = averageBetween * 1.1;
-  let toStart = firstT - rangeStart;
-  let toEnd = t - lastT;
+  let toStart = e.firstT - rangeStart;
+  let toEnd = t - e.lastT;
   if (toStart >= threshold) toStart = averageBetween / 2;
-  if (increase > 0 && first >= 0) {
-    const toZero = sampledInterval * (first / increase);
+  if (increase > 0 && e.firstV >= 0) {
+    const toZero = sampledInterval * (e.firstV / increase);
     if (toZero < toStart) toStart = toZero;
   }
   if (toEnd >= threshold) toEnd = averageBetween / 2;
@@ -155,12 +166,78 @@ export class EmbeddedEngine implements MetricsEngine {
     }));
   }
 
+  /** rate() at one time, from each series' samples at the window's ends only. */
+  private rateNow(q: RateQuery, t: number): Sample[] {
+    this.checkLabels(q.metric, [...q.by, ...q.matchers.map((m) => m.label)]);
+    const groups = this.store.windowEnds(
+      q.metric,
+      q.matchers,
+      t - q.windowSeconds,
+      t,
+      q.by,
+      undefined,
+      (group, _, ends) => {
+        const r = extrapolate(ends, t, q.windowSeconds);
+        if (r === undefined) return;
+        group.value += r;
+        group.count++;
+      },
+    );
+    return groups.filter((g) => g.count > 0).map((g) => ({ labels: g.labels, value: g.value }));
+  }
+
+  /** quantiles() at one time: bucket rates summed by `by` and `le` in one pass. */
+  private quantilesNow(q: QuantileQuery, t: number): QuantileSample[] {
+    const metric = `${q.histogram}_bucket`;
+    this.checkLabels(metric, [...q.by, 'le', ...q.matchers.map((m) => m.label)]);
+    const groups = this.store.windowEnds(
+      metric,
+      q.matchers,
+      t - q.windowSeconds,
+      t,
+      q.by,
+      'le',
+      (group, le, ends) => {
+        if (le < 0) return;
+        const r = extrapolate(ends, t, q.windowSeconds);
+        if (r === undefined) return;
+        const parts = (group.parts ??= new Map());
+        parts.set(le, (parts.get(le) ?? 0) + r);
+        group.count++;
+      },
+    );
+    const bounds = new Map<number, number>();
+    const bound = (id: number) => {
+      let le = bounds.get(id);
+      if (le === undefined) {
+        const text = this.store.labelValue(id);
+        bounds.set(id, (le = text === '+Inf' ? Infinity : Number(text)));
+      }
+      return le;
+    };
+    const out: QuantileSample[] = [];
+    for (const g of groups) {
+      if (!g.parts) continue;
+      const buckets = [...g.parts].map(([id, count]) => ({ le: bound(id), count }));
+      out.push({
+        labels: g.labels,
+        values: Object.fromEntries(
+          q.quantiles.map((quantile) => [
+            quantileKey(quantile),
+            histogramQuantile(quantile, buckets),
+          ]),
+        ),
+      });
+    }
+    return out;
+  }
+
   async rate(q: RateQuery): Promise<Sample[]> {
-    return [...this.rateAt(q, this.now()).values()];
+    return this.rateNow(q, this.now());
   }
 
   async quantiles(q: QuantileQuery): Promise<QuantileSample[]> {
-    return this.quantilesAt(q, this.now());
+    return this.quantilesNow(q, this.now());
   }
 
   async gauge(q: GaugeQuery): Promise<Sample[]> {

@@ -29,56 +29,59 @@ const TAB = 0x09;
 const HASH = 0x23;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
-export function scanSamples(body: Uint8Array, visit: LineVisitor): void {
+/**
+ * Where the series text of a sample line ends: after the name when it has no
+ * labels, else after the line's last `}` (a value or timestamp holds none,
+ * while a quoted label value may, as a route named `GET /books/{id}` does).
+ */
+function seriesEnd(body: Uint8Array, start: number, lineEnd: number): number {
+  let i = start;
+  while (i < lineEnd) {
+    const b = body[i] as number;
+    if (b === LBRACE) break;
+    if (b === SPACE || b === TAB) return i;
+    i++;
+  }
+  if (i === lineEnd) return i;
+  let e = lineEnd - 1;
+  while (e > i && body[e] !== RBRACE) e--;
+  return e + 1;
+}
+
+export function scanSamples(bytes: Uint8Array, visit: LineVisitor): void {
+  const body = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = body.length;
+  const words = new DataView(body.buffer, body.byteOffset, body.byteLength);
   let i = 0;
   while (i < n) {
     const start = i;
-    const c = body[i];
-    if (c === HASH || c === NL || c === CR || c === SPACE || c === TAB) {
-      while (i < n && body[i] !== NL) i++;
-      i++;
-      continue;
+    // The line's end, found natively: lines are hundreds of bytes long.
+    let lineEnd = body.indexOf(NL, i);
+    if (lineEnd < 0) lineEnd = n;
+    i = lineEnd + 1;
+    const c = body[start];
+    if (c === HASH || c === NL || c === CR || c === SPACE || c === TAB) continue;
+    const end = seriesEnd(body, start, lineEnd);
+    hashWords(body, words, start, end);
+    let valueStart = end;
+    while (valueStart < lineEnd && (body[valueStart] === SPACE || body[valueStart] === TAB))
+      valueStart++;
+    let valueEnd = valueStart;
+    while (valueEnd < lineEnd) {
+      const b = body[valueEnd] as number;
+      if (b === SPACE || b === TAB || b === CR) break;
+      valueEnd++;
     }
-    // The series text: the name, then labels up to the closing brace; inside
-    // a quoted value only a quote (unless escaped) matters.
-    while (i < n) {
-      const b = body[i] as number;
-      if (b === LBRACE || b === SPACE || b === TAB || b === NL) break;
-      i++;
-    }
-    if (body[i] === LBRACE) {
-      i++;
-      for (;;) {
-        while (i < n && body[i] !== QUOTE && body[i] !== RBRACE && body[i] !== NL) i++;
-        if (i >= n || body[i] !== QUOTE) break;
-        // A value: up to its closing quote, one not escaped by a backslash.
-        // (A plain loop: values are short, and Buffer#indexOf costs more per call.)
-        i++;
-        while (i < n) {
-          const b = body[i] as number;
-          if (b === QUOTE) break;
-          i += b === BACKSLASH ? 2 : 1;
-        }
-        i++;
-      }
-      if (i < n && body[i] === RBRACE) i++;
-      if (i > n) i = n;
-    }
-    const [h1, h2] = hashBytes(body, start, i);
-    const seriesEnd = i;
-    while (i < n && (body[i] === SPACE || body[i] === TAB)) i++;
-    const valueStart = i;
-    while (i < n && body[i] !== SPACE && body[i] !== TAB && body[i] !== NL && body[i] !== CR) i++;
-    const valueEnd = i;
-    while (i < n && body[i] !== NL) i++;
-    i++;
-    if (valueEnd > valueStart) visit.sample(h1, h2, start, seriesEnd, valueStart, valueEnd);
+    if (valueEnd > valueStart)
+      visit.sample(hashed[0] as number, hashed[1] as number, start, end, valueStart, valueEnd);
   }
 }
+
+/** The last hashWords result (no array per line). */
+const hashed = new Int32Array(2);
 
 /**
  * Two 32-bit hashes of body[start, end), four bytes at a time: a multiply
@@ -86,17 +89,12 @@ export function scanSamples(body: Uint8Array, visit: LineVisitor): void {
  * bits: a collision among one proxy's couple of thousand series is about
  * 1 in 10^12.
  */
-export function hashBytes(body: Uint8Array, start: number, end: number): [number, number] {
+function hashWords(body: Uint8Array, words: DataView, start: number, end: number): void {
   let h1 = 0x811c9dc5 | 0;
   let h2 = end - start;
   let k = start;
   for (; k + 4 <= end; k += 4) {
-    const w =
-      (body[k] as number) |
-      ((body[k + 1] as number) << 8) |
-      ((body[k + 2] as number) << 16) |
-      ((body[k + 3] as number) << 24);
-    h1 = Math.imul(h1 ^ w, 0x5bd1e995);
+    h1 = Math.imul(h1 ^ words.getInt32(k, true), 0x5bd1e995);
     h1 ^= h1 >>> 15;
     h2 = (h2 + h1) | 0;
   }
@@ -105,7 +103,14 @@ export function hashBytes(body: Uint8Array, start: number, end: number): [number
     h1 ^= h1 >>> 15;
     h2 = (h2 + h1) | 0;
   }
-  return [h1, h2];
+  hashed[0] = h1;
+  hashed[1] = h2;
+}
+
+/** The same hash, for series text given as bytes elsewhere. */
+export function hashBytes(body: Uint8Array, start: number, end: number): [number, number] {
+  hashWords(body, new DataView(body.buffer, body.byteOffset, body.byteLength), start, end);
+  return [hashed[0] as number, hashed[1] as number];
 }
 
 const DIGIT0 = 0x30;

@@ -70,7 +70,8 @@ interface Plan {
  * An inverted index from label values to series, as Prometheus's head
  * block keeps: a query starts from the smallest posting list its matchers
  * allow, and a regular expression is tested once per distinct label value,
- * never per series.
+ * never per series. Posting lists are kept per metric (every query names
+ * one), so `direction="outbound"` on one family never walks another's series.
  */
 export class SeriesIndex<S extends IndexedSeries> {
   interner = new Interner();
@@ -78,8 +79,8 @@ export class SeriesIndex<S extends IndexedSeries> {
   private live = 0;
   /** metric id -> series ids. */
   private byMetric = new Map<number, number[]>();
-  /** label id -> value id -> series ids. */
-  private postings = new Map<number, Map<number, number[]>>();
+  /** metric id -> label id -> value id -> series ids. */
+  private postings = new Map<number, Map<number, Map<number, number[]>>>();
 
   get size(): number {
     return this.live;
@@ -107,13 +108,14 @@ export class SeriesIndex<S extends IndexedSeries> {
     const metricId = this.interner.lookup(metric);
     if (metricId === undefined) return [];
     const all = this.byMetric.get(metricId) ?? [];
+    const postings = this.postings.get(metricId);
     const plans: Plan[] = [];
     for (const m of matchers) {
       const ok = accepts(m);
       const labelId = this.interner.lookup(m.label);
       const values = new Set<number>();
       let size = 0;
-      const byValue = labelId === undefined ? undefined : this.postings.get(labelId);
+      const byValue = labelId === undefined ? undefined : postings?.get(labelId);
       if (byValue) {
         for (const [valueId, ids] of byValue) {
           if (ok(this.interner.strings[valueId] ?? '')) {
@@ -130,7 +132,7 @@ export class SeriesIndex<S extends IndexedSeries> {
     let driver: number[] = all;
     for (const p of plans) {
       if (p.acceptsMissing || p.size >= driver.length) continue;
-      const byValue = this.postings.get(p.label);
+      const byValue = postings?.get(p.label);
       const ids: number[] = [];
       for (const v of p.values) for (const id of byValue?.get(v) ?? []) ids.push(id);
       driver = ids;
@@ -156,11 +158,13 @@ export class SeriesIndex<S extends IndexedSeries> {
     let ids = this.byMetric.get(s.metric);
     if (!ids) this.byMetric.set(s.metric, (ids = []));
     ids.push(s.id);
+    let byLabel = this.postings.get(s.metric);
+    if (!byLabel) this.postings.set(s.metric, (byLabel = new Map()));
     for (let k = 0; k < s.labels.length; k += 2) {
       const label = s.labels[k] as number;
       const value = s.labels[k + 1] as number;
-      let byValue = this.postings.get(label);
-      if (!byValue) this.postings.set(label, (byValue = new Map()));
+      let byValue = byLabel.get(label);
+      if (!byValue) byLabel.set(label, (byValue = new Map()));
       let list = byValue.get(value);
       if (!list) byValue.set(value, (list = []));
       list.push(s.id);

@@ -47,6 +47,16 @@ describe('sample chunks', () => {
     }
   });
 
+  it('give any one sample from the nearest mark as a full read gives it, NaN where missing', () => {
+    const c = new Chunk(500);
+    for (let i = 0; i < SAMPLES_PER_CHUNK; i++)
+      c.append(i % 13 === 4 ? Number.NaN : i % 31 === 2 ? i / 4 : 1000 - i * i);
+    const full = new Map<number, number>();
+    c.read(500, 500 + SAMPLES_PER_CHUNK, (seq, v) => full.set(seq, v));
+    for (let seq = 499; seq <= 500 + SAMPLES_PER_CHUNK; seq++)
+      expect(c.valueAt(seq)).toEqual(full.get(seq) ?? Number.NaN);
+  });
+
   it('spend one byte on a counter that did not move or moved by little', () => {
     const c = new Chunk(0);
     let v = 1_234_567;

@@ -85,6 +85,10 @@ class TargetStore implements LineVisitor {
   seq = 0;
   lastScrape = 0;
   readonly series: StoredSeries[] = [];
+  /** The window of the query being answered: its number and its scrapes (see SampleStore.windowEnds). */
+  windowQuery = 0;
+  windowFirst = 0;
+  windowLast = -1;
   /** Reduced series by a 53-bit hash of their name and labels (a string key per series would cost more than its samples). */
   private readonly byKey = new Map<number, number>();
   private raw = new RawTable(64);
@@ -265,7 +269,7 @@ class TargetStore implements LineVisitor {
       let head = s.chunks[s.chunks.length - 1];
       if (!head || head.full) {
         head?.seal();
-        head = new Chunk(seq);
+        head = new Chunk(seq, head ? head.length + 8 : 16);
         s.chunks.push(head);
       }
       head.append(value);
@@ -388,6 +392,75 @@ function hashString(s: string): [number, number] {
   return hashBytes(bytes, 0, bytes.length);
 }
 
+/** The sample at `seq` of a series (NaN when it has none). */
+function valueAt(s: StoredSeries, seq: number): number {
+  let i = s.chunks.length - 1;
+  while (i > 0 && (s.chunks[i] as Chunk).firstSeq > seq) i--;
+  return (s.chunks[i] as Chunk).valueAt(seq);
+}
+
+/** Series summed together: the labels they keep, and the caller's running figures. */
+export interface Group {
+  labels: Record<string, string>;
+  /** Series that contributed. */
+  count: number;
+  value: number;
+  /** Per value id of the split label (a histogram's `le`), a running sum. */
+  parts: Map<number, number> | undefined;
+}
+
+/** A series' samples at the ends of a window: first and last present ones, and how many. */
+export interface WindowEnds {
+  firstT: number;
+  firstV: number;
+  lastT: number;
+  lastV: number;
+  n: number;
+}
+
+interface GroupEntry {
+  ids: Int32Array;
+  group: Group;
+  next: GroupEntry | undefined;
+}
+
+/**
+ * Groups by the value ids of the kept labels, without a string per series:
+ * a 32-bit hash of the ids, and the ids themselves compared on a hit.
+ */
+class GroupTable {
+  private readonly byHash = new Map<number, GroupEntry>();
+  readonly groups: Group[] = [];
+
+  constructor(
+    private readonly names: string[],
+    private readonly strings: string[],
+  ) {}
+
+  find(ids: Int32Array): Group {
+    let h = 0x9e3779b9 | 0;
+    for (let k = 0; k < ids.length; k++) {
+      h = Math.imul(h ^ (ids[k] as number), 0x85ebca6b);
+      h ^= h >>> 13;
+    }
+    const head = this.byHash.get(h);
+    for (let e = head; e; e = e.next) {
+      let same = true;
+      for (let k = 0; k < ids.length && same; k++) same = e.ids[k] === ids[k];
+      if (same) return e.group;
+    }
+    const labels: Record<string, string> = {};
+    for (let k = 0; k < ids.length; k++) {
+      const v = ids[k] as number;
+      if (v >= 0) labels[this.names[k] as string] = this.strings[v] ?? '';
+    }
+    const group: Group = { labels, count: 0, value: 0, parts: undefined };
+    this.byHash.set(h, { ids: ids.slice(), group, next: head });
+    this.groups.push(group);
+    return group;
+  }
+}
+
 export interface SeriesView {
   labels: Record<string, string>;
   times: number[];
@@ -413,6 +486,7 @@ export interface StoreStats {
 export class SampleStore {
   private readonly targets = new Map<string, TargetStore>();
   readonly index = new SeriesIndex<StoredSeries>();
+  private windowQueries = 0;
 
   constructor(
     private readonly capacity: number,
@@ -517,6 +591,93 @@ export class SampleStore {
       out.push({ labels, times, values });
     }
     return out;
+  }
+
+  /**
+   * For each series matching, its samples at the ends of the window (from,
+   * to], given to `visit` with the series' group by `keep` (and the value id
+   * of the `split` label, -1 without). Nothing is decoded but the window's
+   * two ends, and nothing is allocated per series: the whole-mesh answers
+   * (graph, namespaces) read a couple of hundred thousand series this way.
+   */
+  windowEnds(
+    metric: string,
+    matchers: Matcher[],
+    from: number,
+    to: number,
+    keep: string[],
+    split: string | undefined,
+    visit: (group: Group, split: number, ends: WindowEnds) => void,
+  ): Group[] {
+    const interner = this.index.interner;
+    const empty = interner.lookup('') ?? -1;
+    // Labels to read, in name-id order so one pass over a series' sorted pairs finds them all.
+    const wanted = [...keep, ...(split === undefined ? [] : [split])]
+      .map((name, slot) => ({ id: interner.lookup(name) ?? -1, slot }))
+      .filter((w) => w.id >= 0)
+      .sort((a, b) => a.id - b.id);
+    const wantedIds = Int32Array.from(wanted, (w) => w.id);
+    const wantedSlots = Int32Array.from(wanted, (w) => w.slot);
+    const values = new Int32Array(keep.length + 1);
+    const ids = values.subarray(0, keep.length);
+    const table = new GroupTable(keep, interner.strings);
+    const ends: WindowEnds = { firstT: 0, firstV: 0, lastT: 0, lastV: 0, n: 0 };
+    const query = ++this.windowQueries;
+    for (const s of this.index.select(metric, matchers)) {
+      const target = s.target;
+      if (target.windowQuery !== query) {
+        [target.windowFirst, target.windowLast] = target.seqRange(from, to);
+        target.windowQuery = query;
+      }
+      const last = target.windowLast;
+      const first = Math.max(target.windowFirst, (s.chunks[0] as Chunk).firstSeq);
+      if (first > last) continue;
+      const ring = target.times;
+      if (!s.gauge) {
+        // Counters have a sample at every scrape of their proxy.
+        ends.n = last - first + 1;
+        ends.firstT = ring[first % this.capacity] as number;
+        ends.firstV = valueAt(s, first);
+        ends.lastT = ring[last % this.capacity] as number;
+        ends.lastV = last === target.seq - 1 ? s.last : valueAt(s, last);
+      } else {
+        ends.n = 0;
+        for (const c of s.chunks) {
+          if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
+          c.read(first, last, (seq, v) => {
+            if (ends.n++ === 0) {
+              ends.firstT = ring[seq % this.capacity] as number;
+              ends.firstV = v;
+            }
+            ends.lastT = ring[seq % this.capacity] as number;
+            ends.lastV = v;
+          });
+        }
+        if (ends.n === 0) continue;
+      }
+      values.fill(-1);
+      const pairs = s.labels;
+      for (let k = 0, w = 0; k < pairs.length && w < wantedIds.length;) {
+        const name = pairs[k] as number;
+        const want = wantedIds[w] as number;
+        if (name < want) k += 2;
+        else if (name > want) w++;
+        else {
+          const v = pairs[k + 1] as number;
+          // As in PromQL, an empty value is the same as no label.
+          values[wantedSlots[w] as number] = v === empty ? -1 : v;
+          k += 2;
+          w++;
+        }
+      }
+      visit(table.find(ids), values[keep.length] as number, ends);
+    }
+    return table.groups;
+  }
+
+  /** An interned label value by id (as `windowEnds` gives the split label's). */
+  labelValue(id: number): string {
+    return this.index.interner.strings[id] ?? '';
   }
 
   /** What the store holds, for /metrics and the startup estimate. */
