@@ -158,7 +158,7 @@ describe('instant answers from the window ends', () => {
   }
   const engine = new EmbeddedEngine(store, 10, () => now);
   const at = { start: now, end: now, stepSeconds: 10 };
-  const byKey = (xs: { labels: Record<string, string> }[]) =>
+  const byKey = <T extends { labels: Record<string, string> }>(xs: T[]) =>
     [...xs].sort((x, y) => JSON.stringify(x.labels).localeCompare(JSON.stringify(y.labels)));
 
   it('equal the full decode of the window, for rates by any labels and any window', async () => {

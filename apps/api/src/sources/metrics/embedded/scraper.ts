@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Agent, request } from 'node:http';
+import { ScrapeClient, ScrapeHttpError } from './scrape-client';
 import type { SampleStore } from './store';
 
 export interface ScrapeTarget {
@@ -31,72 +31,6 @@ export interface ScrapeStatus {
  */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-class ScrapeTimeout extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-  }
-}
-
-/**
- * GETs a proxy's /metrics with node:http (a scrape is a plain HTTP/1.1 GET;
- * fetch's streams cost several times the CPU per body at a thousand proxies
- * every 10 s), refusing a body larger than `max` bytes.
- */
-function get(
-  address: string,
-  agent: Agent,
-  timeoutMs: number,
-  max: number,
-  retried = false,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`http://${address}/metrics`, { agent }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status === 401 || status === 403) {
-        res.resume();
-        reject(new ScrapeDenied(status));
-        return;
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        reject(new Error(`HTTP ${status}`));
-        return;
-      }
-      const declared = Number(res.headers['content-length'] ?? 0);
-      if (declared > max) {
-        req.destroy();
-        reject(new Error(`scrape body of ${declared} bytes exceeds the ${max}-byte limit`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > max) {
-          req.destroy();
-          reject(new Error(`scrape body exceeds the ${max}-byte limit`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () =>
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
-      );
-      res.on('error', reject);
-    });
-    req.setTimeout(timeoutMs, () => {
-      req.destroy(new ScrapeTimeout(timeoutMs));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      // The proxy closed a kept-alive connection as it was reused: ask again on a new one (Node's documented remedy).
-      if (req.reusedSocket && err.code === 'ECONNRESET' && !retried)
-        get(address, agent, timeoutMs, max, true).then(resolve, reject);
-      else reject(err);
-    });
-    req.end();
-  });
-}
-
 export interface ScraperOptions {
   store: SampleStore;
   targets: () => ScrapeTarget[];
@@ -121,7 +55,7 @@ export class Scraper {
   private running = false;
   private readonly status = new Map<string, ScrapeStatus>();
   /** Connections to proxies are kept between rounds, as Prometheus keeps them. */
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+  private readonly client = new ScrapeClient();
 
   constructor(private readonly options: ScraperOptions) {}
 
@@ -136,7 +70,7 @@ export class Scraper {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-    this.agent.destroy();
+    this.client.close();
   }
 
   /** One scrape of every target; overlapping rounds are skipped. */
@@ -147,6 +81,7 @@ export class Scraper {
       const targets = this.options.targets();
       const live = new Set(targets.map((t) => t.address));
       for (const key of this.status.keys()) if (!live.has(key)) this.status.delete(key);
+      this.client.retain(live);
       let next = 0;
       const worker = async () => {
         while (next < targets.length) {
@@ -168,13 +103,15 @@ export class Scraper {
     const started = Date.now();
     const timeoutMs = this.options.timeoutMs ?? Math.min(5000, this.options.intervalSeconds * 800);
     try {
-      const body = await get(
-        target.address,
-        this.agent,
-        timeoutMs,
-        this.options.maxBodyBytes ?? MAX_BODY_BYTES,
-      );
-      this.options.store.ingestText(target.address, target.labels, started / 1000, body);
+      await this.client
+        .get(target.address, timeoutMs, this.options.maxBodyBytes ?? MAX_BODY_BYTES, (body) =>
+          this.options.store.ingestText(target.address, target.labels, started / 1000, body),
+        )
+        .catch((err: unknown) => {
+          if (err instanceof ScrapeHttpError && (err.status === 401 || err.status === 403))
+            throw new ScrapeDenied(err.status);
+          throw err;
+        });
       this.status.set(target.address, {
         address: target.address,
         labels: target.labels,

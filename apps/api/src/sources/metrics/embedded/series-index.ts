@@ -105,8 +105,15 @@ export class SeriesIndex<S extends IndexedSeries> {
 
   /** Series of `metric` whose labels satisfy every matcher. */
   select(metric: string, matchers: Matcher[]): S[] {
+    const out: S[] = [];
+    this.forEach(metric, matchers, (s) => out.push(s));
+    return out;
+  }
+
+  /** Calls `visit` with each series of `metric` whose labels satisfy every matcher, in id order. */
+  forEach(metric: string, matchers: Matcher[], visit: (s: S) => void): void {
     const metricId = this.interner.lookup(metric);
-    if (metricId === undefined) return [];
+    if (metricId === undefined) return;
     const all = this.byMetric.get(metricId) ?? [];
     const postings = this.postings.get(metricId);
     const plans: Plan[] = [];
@@ -125,33 +132,39 @@ export class SeriesIndex<S extends IndexedSeries> {
         }
       }
       const acceptsMissing = ok('');
-      if (!acceptsMissing && values.size === 0) return [];
+      if (!acceptsMissing && values.size === 0) return;
       plans.push({ label: labelId ?? -1, values, acceptsMissing, size });
     }
     // The smallest list of candidates: the metric's series, or the postings of a selective matcher.
-    let driver: number[] = all;
-    for (const p of plans) {
-      if (p.acceptsMissing || p.size >= driver.length) continue;
-      const byValue = postings?.get(p.label);
-      const ids: number[] = [];
-      for (const v of p.values) for (const id of byValue?.get(v) ?? []) ids.push(id);
-      driver = ids;
-    }
-    const out: S[] = [];
-    for (const id of driver) {
+    let driver: Plan | undefined;
+    for (const p of plans)
+      if (!p.acceptsMissing && p.size < (driver?.size ?? all.length)) driver = p;
+    // The driver's own matcher holds for all its candidates.
+    const checks = plans.filter((p) => p !== driver);
+    const consider = (id: number) => {
       const s = this.series[id];
-      if (!s || s.metric !== metricId) continue;
-      let ok = true;
-      for (const p of plans) {
+      if (!s || s.metric !== metricId) return;
+      for (const p of checks) {
         const v = labelValueId(s.labels, p.label);
-        if (v < 0 ? !p.acceptsMissing : !p.values.has(v)) {
-          ok = false;
-          break;
-        }
+        if (v < 0 ? !p.acceptsMissing : !p.values.has(v)) return;
       }
-      if (ok) out.push(s);
+      visit(s);
+    };
+    if (!driver) {
+      for (const id of all) consider(id);
+      return;
     }
-    return out;
+    const byValue = postings?.get(driver.label);
+    const lists = [...driver.values].map((v) => byValue?.get(v) ?? []);
+    if (lists.length === 1) {
+      for (const id of lists[0] as number[]) consider(id);
+      return;
+    }
+    // Several values (a regex): their lists merged, so series come in id order.
+    const ids: number[] = [];
+    for (const list of lists) for (const id of list) ids.push(id);
+    ids.sort((x, y) => x - y);
+    for (const id of ids) consider(id);
   }
 
   private post(s: S): void {

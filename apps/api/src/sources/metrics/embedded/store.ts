@@ -399,6 +399,16 @@ function valueAt(s: StoredSeries, seq: number): number {
   return (s.chunks[i] as Chunk).valueAt(seq);
 }
 
+/** Whether two series' label pairs are the same but for the value of `label`. */
+function sameBut(a: Int32Array, b: Int32Array, label: number): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k += 2) {
+    if (a[k] !== b[k]) return false;
+    if (a[k + 1] !== b[k + 1] && a[k] !== label) return false;
+  }
+  return true;
+}
+
 /** Series summed together: the labels they keep, and the caller's running figures. */
 export interface Group {
   labels: Record<string, string>;
@@ -623,7 +633,11 @@ export class SampleStore {
     const table = new GroupTable(keep, interner.strings);
     const ends: WindowEnds = { firstT: 0, firstV: 0, lastT: 0, lastV: 0, n: 0 };
     const query = ++this.windowQueries;
-    for (const s of this.index.select(metric, matchers)) {
+    const splitId = split === undefined ? -1 : (interner.lookup(split) ?? -1);
+    // A histogram's buckets are consecutive series differing only in `le`: one group lookup serves them all.
+    let previous: Int32Array | undefined;
+    let previousGroup: Group | undefined;
+    this.index.forEach(metric, matchers, (s) => {
       const target = s.target;
       if (target.windowQuery !== query) {
         [target.windowFirst, target.windowLast] = target.seqRange(from, to);
@@ -631,7 +645,7 @@ export class SampleStore {
       }
       const last = target.windowLast;
       const first = Math.max(target.windowFirst, (s.chunks[0] as Chunk).firstSeq);
-      if (first > last) continue;
+      if (first > last) return;
       const ring = target.times;
       if (!s.gauge) {
         // Counters have a sample at every scrape of their proxy.
@@ -653,11 +667,17 @@ export class SampleStore {
             ends.lastV = v;
           });
         }
-        if (ends.n === 0) continue;
+        if (ends.n === 0) return;
+      }
+      const pairs = s.labels;
+      let splitValue = -1;
+      if (splitId >= 0) splitValue = labelValueId(pairs, splitId);
+      if (previousGroup && previous && sameBut(previous, pairs, splitId)) {
+        visit(previousGroup, splitValue === empty ? -1 : splitValue, ends);
+        return;
       }
       values.fill(-1);
-      const pairs = s.labels;
-      for (let k = 0, w = 0; k < pairs.length && w < wantedIds.length;) {
+      for (let k = 0, w = 0; k < pairs.length && w < wantedIds.length; ) {
         const name = pairs[k] as number;
         const want = wantedIds[w] as number;
         if (name < want) k += 2;
@@ -670,8 +690,13 @@ export class SampleStore {
           w++;
         }
       }
-      visit(table.find(ids), values[keep.length] as number, ends);
-    }
+      const group = table.find(ids);
+      if (splitId >= 0) {
+        previous = pairs;
+        previousGroup = group;
+      }
+      visit(group, values[keep.length] as number, ends);
+    });
     return table.groups;
   }
 
