@@ -137,7 +137,13 @@ interface SizeResult {
   store: { series: number; bytes: number; projected: number; bytesPerSample: number };
   latency: { page: string; embedded: number[]; prometheus: number[]; worstRatio: number }[];
   load?: LoadResult[];
+  /** Prometheus's largest RSS, and the phase in which it passed the machine's guard (it is then stopped). */
+  prometheusPeakMiB: number;
+  prometheusStopped?: string;
 }
+
+/** Past this RSS Prometheus is stopped, so the machine (24 GiB) keeps running the rest. */
+const PROMETHEUS_GUARD_MIB = 12 * 1024;
 
 interface LoadResult {
   mode: string;
@@ -213,6 +219,19 @@ async function measure(
     ]);
     cleanup.push(() => promApi.kill('SIGTERM'));
     const pids = { embedded: embedded.pid ?? 0, promApi: promApi.pid ?? 0, prom: prom.pid };
+    let phase = 'warm-up';
+    let prometheusPeakMiB = 0;
+    let prometheusStopped: string | undefined;
+    const guard = setInterval(() => {
+      if (prometheusStopped) return;
+      const rss = rssMiB(pids.prom);
+      prometheusPeakMiB = Math.max(prometheusPeakMiB, rss);
+      if (rss > PROMETHEUS_GUARD_MIB) {
+        prometheusStopped = phase;
+        void prom.stop();
+      }
+    }, 1000);
+    cleanup.push(() => clearInterval(guard));
 
     // Time to start up and fill the rate windows, then the soak: nothing asks the APIs, so
     // their CPU is ingest and informers.
@@ -223,13 +242,17 @@ async function measure(
       prom: cpuSeconds(pids.prom),
     };
     const t0 = Date.now();
+    phase = 'soak';
     await sleep(minutes * 60_000);
     const elapsed = (Date.now() - t0) / 1000;
     const usage = (pid: number, cpu: number): Usage => ({
       rss: rssMiB(pid),
       cores: (cpuSeconds(pid) - cpu) / elapsed,
     });
-    const result: Omit<SizeResult, 'latency' | 'store' | 'rawSeries' | 'proxies'> = {
+    const result: Omit<
+      SizeResult,
+      'latency' | 'store' | 'rawSeries' | 'proxies' | 'prometheusPeakMiB'
+    > = {
       workloads,
       minutes,
       embedded: usage(pids.embedded, cpu0.embedded),
@@ -243,10 +266,12 @@ async function measure(
       projected: metric(self, 'meshviz_embedded_projected_bytes'),
       bytesPerSample: metric(self, 'meshviz_embedded_bytes_per_sample'),
     };
-    const rawSeries = (await prom.scalar('sum(scrape_samples_scraped)')) ?? 0;
-    const proxies = (await prom.scalar('count(up == 1)')) ?? 0;
+    const rawSeries =
+      (await prom.scalar('sum(scrape_samples_scraped)').catch(() => undefined)) ?? 0;
+    const proxies = (await prom.scalar('count(up == 1)').catch(() => undefined)) ?? 0;
 
     const paths = pages('synth-00', 'cart-0000');
+    phase = 'uncached answers';
     const latency: SizeResult['latency'] = [];
     let fresh = 0;
     for (const [page, path] of Object.entries(paths)) {
@@ -276,6 +301,7 @@ async function measure(
         );
       const promUpstream = async () => proxy.queries;
       loads = [];
+      phase = 'viewers';
       for (const [mode, api, url, upstream] of [
         ['embedded', embedded, embeddedUrl, embeddedUpstream],
         ['Prometheus', promApi, promApiUrl, promUpstream],
@@ -284,7 +310,16 @@ async function measure(
         loads.push(await loadRun(mode, api, url, list, load.viewers, load.seconds, upstream));
       }
     }
-    return { ...result, proxies, rawSeries, store, latency, ...(loads ? { load: loads } : {}) };
+    return {
+      ...result,
+      proxies,
+      rawSeries,
+      store,
+      latency,
+      prometheusPeakMiB,
+      ...(prometheusStopped ? { prometheusStopped } : {}),
+      ...(loads ? { load: loads } : {}),
+    };
   } finally {
     for (const c of cleanup.reverse()) await c();
   }
@@ -339,6 +374,14 @@ function report(results: SizeResult[]): string {
     ),
   );
   for (const r of results) {
+    out.push(
+      '',
+      `Prometheus's largest RSS at ${r.workloads} workloads: ${f0(r.prometheusPeakMiB)} MiB`,
+    );
+    if (r.prometheusStopped)
+      out.push(
+        `Prometheus passed ${f0(PROMETHEUS_GUARD_MIB)} MiB during the ${r.prometheusStopped} phase and was stopped: Prometheus-mode figures from then on are not valid.`,
+      );
     out.push(
       '',
       `Uncached answers at ${r.workloads} workloads, ms p50/p95 (and, in Prometheus mode, the worst answer / its slowest PromQL query)`,
