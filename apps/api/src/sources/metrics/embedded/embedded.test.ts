@@ -187,6 +187,34 @@ describe('instant answers from the window ends', () => {
       }
   });
 
+  it('equal the full decode after series are forgotten and others appear (rows renumbered)', async () => {
+    const small = new SampleStore(12, 3600);
+    let t = 0;
+    for (let i = 0; i < 40; i++) {
+      t = 9000 + i * 10;
+      const samples = [sample('request_total', { direction: 'inbound', dst_service: 'a' }, i * 3)];
+      // b is last fed at 26 and forgotten at 38, inside the recent values the last query reads.
+      if (i < 27)
+        samples.push(sample('request_total', { direction: 'inbound', dst_service: 'b' }, i));
+      if (i >= 25)
+        samples.push(sample('request_total', { direction: 'inbound', dst_service: 'c' }, i * i));
+      samples.push(sample('request_total', { direction: 'outbound', dst_service: 'd' }, 7 * i));
+      small.ingest('p', target, t, samples);
+      small.expire(t);
+    }
+    const e = new EmbeddedEngine(small, 10, () => t);
+    for (const windowSeconds of [20, 60, 100])
+      for (const by of [['dst_service'], ['direction']]) {
+        const q = { metric: 'request_total', matchers: [], by, windowSeconds };
+        const fast = byKey(await e.rate(q));
+        const full = byKey(await e.rateRange(q, { start: t, end: t, stepSeconds: 10 }));
+        expect(fast.map((x) => x.labels)).toEqual(full.map((x) => x.labels));
+        fast.forEach((x, i) => expect(x.value).toBeCloseTo(full[i]?.points[0]?.[1] ?? NaN, 9));
+      }
+    // b was forgotten; a, c and d remain.
+    expect(small.stats().series).toBe(3);
+  });
+
   it('treat an empty label value as no label, and skip series without two samples', async () => {
     const rates = await engine.rate({
       metric: 'response_total',

@@ -15,7 +15,16 @@ interface StoredSeries extends IndexedSeries {
   last: number;
   /** Scrape that last saw a raw series feeding this one. */
   seenSeq: number;
+  /** Oldest scrape it still has a sample of. */
+  firstSeq: number;
+  /** Its index in its target's series (and row in the target's recent values). */
+  slot: number;
+  /** For a histogram bucket, a hash of its labels but `le`: buckets of one histogram share it. */
+  instance: number;
 }
+
+/** Scrapes whose values every target keeps uncompressed, per series: 1-minute windows at 10 s read them. */
+const RECENT = 8;
 
 const EMPTY = 0;
 
@@ -96,6 +105,8 @@ class TargetStore implements LineVisitor {
   /** Per reduced series during a scrape: the sum of increases (counters) or values (gauges). */
   private acc = new Float64Array(16);
   private touched = new Uint8Array(16);
+  /** The last RECENT values of each series, a row of RECENT per series: scrape k's at k % RECENT. */
+  recent = new Float64Array(16 * RECENT);
   /** Reduced series made during this scrape (they start at the raw values). */
   private freshFrom = 0;
   /** The line being ingested (text path) or the sample (parsed path). */
@@ -224,6 +235,7 @@ class TargetStore implements LineVisitor {
       pairs[k++] = interner.id(name);
       pairs[k++] = interner.id(value);
     }
+    const bucket = sample.name.endsWith('_bucket');
     const s = this.store.index.add({
       metric: interner.id(sample.name),
       labels: sortPairs(pairs),
@@ -232,6 +244,9 @@ class TargetStore implements LineVisitor {
       chunks: [],
       last: 0,
       seenSeq: this.seq,
+      firstSeq: this.seq,
+      slot: this.series.length,
+      instance: bucket ? keyHash(seriesKey(sample.name, { ...labels, le: '' })) : -1,
     }) as StoredSeries;
     this.series.push(s);
     this.byKey.set(key, this.series.length - 1);
@@ -242,6 +257,9 @@ class TargetStore implements LineVisitor {
       const touched = new Uint8Array(this.touched.length * 2);
       touched.set(this.touched);
       this.touched = touched;
+      const recent = new Float64Array(this.recent.length * 2);
+      recent.set(this.recent);
+      this.recent = recent;
     }
     return this.series.length;
   }
@@ -254,6 +272,7 @@ class TargetStore implements LineVisitor {
   private commit(t: number): void {
     const seq = this.seq;
     this.times[seq % this.capacity] = t;
+    const recentAt = seq % RECENT;
     for (let idx = 0; idx < this.series.length; idx++) {
       const s = this.series[idx] as StoredSeries;
       let value: number;
@@ -273,6 +292,7 @@ class TargetStore implements LineVisitor {
         s.chunks.push(head);
       }
       head.append(value);
+      this.recent[idx * RECENT + recentAt] = value;
       if (!Number.isNaN(value)) s.last = value;
       this.acc[idx] = 0;
       this.touched[idx] = 0;
@@ -324,8 +344,10 @@ class TargetStore implements LineVisitor {
       while (
         s.chunks.length > 1 &&
         (s.chunks[0] as Chunk).firstSeq + (s.chunks[0] as Chunk).count <= oldest
-      )
+      ) {
         s.chunks.shift();
+        s.firstSeq = (s.chunks[0] as Chunk).firstSeq;
+      }
       if (s.seenSeq < oldest) removed = true;
     }
     if (!removed) return;
@@ -343,6 +365,12 @@ class TargetStore implements LineVisitor {
     const kept = keep.map((i) => this.series[i] as StoredSeries);
     this.series.length = 0;
     this.series.push(...kept);
+    const recent = new Float64Array(this.recent.length);
+    kept.forEach((s, i) => {
+      recent.set(this.recent.subarray(s.slot * RECENT, (s.slot + 1) * RECENT), i * RECENT);
+      s.slot = i;
+    });
+    this.recent = recent;
     this.byKey.clear();
     // Keys are rebuilt from the index's strings.
     const strings = this.store.index.interner.strings;
@@ -363,7 +391,7 @@ class TargetStore implements LineVisitor {
   }
 
   bytes(): number {
-    let n = this.raw.capacity * 24 + this.capacity * 8;
+    let n = this.raw.capacity * 24 + this.capacity * 8 + this.recent.byteLength;
     for (const s of this.series) {
       n += SERIES_OVERHEAD_BYTES + s.labels.byteLength;
       for (const c of s.chunks) n += c.data.byteLength;
@@ -397,16 +425,6 @@ function valueAt(s: StoredSeries, seq: number): number {
   let i = s.chunks.length - 1;
   while (i > 0 && (s.chunks[i] as Chunk).firstSeq > seq) i--;
   return (s.chunks[i] as Chunk).valueAt(seq);
-}
-
-/** Whether two series' label pairs are the same but for the value of `label`. */
-function sameBut(a: Int32Array, b: Int32Array, label: number): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k += 2) {
-    if (a[k] !== b[k]) return false;
-    if (a[k + 1] !== b[k + 1] && a[k] !== label) return false;
-  }
-  return true;
 }
 
 /** Series summed together: the labels they keep, and the caller's running figures. */
@@ -635,7 +653,8 @@ export class SampleStore {
     const query = ++this.windowQueries;
     const splitId = split === undefined ? -1 : (interner.lookup(split) ?? -1);
     // A histogram's buckets are consecutive series differing only in `le`: one group lookup serves them all.
-    let previous: Int32Array | undefined;
+    let previousInstance = -1;
+    let previousTarget: TargetStore | undefined;
     let previousGroup: Group | undefined;
     this.index.forEach(metric, matchers, (s) => {
       const target = s.target;
@@ -644,16 +663,22 @@ export class SampleStore {
         target.windowQuery = query;
       }
       const last = target.windowLast;
-      const first = Math.max(target.windowFirst, (s.chunks[0] as Chunk).firstSeq);
+      const first = Math.max(target.windowFirst, s.firstSeq);
       if (first > last) return;
       const ring = target.times;
       if (!s.gauge) {
         // Counters have a sample at every scrape of their proxy.
         ends.n = last - first + 1;
         ends.firstT = ring[first % this.capacity] as number;
-        ends.firstV = valueAt(s, first);
         ends.lastT = ring[last % this.capacity] as number;
-        ends.lastV = last === target.seq - 1 ? s.last : valueAt(s, last);
+        if (first >= target.seq - RECENT) {
+          const row = s.slot * RECENT;
+          ends.firstV = target.recent[row + (first % RECENT)] as number;
+          ends.lastV = target.recent[row + (last % RECENT)] as number;
+        } else {
+          ends.firstV = valueAt(s, first);
+          ends.lastV = last === target.seq - 1 ? s.last : valueAt(s, last);
+        }
       } else {
         ends.n = 0;
         for (const c of s.chunks) {
@@ -672,12 +697,17 @@ export class SampleStore {
       const pairs = s.labels;
       let splitValue = -1;
       if (splitId >= 0) splitValue = labelValueId(pairs, splitId);
-      if (previousGroup && previous && sameBut(previous, pairs, splitId)) {
+      if (
+        previousGroup &&
+        s.instance >= 0 &&
+        s.instance === previousInstance &&
+        target === previousTarget
+      ) {
         visit(previousGroup, splitValue === empty ? -1 : splitValue, ends);
         return;
       }
       values.fill(-1);
-      for (let k = 0, w = 0; k < pairs.length && w < wantedIds.length; ) {
+      for (let k = 0, w = 0; k < pairs.length && w < wantedIds.length;) {
         const name = pairs[k] as number;
         const want = wantedIds[w] as number;
         if (name < want) k += 2;
@@ -692,7 +722,8 @@ export class SampleStore {
       }
       const group = table.find(ids);
       if (splitId >= 0) {
-        previous = pairs;
+        previousInstance = s.instance;
+        previousTarget = target;
         previousGroup = group;
       }
       visit(group, values[keep.length] as number, ends);
