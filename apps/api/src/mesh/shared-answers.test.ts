@@ -16,6 +16,9 @@ describe('shared answers', () => {
     now = 1999;
     expect(await answers.get('graph', ['all'], compute)).toBe(1);
     now = 2000;
+    // Expired: the last answer, while the next one computes.
+    expect(await answers.get('graph', ['all'], compute)).toBe(1);
+    expect(computed).toBe(3);
     expect(await answers.get('graph', ['all'], compute)).toBe(3);
     await expect(answers.get('x', [], () => Promise.reject(new Error('down')))).rejects.toThrow();
     expect(await answers.get('x', [], compute)).toBe(4);
@@ -40,9 +43,38 @@ describe('shared answers', () => {
     now = 5999; // 4 x 1.5 s = 6 s
     expect(await answers.get('mtls', [], slow)).toBe(7);
     now = 6000;
-    const third = answers.get('mtls', [], slow);
+    // The expired answer serves the callers while the new one computes.
+    expect(await answers.get('mtls', [], slow)).toBe(7);
+    expect(await answers.get('mtls', [], slow)).toBe(7);
+    expect(computed).toBe(2);
     finish(8);
-    expect([await third, computed]).toEqual([8, 2]);
+    await Promise.resolve();
+    expect(await answers.get('mtls', [], slow)).toBe(8);
+    expect(computed).toBe(2);
+  });
+
+  it('waits for a fresh answer once the old one is over a refresh stale, and drops a failed refresh', async () => {
+    let now = 0;
+    const answers = new SharedAnswers({ minTtlMs: 2000, maxTtlMs: 10_000, now: () => now });
+    let computed = 0;
+    let fail = false;
+    const compute = async () => {
+      computed++;
+      if (fail) throw new Error('Prometheus down');
+      return computed;
+    };
+    expect(await answers.get('graph', [], compute)).toBe(1);
+    now = 12_000; // 2 s of life and 10 s more of serving it stale: over
+    expect(await answers.get('graph', [], compute)).toBe(2);
+    now = 14_500;
+    fail = true;
+    // The refresh fails: the caller that started it still got the last answer...
+    expect(await answers.get('graph', [], compute)).toBe(2);
+    await Promise.resolve();
+    await Promise.resolve();
+    // ...and the next one asks again, and sees the failure.
+    await expect(answers.get('graph', [], compute)).rejects.toThrow('Prometheus down');
+    expect(computed).toBe(4);
   });
 
   it('keeps at most its number of entries', async () => {
