@@ -15,6 +15,7 @@ import { policyView, workloadAccessView } from '../mesh/policy';
 import { serviceConfigView } from '../mesh/service-config';
 import { WORKLOAD_KINDS } from '../model/kinds';
 import { InputError } from '../model/errors';
+import { sendJson } from './send-json';
 
 /** Parses `req.query` with a schema; a failure is a 400 naming each bad parameter. */
 function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
@@ -59,7 +60,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
 
   router.get('/namespaces', async (req, res) => {
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(await namespacesView(deps, q.window));
+    sendJson(res, await namespacesView(deps, q.window));
   });
 
   router.get('/namespaces/:ns/workloads', async (req, res) => {
@@ -68,13 +69,14 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       z.object({ window: single(window), kind: single(kindSchema.optional()) }),
       req,
     );
-    res.json(await workloadsView(deps, ns, q.kind, q.window));
+    sendJson(res, await workloadsView(deps, ns, q.kind, q.window));
   });
 
   router.get('/namespaces/:ns/policy', async (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(
+    sendJson(
+      res,
       await deps.answers.get('policy', [ns, q.window], () => policyView(deps, ns, q.window)),
     );
   });
@@ -82,23 +84,26 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
   router.get('/namespaces/:ns/services/:name/config', (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
-    res.json(serviceConfigView(deps, ns, name));
+    sendJson(res, serviceConfigView(deps, ns, name));
   });
 
   router.get('/namespaces/:ns/:kind/:name/access', (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
     const kind = parseParam(workloadKind, req.params.kind, 'kind');
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
-    res.json(workloadAccessView(deps, { namespace: ns, kind, name }));
+    sendJson(res, workloadAccessView(deps, { namespace: ns, kind, name }));
   });
 
   router.get('/findings', async (req, res) => {
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(await deps.answers.get('findings', [q.window], () => findingsView(deps, q.window)));
+    sendJson(
+      res,
+      await deps.answers.get('findings', [q.window], () => findingsView(deps, q.window)),
+    );
   });
 
   router.get('/control-plane', (_req, res) => {
-    res.json(controlPlaneView(deps));
+    sendJson(res, controlPlaneView(deps));
   });
 
   router.get('/namespaces/:ns/:kind/:name', async (req, res) => {
@@ -106,7 +111,8 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     const kind = parseParam(workloadKind, req.params.kind, 'kind');
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(
+    sendJson(
+      res,
       await deps.answers.get('workload', [ns, kind, name, q.window], () =>
         workloadDetailView(deps, ns, kind, name, q.window),
       ),
@@ -130,7 +136,8 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       req,
     );
     const to = q.to === undefined ? undefined : parseServiceRef(q.to);
-    res.json(
+    sendJson(
+      res,
       await routesView(deps, { namespace: q.namespace, kind: q.kind, name: q.name }, to, q.window),
     );
   });
@@ -162,7 +169,8 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
     } else {
       subject = { kind: 'workload', ...base };
     }
-    res.json(
+    sendJson(
+      res,
       await deps.answers.get('timeseries', [subject, q.window], () =>
         timeseriesView(deps, subject, q.window),
       ),
@@ -171,7 +179,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
 
   router.get('/mtls', async (req, res) => {
     const q = parseQuery(z.object({ window: single(window) }), req);
-    res.json(await deps.answers.get('mtls', [q.window], () => mtlsView(deps, q.window)));
+    sendJson(res, await deps.answers.get('mtls', [q.window], () => mtlsView(deps, q.window)));
   });
 
   router.get('/graph', async (req, res) => {
@@ -204,7 +212,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       }),
       req,
     );
-    res.json(await graphView(deps, q.namespaces, q.window));
+    sendJson(res, await graphView(deps, q.namespaces, q.window));
   });
 
   return router;
