@@ -24,6 +24,7 @@ export class ScrapeHttpError extends Error {
 const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
 /** Body buffers kept for reuse: as many as scrapes run at once. */
 const MAX_SPARE = 32;
 
@@ -49,7 +50,7 @@ type Framing =
 
 /** A response being read: headers first, then the body into `body`. */
 class ResponseReader {
-  private head = Buffer.alloc(0);
+  private head = EMPTY;
   status = 0;
   keepAlive = true;
   private framing: Framing | undefined;
@@ -67,15 +68,18 @@ class ResponseReader {
   feed(bytes: Buffer): void {
     let data = bytes;
     if (!this.framing) {
-      this.head = Buffer.concat([this.head, data]);
-      const end = this.head.indexOf(CRLF_CRLF);
+      // Usually the whole head is in the first read: parsed in place, with no copy of the read.
+      const head = this.head.length === 0 ? data : Buffer.concat([this.head, data]);
+      const end = head.indexOf(CRLF_CRLF);
       if (end < 0) {
-        if (this.head.length > 64 * 1024) throw new Error('response headers over 64 KiB');
+        if (head.length > 64 * 1024) throw new Error('response headers over 64 KiB');
+        // The read's buffer is reused: keep a copy of the partial head.
+        this.head = Buffer.from(head);
         return;
       }
-      this.parseHead(this.head.toString('latin1', 0, end));
-      data = this.head.subarray(end + 4);
-      this.head = Buffer.alloc(0);
+      this.parseHead(head.toString('latin1', 0, end));
+      data = head.subarray(end + 4);
+      this.head = EMPTY;
       if (this.status === 100) {
         // An interim response: the real one follows.
         this.framing = undefined;
