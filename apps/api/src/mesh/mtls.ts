@@ -2,10 +2,10 @@ import type { MtlsResponse } from '@meshviz/shared';
 import { renewalOverdueBelow } from '../model/linkerd-config';
 import { mtlsOfSamples } from '../model/golden';
 import { workloadsOf } from '../model/workloads';
+import type { Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 import { graphView } from './graph';
-import { namespacesView } from './namespaces';
 import { requestsByTls } from './tls-requests';
 
 /**
@@ -20,20 +20,29 @@ export async function mtlsView(
 ): Promise<MtlsResponse> {
   const { snapshot, pods } = deps.snapshots.get();
   const answer = new Answer([], []);
-  const [namespaces, graph, certs] = await Promise.all([
-    namespacesView(deps, window),
+  // Each namespace's share alone, not the namespace table: its latency quantiles are
+  // most of that table's cost, and this page does not show them.
+  const [byNamespace, graph, certs] = await Promise.all([
+    requestsByTls(deps, answer, window.seconds, true),
     graphView(deps, 'all', window),
     certificateExpiries(deps, answer),
   ]);
   // The mesh's share: every request once, on the server's side where it has a proxy, else the client's.
   const mesh = mtlsOfSamples(await requestsByTls(deps, answer, window.seconds, false));
-  const errors = [...namespaces.errors, ...graph.errors, ...answer.errors].filter(
+  const errors = [...graph.errors, ...answer.errors].filter(
     (e, i, all) => all.findIndex((x) => x.message === e.message) === i,
   );
+  const requestsOf = new Map<string, Sample[]>();
+  for (const s of byNamespace) {
+    const ns = s.labels.namespace ?? '';
+    requestsOf.set(ns, [...(requestsOf.get(ns) ?? []), s]);
+  }
   return {
     window: window.text,
     mesh,
-    namespaces: namespaces.namespaces.map((n) => ({ name: n.name, mtls: n.mtls })),
+    namespaces: [...new Set(snapshot.namespaces.map((n) => n.name))]
+      .sort()
+      .map((name) => ({ name, mtls: mtlsOfSamples(requestsOf.get(name) ?? []) })),
     plaintextEdges: graph.edges.filter((e) => e.mtls.state === 'some' || e.mtls.state === 'none'),
     unmeshedWorkloads: workloadsOf(snapshot, pods)
       .filter((w) => w.totalPods > 0 && w.meshedPods < w.totalPods)
