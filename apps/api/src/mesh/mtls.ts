@@ -2,11 +2,10 @@ import type { MtlsResponse } from '@meshviz/shared';
 import { renewalOverdueBelow } from '../model/linkerd-config';
 import { mtlsOfSamples } from '../model/golden';
 import { workloadsOf } from '../model/workloads';
-import type { Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 import { graphView } from './graph';
-import { requestsByTls } from './tls-requests';
+import { byServerNamespace, requestsByTls } from './tls-requests';
 
 /**
  * Where traffic is and is not on mTLS: the mesh and each namespace, every
@@ -32,11 +31,7 @@ export async function mtlsView(
   const errors = [...graph.errors, ...answer.errors].filter(
     (e, i, all) => all.findIndex((x) => x.message === e.message) === i,
   );
-  const requestsOf = new Map<string, Sample[]>();
-  for (const s of byNamespace) {
-    const ns = s.labels.namespace ?? '';
-    requestsOf.set(ns, [...(requestsOf.get(ns) ?? []), s]);
-  }
+  const requestsOf = byServerNamespace(byNamespace);
   return {
     window: window.text,
     mesh,

@@ -1,9 +1,9 @@
 import type { NamespacesResponse } from '@meshviz/shared';
 import { golden, mtlsOfSamples, responseFails, Tally } from '../model/golden';
-import { eq, type Sample } from '../sources/metrics/engine';
+import { eq } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
-import { requestsByTls } from './tls-requests';
+import { byServerNamespace, requestsByTls } from './tls-requests';
 
 /** The namespace table, computed once per refresh for every page and viewer that asks. */
 export function namespacesView(
@@ -46,11 +46,7 @@ async function buildNamespaces(
   const failure = new Tally();
   for (const s of responses)
     (responseFails(s.labels) ? failure : success).add(s.labels.namespace ?? '', s.value);
-  const requestsOf = new Map<string, Sample[]>();
-  for (const s of requests) {
-    const ns = s.labels.namespace ?? '';
-    requestsOf.set(ns, [...(requestsOf.get(ns) ?? []), s]);
-  }
+  const requestsOf = byServerNamespace(requests);
 
   const names = new Set(snapshot.namespaces.map((n) => n.name));
   const rows = [...names].sort().map((name) => {

@@ -46,3 +46,13 @@ export async function requestsByTls(
     })),
   ];
 }
+
+/** requestsByTls's samples (asked `byNamespace`), by the server's namespace. */
+export function byServerNamespace(samples: Sample[]): Map<string, Sample[]> {
+  const out = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const ns = s.labels.namespace ?? '';
+    out.set(ns, [...(out.get(ns) ?? []), s]);
+  }
+  return out;
+}
