@@ -226,14 +226,18 @@ async function buildGraph(
       ensureNode(dst.namespace, dst.ref.kind, dst.ref.name),
     );
   };
+  // With two scopes (clients in the namespaces, servers in them) a series can answer both.
   const seen = new Set<string>();
+  const dedupe =
+    scoped.length === 1
+      ? () => true
+      : (s: Sample) => {
+          const k = JSON.stringify(s.labels);
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        };
   for (const [resp, req, lat, tcp, unownedResp, unownedReq] of scoped) {
-    const dedupe = (s: Sample) => {
-      const k = JSON.stringify(s.labels);
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    };
     for (const s of resp.filter(dedupe)) {
       const acc = edgeOf(s.labels);
       if (acc) countResponse(acc, s);
@@ -357,38 +361,39 @@ async function buildGraph(
         }),
     ),
   ]);
+  // Lookups by node, built once: a whole mesh has thousands of nodes and edges.
+  const latencyByNode = new Map<string, Record<string, number>>();
+  for (const l of nodeLat) {
+    const wl = names.source(l.labels);
+    const id = wl && l.labels.namespace && nodeId(l.labels.namespace, wl.kind, wl.name);
+    if (id && !latencyByNode.has(id)) latencyByNode.set(id, l.values);
+  }
+  const incoming = new Map<string, { success: number; failure: number }>();
+  for (const x of edges.values()) {
+    const t = incoming.get(x.target) ?? { success: 0, failure: 0 };
+    t.success += x.success;
+    t.failure += x.failure;
+    incoming.set(x.target, t);
+  }
   for (const node of nodes.values()) {
     const t = nodeTally.get(node.id);
     if (t) {
-      const lat = spanning.has(node.id)
-        ? { values: spanningNodeLat.get(node.id) }
-        : nodeLat.find((l) => {
-            const wl = names.source(l.labels);
-            return (
-              wl && l.labels.namespace && nodeId(l.labels.namespace, wl.kind, wl.name) === node.id
-            );
-          });
-      Object.assign(node, golden(t.success, t.failure, lat?.values));
+      const lat = spanning.has(node.id) ? spanningNodeLat.get(node.id) : latencyByNode.get(node.id);
+      Object.assign(node, golden(t.success, t.failure, lat));
     } else if (!node.meshed) {
-      const incoming = [...edges.values()].filter((x) => x.target === node.id);
-      const ok = incoming.reduce((a, x) => a + x.success, 0);
-      const bad = incoming.reduce((a, x) => a + x.failure, 0);
-      Object.assign(node, golden(ok, bad));
+      const calls = incoming.get(node.id);
+      Object.assign(node, golden(calls?.success ?? 0, calls?.failure ?? 0));
     }
   }
 
-  const clientIdentity = (id: string): string | null => {
-    const node = nodes.get(id);
-    if (!node?.meshed) return null;
-    const pod = pods.find(
-      (p) =>
-        p.namespace === node.namespace &&
-        p.workload.kind === node.kind &&
-        p.workload.name === node.name &&
-        p.meshed,
-    );
-    return pod?.identity ?? null;
-  };
+  // A workload's identity: that of its first meshed pod.
+  const identities = new Map<string, string | null>();
+  for (const p of pods) {
+    const id = nodeId(p.namespace, p.workload.kind, p.workload.name);
+    if (p.meshed && !identities.has(id)) identities.set(id, p.identity ?? null);
+  }
+  const clientIdentity = (id: string): string | null =>
+    nodes.get(id)?.meshed ? (identities.get(id) ?? null) : null;
   const edgeList: GraphEdge[] = [...edges.entries()].map(([id, acc]) => {
     const http = acc.success + acc.failure > 0;
     const g = golden(acc.success, acc.failure);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eq } from '../engine';
+import { eq, re } from '../engine';
 import { EmbeddedEngine, extrapolatedRate } from './engine';
 import { histogramQuantile } from './histogram';
 import { SampleStore } from './store';
@@ -213,6 +213,55 @@ describe('instant answers from the window ends', () => {
       }
     // b was forgotten; a, c and d remain.
     expect(small.stats().series).toBe(3);
+  });
+
+  it('read a histogram as its buckets: in bound order, by `le` and filtered on it, forgotten one by one', async () => {
+    const h = new SampleStore(6, 3600);
+    const bucket = (le: string, v: number, labels = {}) =>
+      sample('response_latency_ms_bucket', { direction: 'inbound', ...labels, le }, v);
+    let t = 0;
+    for (let i = 0; i < 20; i++) {
+      t = 7000 + i * 10;
+      // Out of order, `1.0` written as `1`, and a bucket that stops (10) and one that starts late (100).
+      const samples = [bucket('+Inf', 9 * i), bucket('1.0', i)];
+      if (i < 8) samples.push(bucket('10', 4 * i));
+      if (i >= 5) samples.push(bucket('100', 6 * i));
+      // A second histogram of the same family: a proxy's other direction, all of it stopping.
+      if (i < 8) samples.push(bucket('1', i, { direction: 'outbound' }));
+      h.ingest('p', target, t, samples);
+      h.expire(t);
+      if (i === 6) {
+        const les = h.select('response_latency_ms_bucket', [eq('direction', 'inbound')], 0, 1e6);
+        expect(les.map((v) => v.labels.le)).toEqual(['1', '10', '100', '+Inf']);
+      }
+    }
+    const e = new EmbeddedEngine(h, 10, () => t);
+    // 10 and the outbound histogram were last fed 12 scrapes ago, beyond the 6-scrape ring.
+    const views = h.select('response_latency_ms_bucket', [], 0, 1e6);
+    expect(views.map((v) => [v.labels.direction, v.labels.le])).toEqual([
+      ['inbound', '1'],
+      ['inbound', '100'],
+      ['inbound', '+Inf'],
+    ]);
+    expect(h.stats().series).toBe(3);
+    // One index entry is left: the inbound histogram's (the outbound one went with its last bucket).
+    expect(h.index.size).toBe(1);
+    // Rates of the buckets by `le`, and a matcher on `le`, through the window ends and a full decode.
+    for (const matchers of [[], [re('le', '1|\\+Inf')]]) {
+      const q = { metric: 'response_latency_ms_bucket', matchers, by: ['le'], windowSeconds: 40 };
+      const fast = byKey(await e.rate(q));
+      const full = byKey(await e.rateRange(q, { start: t, end: t, stepSeconds: 10 }));
+      expect(fast.map((x) => x.labels.le)).toEqual(
+        matchers.length ? ['+Inf', '1'] : ['+Inf', '1', '100'],
+      );
+      expect(full.map((x) => x.labels)).toEqual(fast.map((x) => x.labels));
+      // The counters above move by 9, 1 and 6 a scrape of 10 s.
+      expect(fast.map((x) => x.value)).toEqual(
+        matchers.length
+          ? [0.9, 0.1].map((r) => expect.closeTo(r, 9))
+          : [0.9, 0.1, 0.6].map((r) => expect.closeTo(r, 9)),
+      );
+    }
   });
 
   it('treat an empty label value as no label, and skip series without two samples', async () => {

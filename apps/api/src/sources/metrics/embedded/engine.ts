@@ -175,7 +175,6 @@ export class EmbeddedEngine implements MetricsEngine {
       t - q.windowSeconds,
       t,
       q.by,
-      undefined,
       (group, _, ends) => {
         const r = extrapolate(ends, t, q.windowSeconds);
         if (r === undefined) return;
@@ -196,9 +195,8 @@ export class EmbeddedEngine implements MetricsEngine {
       t - q.windowSeconds,
       t,
       q.by,
-      'le',
       (group, le, ends) => {
-        if (le < 0) return;
+        if (Number.isNaN(le)) return;
         const r = extrapolate(ends, t, q.windowSeconds);
         if (r === undefined) return;
         const parts = (group.parts ??= new Map());
@@ -206,19 +204,10 @@ export class EmbeddedEngine implements MetricsEngine {
         group.count++;
       },
     );
-    const bounds = new Map<number, number>();
-    const bound = (id: number) => {
-      let le = bounds.get(id);
-      if (le === undefined) {
-        const text = this.store.labelValue(id);
-        bounds.set(id, (le = text === '+Inf' ? Infinity : Number(text)));
-      }
-      return le;
-    };
     const out: QuantileSample[] = [];
     for (const g of groups) {
       if (!g.parts) continue;
-      const buckets = [...g.parts].map(([id, count]) => ({ le: bound(id), count }));
+      const buckets = [...g.parts].map(([le, count]) => ({ le, count }));
       out.push({
         labels: g.labels,
         values: Object.fromEntries(

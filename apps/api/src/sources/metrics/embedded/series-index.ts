@@ -39,7 +39,8 @@ export function labelValueId(labels: Int32Array, label: number): number {
   return -1;
 }
 
-function accepts(m: Matcher): (value: string) => boolean {
+/** A matcher as a test of one label value ("" for a missing label). */
+export function accepts(m: Matcher): (value: string) => boolean {
   switch (m.op) {
     case '=':
       return (v) => v === m.value;
@@ -64,6 +65,8 @@ interface Plan {
   acceptsMissing: boolean;
   /** Series that can match, when the matcher does not accept "" (sum of postings). */
   size: number;
+  /** Series the matcher refuses by their value (sum of the other values' postings). */
+  refused: number;
 }
 
 /**
@@ -81,13 +84,16 @@ export class SeriesIndex<S extends IndexedSeries> {
   private byMetric = new Map<number, number[]>();
   /** metric id -> label id -> value id -> series ids. */
   private postings = new Map<number, Map<number, Map<number, number[]>>>();
+  /** Per series id, the query that refused it (`forEach`'s marks), so no array is cleared per query. */
+  private refusedBy = new Uint32Array(0);
+  private query = 0;
 
   get size(): number {
     return this.live;
   }
 
-  add(s: Omit<S, 'id'> & { id?: number }): S {
-    const full = s as S;
+  add<T extends S>(s: Omit<T, 'id'> & { id?: number }): T {
+    const full = s as T;
     full.id = this.series.length;
     this.series.push(full);
     this.live++;
@@ -122,28 +128,48 @@ export class SeriesIndex<S extends IndexedSeries> {
       const labelId = this.interner.lookup(m.label);
       const values = new Set<number>();
       let size = 0;
+      let refused = 0;
       const byValue = labelId === undefined ? undefined : postings?.get(labelId);
       if (byValue) {
         for (const [valueId, ids] of byValue) {
           if (ok(this.interner.strings[valueId] ?? '')) {
             values.add(valueId);
             size += ids.length;
-          }
+          } else refused += ids.length;
         }
       }
       const acceptsMissing = ok('');
       if (!acceptsMissing && values.size === 0) return;
-      plans.push({ label: labelId ?? -1, values, acceptsMissing, size });
+      plans.push({ label: labelId ?? -1, values, acceptsMissing, size, refused });
     }
     // The smallest list of candidates: the metric's series, or the postings of a selective matcher.
     let driver: Plan | undefined;
     for (const p of plans)
       if (!p.acceptsMissing && p.size < (driver?.size ?? all.length)) driver = p;
-    // The driver's own matcher holds for all its candidates.
-    const checks = plans.filter((p) => p !== driver);
+    // The driver's own matcher holds for all its candidates. A matcher that takes series
+    // without its label (`target_port!="4191"`, `dst_service=""`) and refuses fewer series
+    // than there are candidates marks those it refuses, from its postings, rather than
+    // looking for its label in every candidate.
+    const candidates = driver?.size ?? all.length;
+    const query = this.nextQuery();
+    let marked = false;
+    const checks: Plan[] = [];
+    for (const p of plans) {
+      if (p === driver) continue;
+      if (!p.acceptsMissing || p.refused > candidates) {
+        checks.push(p);
+        continue;
+      }
+      for (const [valueId, ids] of postings?.get(p.label) ?? []) {
+        if (p.values.has(valueId)) continue;
+        for (const id of ids) this.refusedBy[id] = query;
+      }
+      marked = true;
+    }
     const consider = (id: number) => {
       const s = this.series[id];
       if (!s || s.metric !== metricId) return;
+      if (marked && this.refusedBy[id] === query) return;
       for (const p of checks) {
         const v = labelValueId(s.labels, p.label);
         if (v < 0 ? !p.acceptsMissing : !p.values.has(v)) return;
@@ -165,6 +191,15 @@ export class SeriesIndex<S extends IndexedSeries> {
     for (const list of lists) for (const id of list) ids.push(id);
     ids.sort((x, y) => x - y);
     for (const id of ids) consider(id);
+  }
+
+  /** A number for this query's marks, with room for a mark per series. */
+  private nextQuery(): number {
+    if (this.refusedBy.length < this.series.length) {
+      this.refusedBy = new Uint32Array(Math.max(1024, this.series.length * 2));
+      this.query = 0;
+    }
+    return ++this.query;
   }
 
   private post(s: S): void {

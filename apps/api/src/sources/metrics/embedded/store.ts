@@ -3,10 +3,10 @@ import type { Matcher } from '../engine';
 import { Chunk } from './chunks';
 import { GAUGES, KEPT_FAMILIES, reduceLabels, seriesKey } from './reduce';
 import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
-import { labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
+import { accepts, labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
 
-/** One reduced series: kept labels of one proxy, one value per scrape of that proxy. */
-interface StoredSeries extends IndexedSeries {
+/** One column of samples: a value per scrape of one proxy. */
+interface Column {
   target: TargetStore;
   gauge: boolean;
   /** Chunks oldest first; the last one is written to. */
@@ -17,14 +17,46 @@ interface StoredSeries extends IndexedSeries {
   seenSeq: number;
   /** Oldest scrape it still has a sample of. */
   firstSeq: number;
-  /** Its index in its target's series (and row in the target's recent values). */
+  /** Its index in its target's columns (and row in the target's recent values). */
   slot: number;
-  /** For a histogram bucket, a hash of its labels but `le`: buckets of one histogram share it. */
-  instance: number;
 }
 
-/** Scrapes whose values every target keeps uncompressed, per series: 1-minute windows at 10 s read them. */
-const RECENT = 8;
+/** One reduced series: kept labels of one proxy, indexed by them. */
+interface StoredSeries extends IndexedSeries, Column {
+  kind: 'series';
+}
+
+/**
+ * A histogram of one proxy: its kept labels but `le`, indexed once, and its
+ * buckets as columns. A query reads a histogram's 20 to 30 buckets through
+ * one index entry and one group lookup, not one per bucket.
+ */
+interface StoredHistogram extends IndexedSeries {
+  kind: 'histogram';
+  target: TargetStore;
+  /** Hash of its name and labels, its key in the target's histograms. */
+  key: number;
+  /** Ascending by bound. */
+  buckets: Bucket[];
+}
+
+interface Bucket extends Column {
+  kind: 'bucket';
+  histogram: StoredHistogram;
+  /** Its `le`, as a number and as the text the series carried (canonical). */
+  le: number;
+  leText: string;
+}
+
+type Stored = StoredSeries | Bucket;
+type Indexed = StoredSeries | StoredHistogram;
+
+/**
+ * Scrapes whose values every target keeps uncompressed, per series: windows
+ * up to 5 minutes at 10 s (the dashboard's usual ones) read them rather than
+ * decode chunks, for 256 bytes a series.
+ */
+const RECENT = 32;
 
 const EMPTY = 0;
 
@@ -93,7 +125,10 @@ class TargetStore implements LineVisitor {
   /** Scrapes ingested so far; scrape k's time is times[k % capacity]. */
   seq = 0;
   lastScrape = 0;
-  readonly series: StoredSeries[] = [];
+  /** Its reduced series and histogram buckets: the columns written at each scrape. */
+  readonly series: Stored[] = [];
+  /** Its histograms by a hash of their name and labels but `le`. */
+  private readonly histograms = new Map<number, StoredHistogram>();
   /** The window of the query being answered: its number and its scrapes (see SampleStore.windowEnds). */
   windowQuery = 0;
   windowFirst = 0;
@@ -206,7 +241,7 @@ class TargetStore implements LineVisitor {
     if (ref < 0) return;
     const value = given ?? parseValue(this.body, this.valueStart, this.valueEnd);
     const idx = ref - 1;
-    const s = this.series[idx] as StoredSeries;
+    const s = this.series[idx] as Stored;
     if (s.gauge) {
       this.acc[idx] = (this.touched[idx] ? (this.acc[idx] as number) : 0) + value;
     } else if (idx >= this.freshFrom) {
@@ -228,27 +263,11 @@ class TargetStore implements LineVisitor {
     const key = keyHash(seriesKey(sample.name, labels));
     const known = this.byKey.get(key);
     if (known !== undefined) return known + 1;
-    const interner = this.store.index.interner;
-    const pairs = new Int32Array(Object.keys(labels).length * 2);
-    let k = 0;
-    for (const [name, value] of Object.entries(labels)) {
-      pairs[k++] = interner.id(name);
-      pairs[k++] = interner.id(value);
-    }
-    const bucket = sample.name.endsWith('_bucket');
-    const s = this.store.index.add({
-      metric: interner.id(sample.name),
-      labels: sortPairs(pairs),
-      target: this,
-      gauge: GAUGES.has(sample.name),
-      chunks: [],
-      last: 0,
-      seenSeq: this.seq,
-      firstSeq: this.seq,
-      slot: this.series.length,
-      instance: bucket ? keyHash(seriesKey(sample.name, { ...labels, le: '' })) : -1,
-    }) as StoredSeries;
-    this.series.push(s);
+    const column =
+      sample.name.endsWith('_bucket') && labels.le !== undefined
+        ? this.newBucket(sample.name, labels)
+        : this.newSeries(sample.name, labels);
+    this.series.push(column);
     this.byKey.set(key, this.series.length - 1);
     if (this.acc.length < this.series.length) {
       const acc = new Float64Array(this.acc.length * 2);
@@ -264,6 +283,58 @@ class TargetStore implements LineVisitor {
     return this.series.length;
   }
 
+  private newSeries(name: string, labels: Record<string, string>): StoredSeries {
+    return this.store.index.add<StoredSeries>({
+      kind: 'series',
+      metric: this.store.index.interner.id(name),
+      labels: this.store.internPairs(labels),
+      ...this.newColumn(GAUGES.has(name)),
+    }) as StoredSeries;
+  }
+
+  /** A bucket, in its histogram (made with its first bucket) at its bound's place. */
+  private newBucket(name: string, labels: Record<string, string>): Bucket {
+    const { le = '', ...rest } = labels;
+    const key = keyHash(seriesKey(name, rest));
+    let histogram = this.histograms.get(key);
+    if (!histogram) {
+      histogram = this.store.index.add<StoredHistogram>({
+        kind: 'histogram',
+        metric: this.store.index.interner.id(name),
+        labels: this.store.internPairs(rest),
+        target: this,
+        key,
+        buckets: [],
+      });
+      this.histograms.set(key, histogram);
+    }
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    const bucket: Bucket = {
+      kind: 'bucket',
+      histogram,
+      le: bound,
+      leText: le,
+      ...this.newColumn(false),
+    };
+    const buckets = histogram.buckets;
+    let at = buckets.length;
+    while (at > 0 && !((buckets[at - 1] as Bucket).le <= bound)) at--;
+    buckets.splice(at, 0, bucket);
+    return bucket;
+  }
+
+  private newColumn(gauge: boolean): Column {
+    return {
+      target: this,
+      gauge,
+      chunks: [],
+      last: 0,
+      seenSeq: this.seq,
+      firstSeq: this.seq,
+      slot: this.series.length,
+    };
+  }
+
   private grow(): void {
     this.raw = this.raw.rebuilt(this.raw.capacity * 2, (i) => this.raw.ref[i] as number);
   }
@@ -274,7 +345,7 @@ class TargetStore implements LineVisitor {
     this.times[seq % this.capacity] = t;
     const recentAt = seq % RECENT;
     for (let idx = 0; idx < this.series.length; idx++) {
-      const s = this.series[idx] as StoredSeries;
+      const s = this.series[idx] as Stored;
       let value: number;
       if (this.touched[idx]) {
         s.seenSeq = seq;
@@ -355,14 +426,14 @@ class TargetStore implements LineVisitor {
     const renumber = new Int32Array(this.series.length);
     this.series.forEach((s, i) => {
       if (s.seenSeq < oldest) {
-        this.store.index.remove(s);
+        this.forget(s);
         renumber[i] = -2;
       } else {
         keep.push(i);
         renumber[i] = keep.length;
       }
     });
-    const kept = keep.map((i) => this.series[i] as StoredSeries);
+    const kept = keep.map((i) => this.series[i] as Stored);
     this.series.length = 0;
     this.series.push(...kept);
     const recent = new Float64Array(this.recent.length);
@@ -373,12 +444,11 @@ class TargetStore implements LineVisitor {
     this.recent = recent;
     this.byKey.clear();
     // Keys are rebuilt from the index's strings.
-    const strings = this.store.index.interner.strings;
     this.series.forEach((s, i) => {
-      const labels: Record<string, string> = {};
-      for (let k = 0; k < s.labels.length; k += 2)
-        labels[strings[s.labels[k] as number] ?? ''] = strings[s.labels[k + 1] as number] ?? '';
-      this.byKey.set(keyHash(seriesKey(strings[s.metric] ?? '', labels)), i);
+      const entry = s.kind === 'bucket' ? s.histogram : s;
+      const labels = this.store.labelsOf(entry);
+      if (s.kind === 'bucket') labels.le = s.leText;
+      this.byKey.set(keyHash(seriesKey(this.store.labelValue(entry.metric), labels)), i);
     });
     this.raw = this.raw.rebuilt(this.raw.capacity, (i) => {
       const ref = this.raw.ref[i] as number;
@@ -386,16 +456,34 @@ class TargetStore implements LineVisitor {
     });
   }
 
+  /** Takes a column out of the index (a bucket: out of its histogram, and the histogram with its last bucket). */
+  private forget(s: Stored): void {
+    if (s.kind === 'series') {
+      this.store.index.remove(s);
+      return;
+    }
+    const h = s.histogram;
+    h.buckets.splice(h.buckets.indexOf(s), 1);
+    if (h.buckets.length === 0) {
+      this.store.index.remove(h);
+      this.histograms.delete(h.key);
+    }
+  }
+
   dropAll(): void {
-    for (const s of this.series) this.store.index.remove(s);
+    for (const s of this.series) if (s.kind === 'series') this.store.index.remove(s);
+    for (const h of this.histograms.values()) this.store.index.remove(h);
   }
 
   bytes(): number {
     let n = this.raw.capacity * 24 + this.capacity * 8 + this.recent.byteLength;
     for (const s of this.series) {
-      n += SERIES_OVERHEAD_BYTES + s.labels.byteLength;
+      n +=
+        s.kind === 'series' ? SERIES_OVERHEAD_BYTES + s.labels.byteLength : BUCKET_OVERHEAD_BYTES;
       for (const c of s.chunks) n += c.data.byteLength;
     }
+    for (const h of this.histograms.values())
+      n += SERIES_OVERHEAD_BYTES + h.labels.byteLength + h.buckets.length * 8;
     return n;
   }
 }
@@ -407,6 +495,9 @@ class TargetStore implements LineVisitor {
  * count, on a 100-workload synthetic mesh (about 600 bytes).
  */
 const SERIES_OVERHEAD_BYTES = 600;
+
+/** What a histogram's bucket costs besides its samples: its object and chunk objects (no labels, postings or key of its own). */
+const BUCKET_OVERHEAD_BYTES = 250;
 
 /** A 53-bit hash of a series key: a collision among one proxy's few thousand series is about 1 in 10^9. */
 function keyHash(key: string): number {
@@ -420,11 +511,62 @@ function hashString(s: string): [number, number] {
   return hashBytes(bytes, 0, bytes.length);
 }
 
-/** The sample at `seq` of a series (NaN when it has none). */
-function valueAt(s: StoredSeries, seq: number): number {
+/** The sample at `seq` of a column (NaN when it has none). */
+function valueAt(s: Column, seq: number): number {
   let i = s.chunks.length - 1;
   while (i > 0 && (s.chunks[i] as Chunk).firstSeq > seq) i--;
   return (s.chunks[i] as Chunk).valueAt(seq);
+}
+
+/**
+ * A column's samples at the ends of its target's current window (set by
+ * `windowEnds`), into `ends`; false when it has none there.
+ */
+function readEnds(s: Column, capacity: number, ends: WindowEnds): boolean {
+  const target = s.target;
+  const last = target.windowLast;
+  const first = Math.max(target.windowFirst, s.firstSeq);
+  if (first > last) return false;
+  const ring = target.times;
+  if (!s.gauge) {
+    // Counters have a sample at every scrape of their proxy.
+    ends.n = last - first + 1;
+    ends.firstT = ring[first % capacity] as number;
+    ends.lastT = ring[last % capacity] as number;
+    if (first >= target.seq - RECENT) {
+      const row = s.slot * RECENT;
+      ends.firstV = target.recent[row + (first % RECENT)] as number;
+      ends.lastV = target.recent[row + (last % RECENT)] as number;
+    } else {
+      ends.firstV = valueAt(s, first);
+      ends.lastV = last === target.seq - 1 ? s.last : valueAt(s, last);
+    }
+    return true;
+  }
+  ends.n = 0;
+  for (const c of s.chunks) {
+    if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
+    c.read(first, last, (seq, v) => {
+      if (ends.n++ === 0) {
+        ends.firstT = ring[seq % capacity] as number;
+        ends.firstV = v;
+      }
+      ends.lastT = ring[seq % capacity] as number;
+      ends.lastV = v;
+    });
+  }
+  return ends.n > 0;
+}
+
+/**
+ * Matchers the index answers, and one test of the `le` matchers: a bucket's
+ * `le` is not among its histogram's indexed labels.
+ */
+function splitLe(matchers: Matcher[]): [Matcher[], ((le: string) => boolean) | undefined] {
+  const onLe = matchers.filter((m) => m.label === 'le');
+  if (onLe.length === 0) return [matchers, undefined];
+  const tests = onLe.map(accepts);
+  return [matchers.filter((m) => m.label !== 'le'), (le) => tests.every((t) => t(le))];
 }
 
 /** Series summed together: the labels they keep, and the caller's running figures. */
@@ -433,7 +575,7 @@ export interface Group {
   /** Series that contributed. */
   count: number;
   value: number;
-  /** Per value id of the split label (a histogram's `le`), a running sum. */
+  /** Per bucket bound (`le`) of a histogram, a running sum. */
   parts: Map<number, number> | undefined;
 }
 
@@ -513,7 +655,7 @@ export interface StoreStats {
 /** All targets' samples, with retention. */
 export class SampleStore {
   private readonly targets = new Map<string, TargetStore>();
-  readonly index = new SeriesIndex<StoredSeries>();
+  readonly index = new SeriesIndex<Indexed>();
   private windowQueries = 0;
 
   constructor(
@@ -577,11 +719,13 @@ export class SampleStore {
     const ranges = new Map<TargetStore, [number, number]>();
     const groupLabels = new Map<string, Record<string, string>>();
     const out: SeriesView[] = [];
-    for (const s of this.index.select(metric, matchers)) {
+    const [indexed, onLe] = splitLe(matchers);
+    const emit = (s: Column, pairs: Int32Array, le: string | undefined) => {
+      if (onLe && !onLe(le ?? '')) return;
       let range = ranges.get(s.target);
       if (!range) ranges.set(s.target, (range = s.target.seqRange(from, to)));
       const [first, last] = range;
-      if (first > last) continue;
+      if (first > last) return;
       const times: number[] = [];
       const values: number[] = [];
       const ring = s.target.times;
@@ -592,41 +736,53 @@ export class SampleStore {
           values.push(v);
         });
       }
-      if (values.length === 0) continue;
+      if (values.length === 0) return;
+      // A bucket's `le` is its own; every other label is its histogram's.
+      const valueOf = (name: string, id: number): string | undefined => {
+        if (name === 'le' && le !== undefined) return le;
+        const v = id < 0 ? -1 : labelValueId(pairs, id);
+        return v < 0 ? undefined : strings[v];
+      };
       if (keepIds) {
-        // The group is the kept labels' value ids; series of one group share one labels object.
+        // Series of one group share one labels object.
         let group = '';
-        for (const [, id] of keepIds) {
-          const v = id < 0 ? -1 : labelValueId(s.labels, id);
+        for (const [name, id] of keepIds) {
+          const v = valueOf(name, id);
           // As in PromQL, an empty value is the same as no label.
-          group += v < 0 || strings[v] === '' ? '\u0000' : `${v}\u0000`;
+          group += v === undefined || v === '' ? '\u0000' : `${v.length}:${v}\u0000`;
         }
         let labels = groupLabels.get(group);
         if (!labels) {
           labels = {};
           for (const [name, id] of keepIds) {
-            const v = id < 0 ? -1 : labelValueId(s.labels, id);
-            if (v >= 0 && strings[v] !== '') labels[name] = strings[v] ?? '';
+            const v = valueOf(name, id);
+            if (v !== undefined && v !== '') labels[name] = v;
           }
           groupLabels.set(group, labels);
         }
         out.push({ labels, times, values, group });
-        continue;
+        return;
       }
       const labels: Record<string, string> = {};
-      for (let k = 0; k < s.labels.length; k += 2)
-        labels[strings[s.labels[k] as number] ?? ''] = strings[s.labels[k + 1] as number] ?? '';
+      for (let k = 0; k < pairs.length; k += 2)
+        labels[strings[pairs[k] as number] ?? ''] = strings[pairs[k + 1] as number] ?? '';
+      if (le !== undefined) labels.le = le;
       out.push({ labels, times, values });
+    };
+    for (const s of this.index.select(metric, indexed)) {
+      if (s.kind === 'histogram') for (const b of s.buckets) emit(b, s.labels, b.leText);
+      else emit(s, s.labels, undefined);
     }
     return out;
   }
 
   /**
    * For each series matching, its samples at the ends of the window (from,
-   * to], given to `visit` with the series' group by `keep` (and the value id
-   * of the `split` label, -1 without). Nothing is decoded but the window's
-   * two ends, and nothing is allocated per series: the whole-mesh answers
-   * (graph, namespaces) read a couple of hundred thousand series this way.
+   * to], given to `visit` with the series' group by `keep` and, for a
+   * histogram's bucket, its bound (NaN for other series). Nothing is decoded
+   * but the window's two ends, and nothing is allocated per series: the
+   * whole-mesh answers (graph, namespaces) read a couple of hundred thousand
+   * series this way. A histogram's buckets share one group lookup.
    */
   windowEnds(
     metric: string,
@@ -634,79 +790,28 @@ export class SampleStore {
     from: number,
     to: number,
     keep: string[],
-    split: string | undefined,
-    visit: (group: Group, split: number, ends: WindowEnds) => void,
+    visit: (group: Group, le: number, ends: WindowEnds) => void,
   ): Group[] {
     const interner = this.index.interner;
     const empty = interner.lookup('') ?? -1;
+    const [indexed, onLe] = splitLe(matchers);
     // Labels to read, in name-id order so one pass over a series' sorted pairs finds them all.
-    const wanted = [...keep, ...(split === undefined ? [] : [split])]
+    const wanted = keep
       .map((name, slot) => ({ id: interner.lookup(name) ?? -1, slot }))
       .filter((w) => w.id >= 0)
       .sort((a, b) => a.id - b.id);
     const wantedIds = Int32Array.from(wanted, (w) => w.id);
     const wantedSlots = Int32Array.from(wanted, (w) => w.slot);
-    const values = new Int32Array(keep.length + 1);
-    const ids = values.subarray(0, keep.length);
+    // Grouping by `le` (not what quantiles do, but allowed): each bucket finds its own group.
+    const leSlot = keep.indexOf('le');
+    const ids = new Int32Array(keep.length);
     const table = new GroupTable(keep, interner.strings);
     const ends: WindowEnds = { firstT: 0, firstV: 0, lastT: 0, lastV: 0, n: 0 };
     const query = ++this.windowQueries;
-    const splitId = split === undefined ? -1 : (interner.lookup(split) ?? -1);
-    // A histogram's buckets are consecutive series differing only in `le`: one group lookup serves them all.
-    let previousInstance = -1;
-    let previousTarget: TargetStore | undefined;
-    let previousGroup: Group | undefined;
-    this.index.forEach(metric, matchers, (s) => {
-      const target = s.target;
-      if (target.windowQuery !== query) {
-        [target.windowFirst, target.windowLast] = target.seqRange(from, to);
-        target.windowQuery = query;
-      }
-      const last = target.windowLast;
-      const first = Math.max(target.windowFirst, s.firstSeq);
-      if (first > last) return;
-      const ring = target.times;
-      if (!s.gauge) {
-        // Counters have a sample at every scrape of their proxy.
-        ends.n = last - first + 1;
-        ends.firstT = ring[first % this.capacity] as number;
-        ends.lastT = ring[last % this.capacity] as number;
-        if (first >= target.seq - RECENT) {
-          const row = s.slot * RECENT;
-          ends.firstV = target.recent[row + (first % RECENT)] as number;
-          ends.lastV = target.recent[row + (last % RECENT)] as number;
-        } else {
-          ends.firstV = valueAt(s, first);
-          ends.lastV = last === target.seq - 1 ? s.last : valueAt(s, last);
-        }
-      } else {
-        ends.n = 0;
-        for (const c of s.chunks) {
-          if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
-          c.read(first, last, (seq, v) => {
-            if (ends.n++ === 0) {
-              ends.firstT = ring[seq % this.capacity] as number;
-              ends.firstV = v;
-            }
-            ends.lastT = ring[seq % this.capacity] as number;
-            ends.lastV = v;
-          });
-        }
-        if (ends.n === 0) return;
-      }
-      const pairs = s.labels;
-      let splitValue = -1;
-      if (splitId >= 0) splitValue = labelValueId(pairs, splitId);
-      if (
-        previousGroup &&
-        s.instance >= 0 &&
-        s.instance === previousInstance &&
-        target === previousTarget
-      ) {
-        visit(previousGroup, splitValue === empty ? -1 : splitValue, ends);
-        return;
-      }
-      values.fill(-1);
+    const capacity = this.capacity;
+    /** Sets `ids` to a series' values of the kept labels. */
+    const readIds = (pairs: Int32Array): void => {
+      ids.fill(-1);
       for (let k = 0, w = 0; k < pairs.length && w < wantedIds.length;) {
         const name = pairs[k] as number;
         const want = wantedIds[w] as number;
@@ -715,25 +820,69 @@ export class SampleStore {
         else {
           const v = pairs[k + 1] as number;
           // As in PromQL, an empty value is the same as no label.
-          values[wantedSlots[w] as number] = v === empty ? -1 : v;
+          ids[wantedSlots[w] as number] = v === empty ? -1 : v;
           k += 2;
           w++;
         }
       }
-      const group = table.find(ids);
-      if (splitId >= 0) {
-        previousInstance = s.instance;
-        previousTarget = target;
-        previousGroup = group;
+    };
+    this.index.forEach(metric, indexed, (s) => {
+      const target = s.target;
+      if (target.windowQuery !== query) {
+        [target.windowFirst, target.windowLast] = target.seqRange(from, to);
+        target.windowQuery = query;
       }
-      visit(group, values[keep.length] as number, ends);
+      if (target.windowFirst > target.windowLast) return;
+      if (s.kind === 'series') {
+        if (onLe && !onLe('')) return;
+        if (!readEnds(s, capacity, ends)) return;
+        readIds(s.labels);
+        visit(table.find(ids), Number.NaN, ends);
+        return;
+      }
+      let group: Group | undefined;
+      for (const b of s.buckets) {
+        if (onLe && !onLe(b.leText)) continue;
+        if (!readEnds(b, capacity, ends)) continue;
+        if (leSlot >= 0) {
+          readIds(s.labels);
+          ids[leSlot] = interner.id(b.leText);
+          group = table.find(ids);
+        } else if (!group) {
+          readIds(s.labels);
+          group = table.find(ids);
+        }
+        visit(group, b.le, ends);
+      }
     });
     return table.groups;
   }
 
-  /** An interned label value by id (as `windowEnds` gives the split label's). */
+  /** An interned label value by id. */
   labelValue(id: number): string {
     return this.index.interner.strings[id] ?? '';
+  }
+
+  /** Labels as interned [name, value] pairs, sorted by name id. */
+  internPairs(labels: Record<string, string>): Int32Array {
+    const interner = this.index.interner;
+    const pairs = new Int32Array(Object.keys(labels).length * 2);
+    let k = 0;
+    for (const [name, value] of Object.entries(labels)) {
+      pairs[k++] = interner.id(name);
+      pairs[k++] = interner.id(value);
+    }
+    return sortPairs(pairs);
+  }
+
+  /** An indexed entry's labels as strings. */
+  labelsOf(entry: Indexed): Record<string, string> {
+    const strings = this.index.interner.strings;
+    const labels: Record<string, string> = {};
+    for (let k = 0; k < entry.labels.length; k += 2)
+      labels[strings[entry.labels[k] as number] ?? ''] =
+        strings[entry.labels[k + 1] as number] ?? '';
+    return labels;
   }
 
   /** What the store holds, for /metrics and the startup estimate. */
