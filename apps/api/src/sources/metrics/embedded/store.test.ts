@@ -156,6 +156,11 @@ describe('embedded store', () => {
     expect(store.select('request_total', [ne('dst_service', 'b')], 0, 2000)).toHaveLength(80);
     expect(store.select('request_total', [nre('dst_service', '.+')], 0, 2000)).toHaveLength(40);
     expect(store.select('request_total', [eq('dst_service', 'c')], 0, 2000)).toEqual([]);
+    // With a driving matcher, and then without: one query's refusals do not carry to the next.
+    expect(
+      store.select('request_total', [eq('direction', 'outbound'), ne('dst_service', 'b')], 0, 2000),
+    ).toHaveLength(40);
+    expect(store.select('request_total', [eq('direction', 'outbound')], 0, 2000)).toHaveLength(80);
     expect(store.select('no_such_total', [], 0, 2000)).toEqual([]);
   });
 
