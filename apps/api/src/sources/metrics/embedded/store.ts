@@ -393,15 +393,25 @@ class TargetStore implements LineVisitor {
 
   /** Scrapes with time in (from, to], as a range of sequence numbers (empty when first > last). */
   seqRange(from: number, to: number): [number, number] {
-    let last = this.seq - 1;
-    while (last >= this.firstSeq && (this.times[last % this.capacity] as number) > to) last--;
+    // Scrape times only grow: two binary searches, as every query asks this of every proxy.
+    const at = (k: number) => this.times[k % this.capacity] as number;
+    let lo = this.firstSeq;
+    let hi = this.seq;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at(mid) > to) hi = mid;
+      else lo = mid + 1;
+    }
+    const last = lo - 1;
     if (last < this.firstSeq) return [1, 0];
-    let first = last;
-    while (first - 1 >= this.firstSeq && (this.times[(first - 1) % this.capacity] as number) > from)
-      first--;
-    if (first >= 0 && first <= last && (this.times[first % this.capacity] as number) <= from)
-      first++;
-    return [first, last];
+    lo = this.firstSeq;
+    hi = last + 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at(mid) > from) hi = mid;
+      else lo = mid + 1;
+    }
+    return [lo, last];
   }
 
   /**
