@@ -26,14 +26,20 @@ interface EdgeAcc {
   tcpBytes: number;
 }
 
-/** The service graph of `namespaces`, computed once per refresh for every page and viewer that asks. */
+/**
+ * The service graph of `namespaces`, computed once per refresh for every
+ * page and viewer that asks. Without `latency`, edges and nodes carry no
+ * latency quantiles (null): pages that show only traffic and TLS (the mTLS
+ * page) skip the histogram queries, about half the cost of a whole mesh.
+ */
 export function graphView(
   deps: MeshDeps,
   namespaces: string[] | 'all',
   window: { seconds: number; text: string },
+  { latency = true } = {},
 ): Promise<GraphResponse> {
-  return deps.answers.get('graph', [namespaces, window], () =>
-    buildGraph(deps, namespaces, window),
+  return deps.answers.get(latency ? 'graph' : 'graph-traffic', [namespaces, window], () =>
+    buildGraph(deps, namespaces, window, latency),
   );
 }
 
@@ -47,6 +53,7 @@ async function buildGraph(
   deps: MeshDeps,
   namespaces: string[] | 'all',
   window: { seconds: number; text: string },
+  latency: boolean,
 ): Promise<GraphResponse> {
   const { snapshot, pods, names } = deps.snapshots.get();
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
@@ -83,15 +90,17 @@ async function buildGraph(
           windowSeconds: w,
         }),
       ),
-      answer.metrics(
-        e.quantiles({
-          histogram: 'response_latency_ms',
-          matchers: outbound(scope),
-          by: edgeBy,
-          windowSeconds: w,
-          quantiles: [0.95],
-        }),
-      ),
+      latency
+        ? answer.metrics(
+            e.quantiles({
+              histogram: 'response_latency_ms',
+              matchers: outbound(scope),
+              by: edgeBy,
+              windowSeconds: w,
+              quantiles: [0.95],
+            }),
+          )
+        : [],
       answer.metrics(
         e.rate({
           metric: 'tcp_write_bytes_total',
@@ -128,15 +137,17 @@ async function buildGraph(
         windowSeconds: w,
       }),
     ),
-    answer.metrics(
-      e.quantiles({
-        histogram: 'response_latency_ms',
-        matchers: [eq('direction', 'inbound'), ...inScope],
-        by: ['namespace', ...SOURCE_LABELS],
-        windowSeconds: w,
-        quantiles: QUANTILES,
-      }),
-    ),
+    latency
+      ? answer.metrics(
+          e.quantiles({
+            histogram: 'response_latency_ms',
+            matchers: [eq('direction', 'inbound'), ...inScope],
+            by: ['namespace', ...SOURCE_LABELS],
+            windowSeconds: w,
+            quantiles: QUANTILES,
+          }),
+        )
+      : [],
     answer.metrics(
       e.rate({
         metric: 'request_total',
@@ -308,8 +319,7 @@ async function buildGraph(
   // Workloads whose series carry several label values (a Rollout's ReplicaSets): their
   // quantiles, and those of their edges, come from queries of their own.
   const spanning = new Set(
-    names
-      .spanning()
+    (latency ? names.spanning() : [])
       .filter((x) => wanted.has(x.namespace))
       .map((x) => nodeId(x.namespace, x.kind, x.name)),
   );

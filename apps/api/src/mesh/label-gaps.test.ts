@@ -133,6 +133,30 @@ describe('outbound series that lack labels', () => {
     });
   });
 
+  it('give the same traffic and TLS without latency, asking no histogram (the graph of the mTLS page)', async () => {
+    let histograms = 0;
+    const counting: MetricsEngine = {
+      ...engine,
+      quantiles: async (q) => {
+        histograms++;
+        return engine.quantiles(q);
+      },
+    };
+    const d = {
+      ...deps,
+      engine: counting,
+      answers: new SharedAnswers({ minTtlMs: 0, maxTtlMs: 0 }),
+    };
+    const full = await graphView(d, ['shop'], window);
+    expect(histograms).toBeGreaterThan(0);
+    histograms = 0;
+    const traffic = await graphView(d, ['shop'], window, { latency: false });
+    expect(histograms).toBe(0);
+    const strip = (g: typeof full) => g.edges.map(({ latencyMs: _, ...e }) => e);
+    expect(strip(traffic)).toEqual(strip(full));
+    expect(traffic.edges.every((e) => e.latencyMs.p95 === null)).toBe(true);
+  });
+
   it('count a service row from the authority when dst_service is missing', async () => {
     const view = await workloadsView(deps, 'shop', 'services', window);
     const row = (name: string) => view.workloads.find((w) => w.name === name);

@@ -23,7 +23,8 @@ export async function mtlsView(
   // most of that table's cost, and this page does not show them.
   const [byNamespace, graph, certs] = await Promise.all([
     requestsByTls(deps, answer, window.seconds, true),
-    graphView(deps, 'all', window),
+    // Its plaintext edges need traffic and TLS only, not latency.
+    graphView(deps, 'all', window, { latency: false }),
     certificateExpiries(deps, answer),
   ]);
   // The mesh's share: every request once, on the server's side where it has a proxy, else the client's.
