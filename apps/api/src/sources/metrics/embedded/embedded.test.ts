@@ -264,6 +264,64 @@ describe('instant answers from the window ends', () => {
     }
   });
 
+  it('keep the group of each series across queries, and find groups anew once the index renumbers', async () => {
+    // 40 proxies of 40 series; then only the last 10 stay, so the index renumbers
+    // them from 0: ids that meant p0's series before now mean p30's.
+    const big = new SampleStore(10, 30);
+    let t = 0;
+    const scrape = (pods: number[]) => {
+      for (const p of pods)
+        big.ingest(
+          `p${p}`,
+          { ...target, pod: `p${p}` },
+          t,
+          Array.from({ length: 40 }, (_, k) =>
+            sample(
+              'request_total',
+              { direction: 'inbound', dst_service: `s${k}` },
+              (t / 10) * (k + 1),
+            ),
+          ),
+        );
+      big.expire(t);
+    };
+    const e = new EmbeddedEngine(big, 10, () => t);
+    const q = {
+      metric: 'request_total',
+      matchers: [],
+      by: ['pod', 'dst_service'],
+      windowSeconds: 40,
+    };
+    const check = async (pods: number) => {
+      const fast = byKey(await e.rate(q));
+      const full = byKey(await e.rateRange(q, { start: t, end: t, stepSeconds: 10 }));
+      expect(fast).toHaveLength(pods * 40);
+      expect(fast.map((x) => x.labels)).toEqual(full.map((x) => x.labels));
+      fast.forEach((x, i) => expect(x.value).toBeCloseTo(full[i]?.points[0]?.[1] ?? NaN, 9));
+      // s7's counter moves by 8 a scrape of 10 s, on every proxy.
+      expect(fast.filter((x) => x.labels.dst_service === 's7').map((x) => x.value)).toEqual(
+        Array.from({ length: pods }, () => expect.closeTo(0.8, 9)),
+      );
+    };
+    const all = Array.from({ length: 40 }, (_, i) => i);
+    for (let i = 0; i < 5; i++) {
+      t = 20_000 + i * 10;
+      scrape(all);
+    }
+    await check(40);
+    await check(40);
+    const generation = big.index.generation;
+    for (let i = 5; i < 10; i++) {
+      t = 20_000 + i * 10;
+      scrape(all.slice(30));
+    }
+    expect(big.index.generation).toBeGreaterThan(generation);
+    await check(10);
+    expect(new Set((await e.rate(q)).map((x) => x.labels.pod))).toEqual(
+      new Set(['p30', 'p31', 'p32', 'p33', 'p34', 'p35', 'p36', 'p37', 'p38', 'p39']),
+    );
+  });
+
   it('treat an empty label value as no label, and skip series without two samples', async () => {
     const rates = await engine.rate({
       metric: 'response_total',

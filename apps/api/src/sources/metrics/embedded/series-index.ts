@@ -78,6 +78,8 @@ interface Plan {
  */
 export class SeriesIndex<S extends IndexedSeries> {
   interner = new Interner();
+  /** Bumped when series are renumbered and strings re-interned: ids from before mean nothing. */
+  generation = 0;
   private series: (S | undefined)[] = [];
   private live = 0;
   /** metric id -> series ids. */
@@ -225,6 +227,7 @@ export class SeriesIndex<S extends IndexedSeries> {
    */
   private rebuild(): void {
     const old = this.interner;
+    this.generation++;
     const live = this.series.filter((s): s is S => s !== undefined);
     this.interner = new Interner();
     this.series = [];

@@ -600,24 +600,34 @@ export interface WindowEnds {
 
 interface GroupEntry {
   ids: Int32Array;
-  group: Group;
+  number: number;
   next: GroupEntry | undefined;
 }
 
 /**
- * Groups by the value ids of the kept labels, without a string per series:
- * a 32-bit hash of the ids, and the ids themselves compared on a hit.
+ * The groups of one metric's series by some kept labels, found by the value
+ * ids of those labels without a string per series (a 32-bit hash of the ids,
+ * the ids compared on a hit). Kept across queries, with each series' group
+ * number: a series' labels never change, so after the first query its group
+ * is read from an array rather than looked up.
  */
-class GroupTable {
+class Grouping {
   private readonly byHash = new Map<number, GroupEntry>();
-  readonly groups: Group[] = [];
+  /** Per group number, its kept labels. */
+  readonly labels: Record<string, string>[] = [];
+  /** Per series id, its group number + 1 (0: not known yet). */
+  private known = new Int32Array(0);
+  lastUsed = 0;
 
   constructor(
+    /** The index's generation it was made in (series ids and value ids are valid in it only). */
+    readonly generation: number,
     private readonly names: string[],
     private readonly strings: string[],
   ) {}
 
-  find(ids: Int32Array): Group {
+  /** The number of the group of these kept values' ids (-1: no label). */
+  number(ids: Int32Array): number {
     let h = 0x9e3779b9 | 0;
     for (let k = 0; k < ids.length; k++) {
       h = Math.imul(h ^ (ids[k] as number), 0x85ebca6b);
@@ -627,19 +637,41 @@ class GroupTable {
     for (let e = head; e; e = e.next) {
       let same = true;
       for (let k = 0; k < ids.length && same; k++) same = e.ids[k] === ids[k];
-      if (same) return e.group;
+      if (same) return e.number;
     }
     const labels: Record<string, string> = {};
     for (let k = 0; k < ids.length; k++) {
       const v = ids[k] as number;
       if (v >= 0) labels[this.names[k] as string] = this.strings[v] ?? '';
     }
-    const group: Group = { labels, count: 0, value: 0, parts: undefined };
-    this.byHash.set(h, { ids: ids.slice(), group, next: head });
-    this.groups.push(group);
-    return group;
+    const number = this.labels.length;
+    this.labels.push(labels);
+    this.byHash.set(h, { ids: ids.slice(), number, next: head });
+    return number;
+  }
+
+  /** A series' group number, when found before (else -1). */
+  numberOf(seriesId: number): number {
+    return seriesId < this.known.length ? (this.known[seriesId] as number) - 1 : -1;
+  }
+
+  remember(seriesId: number, number: number): void {
+    if (seriesId >= this.known.length) {
+      const known = new Int32Array(Math.max(1024, seriesId * 2));
+      known.set(this.known);
+      this.known = known;
+    }
+    this.known[seriesId] = number + 1;
+  }
+
+  /** Bytes it holds (for the store's figures). */
+  bytes(): number {
+    return this.known.byteLength + this.labels.length * 200;
   }
 }
+
+/** Groupings kept for the queries asked most recently (each costs 4 bytes a series). */
+const MAX_GROUPINGS = 64;
 
 export interface SeriesView {
   labels: Record<string, string>;
@@ -667,6 +699,7 @@ export class SampleStore {
   private readonly targets = new Map<string, TargetStore>();
   readonly index = new SeriesIndex<Indexed>();
   private windowQueries = 0;
+  private readonly groupings = new Map<string, Grouping>();
 
   constructor(
     private readonly capacity: number,
@@ -815,7 +848,28 @@ export class SampleStore {
     // Grouping by `le` (not what quantiles do, but allowed): each bucket finds its own group.
     const leSlot = keep.indexOf('le');
     const ids = new Int32Array(keep.length);
-    const table = new GroupTable(keep, interner.strings);
+    const grouping = this.grouping(metric, keep);
+    // This query's sums, by group number.
+    const byNumber: (Group | undefined)[] = [];
+    const groups: Group[] = [];
+    const groupNumbered = (n: number): Group => {
+      let group = byNumber[n];
+      if (!group) {
+        group = { labels: { ...grouping.labels[n] }, count: 0, value: 0, parts: undefined };
+        byNumber[n] = group;
+        groups.push(group);
+      }
+      return group;
+    };
+    const groupOf = (s: Indexed): Group => {
+      let n = grouping.numberOf(s.id);
+      if (n < 0) {
+        readIds(s.labels);
+        n = grouping.number(ids);
+        grouping.remember(s.id, n);
+      }
+      return groupNumbered(n);
+    };
     const ends: WindowEnds = { firstT: 0, firstV: 0, lastT: 0, lastV: 0, n: 0 };
     const query = ++this.windowQueries;
     const capacity = this.capacity;
@@ -846,8 +900,7 @@ export class SampleStore {
       if (s.kind === 'series') {
         if (onLe && !onLe('')) return;
         if (!readEnds(s, capacity, ends)) return;
-        readIds(s.labels);
-        visit(table.find(ids), Number.NaN, ends);
+        visit(groupOf(s), Number.NaN, ends);
         return;
       }
       let group: Group | undefined;
@@ -857,15 +910,31 @@ export class SampleStore {
         if (leSlot >= 0) {
           readIds(s.labels);
           ids[leSlot] = interner.id(b.leText);
-          group = table.find(ids);
-        } else if (!group) {
-          readIds(s.labels);
-          group = table.find(ids);
-        }
+          group = groupNumbered(grouping.number(ids));
+        } else group ??= groupOf(s);
         visit(group, b.le, ends);
       }
     });
-    return table.groups;
+    return groups;
+  }
+
+  /** The grouping of `metric` by `keep`, kept from earlier queries unless the index renumbered since. */
+  private grouping(metric: string, keep: string[]): Grouping {
+    const key = `${metric}\u0000${keep.join('\u0000')}`;
+    let g = this.groupings.get(key);
+    if (!g || g.generation !== this.index.generation) {
+      if (!g && this.groupings.size >= MAX_GROUPINGS) {
+        let oldest: string | undefined;
+        let at = Infinity;
+        for (const [k, other] of this.groupings)
+          if (other.lastUsed < at) [oldest, at] = [k, other.lastUsed];
+        if (oldest !== undefined) this.groupings.delete(oldest);
+      }
+      g = new Grouping(this.index.generation, keep, this.index.interner.strings);
+      this.groupings.set(key, g);
+    }
+    g.lastUsed = this.windowQueries;
+    return g;
   }
 
   /** An interned label value by id. */
@@ -911,6 +980,7 @@ export class SampleStore {
         }
       }
     }
+    for (const g of this.groupings.values()) bytes += g.bytes();
     const bytesPerSample = samples > 0 ? sampleBytes / samples : 0;
     return {
       targets: this.targets.size,
