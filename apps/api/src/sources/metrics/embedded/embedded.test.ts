@@ -322,6 +322,38 @@ describe('instant answers from the window ends', () => {
     );
   });
 
+  it('skip a bucket whose bound is not a number, as histogram_quantile does', async () => {
+    const withOdd = new SampleStore(10, 3600);
+    const plain = new SampleStore(10, 3600);
+    for (let i = 0; i < 6; i++) {
+      const buckets = [
+        ['5', 2 * i],
+        ['10', 6 * i],
+        ['+Inf', 8 * i],
+      ] as const;
+      const samples = buckets.map(([le, v]) =>
+        sample('response_latency_ms_bucket', { direction: 'inbound', le }, v),
+      );
+      plain.ingest('p', target, 100 + i * 10, samples);
+      withOdd.ingest('p', target, 100 + i * 10, [
+        ...samples,
+        sample('response_latency_ms_bucket', { direction: 'inbound', le: 'oops' }, 1000 * i),
+      ]);
+    }
+    const q = {
+      histogram: 'response_latency_ms',
+      matchers: [],
+      by: [],
+      windowSeconds: 40,
+      quantiles: [0.5],
+    };
+    const [a] = await new EmbeddedEngine(plain, 10, () => 150).quantiles(q);
+    const [b] = await new EmbeddedEngine(withOdd, 10, () => 150).quantiles(q);
+    // Half of 0.8/s is 0.4/s: past the 0.2/s at 5, half way to the 0.6/s at 10.
+    expect(a?.values['0.5']).toBeCloseTo(5 + 5 * (0.2 / 0.4), 9);
+    expect(b?.values['0.5']).toBe(a?.values['0.5']);
+  });
+
   it('treat an empty label value as no label, and skip series without two samples', async () => {
     const rates = await engine.rate({
       metric: 'response_total',

@@ -196,18 +196,27 @@ export class EmbeddedEngine implements MetricsEngine {
       t,
       q.by,
       (group, le, ends) => {
+        // A bound that is not a number: histogram_quantile skips the bucket (promql/functions.go).
         if (Number.isNaN(le)) return;
         const r = extrapolate(ends, t, q.windowSeconds);
         if (r === undefined) return;
-        const parts = (group.parts ??= new Map());
-        parts.set(le, (parts.get(le) ?? 0) + r);
+        const b = (group.buckets ??= { les: [], sums: [], at: 0 });
+        let i = b.les[b.at] === le ? b.at : b.les.indexOf(le);
+        if (i < 0) {
+          i = b.les.length;
+          b.les.push(le);
+          b.sums.push(0);
+        }
+        b.sums[i] = (b.sums[i] as number) + r;
+        b.at = i + 1;
         group.count++;
       },
     );
     const out: QuantileSample[] = [];
     for (const g of groups) {
-      if (!g.parts) continue;
-      const buckets = [...g.parts].map(([le, count]) => ({ le, count }));
+      if (!g.buckets) continue;
+      const { les, sums } = g.buckets;
+      const buckets = les.map((le, i) => ({ le, count: sums[i] as number }));
       out.push({
         labels: g.labels,
         values: Object.fromEntries(

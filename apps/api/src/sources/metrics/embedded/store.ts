@@ -585,8 +585,19 @@ export interface Group {
   /** Series that contributed. */
   count: number;
   value: number;
-  /** Per bucket bound (`le`) of a histogram, a running sum. */
-  parts: Map<number, number> | undefined;
+  /** A histogram's running sums per bucket bound (`le`). */
+  buckets: BucketSums | undefined;
+}
+
+/**
+ * Sums per bucket bound, in the order bounds first came. Buckets come in
+ * ascending order for every histogram, so the next bound is almost always
+ * at `at`, the place after the last one summed.
+ */
+export interface BucketSums {
+  les: number[];
+  sums: number[];
+  at: number;
 }
 
 /** A series' samples at the ends of a window: first and last present ones, and how many. */
@@ -855,7 +866,7 @@ export class SampleStore {
     const groupNumbered = (n: number): Group => {
       let group = byNumber[n];
       if (!group) {
-        group = { labels: { ...grouping.labels[n] }, count: 0, value: 0, parts: undefined };
+        group = { labels: { ...grouping.labels[n] }, count: 0, value: 0, buckets: undefined };
         byNumber[n] = group;
         groups.push(group);
       }
