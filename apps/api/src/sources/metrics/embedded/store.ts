@@ -668,7 +668,7 @@ class Grouping {
 
   remember(seriesId: number, number: number): void {
     if (seriesId >= this.known.length) {
-      const known = new Int32Array(Math.max(1024, seriesId * 2));
+      const known = new Int32Array(Math.max(1024, seriesId + (seriesId >> 2) + 1));
       known.set(this.known);
       this.known = known;
     }
