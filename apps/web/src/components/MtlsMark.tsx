@@ -59,6 +59,13 @@ export function MtlsMark({ mtls }: { mtls: MtlsDetail }) {
         onMouseLeave={() => setOpen(false)}
         onFocus={() => setOpen(true)}
         onBlur={() => setOpen(false)}
+        onKeyDown={(e) => {
+          // Escape closes the tooltip and leaves focus where it is.
+          if (e.key === 'Escape' && open) {
+            e.stopPropagation();
+            setOpen(false);
+          }
+        }}
         onClick={(e) => {
           e.stopPropagation();
           setOpen((o) => !o);

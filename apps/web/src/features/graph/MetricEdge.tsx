@@ -33,6 +33,18 @@ export type MetricEdgeType = Edge<
 >;
 
 /** A call between workloads: coloured by success rate, labelled with RPS or p95, with its mTLS mark. */
+/**
+ * An edge's line by its mTLS state, so the state reads without colour and
+ * without the label (hidden when zoomed out): solid when every request was
+ * secured, dotted when some were, dashed when none.
+ */
+export const MTLS_DASH: Record<'all' | 'some' | 'none' | 'idle', string | undefined> = {
+  all: undefined,
+  some: '1 4',
+  none: '6 4',
+  idle: undefined,
+};
+
 export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeType>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } =
     props;
@@ -64,7 +76,8 @@ export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeTy
           stroke: colour,
           strokeWidth: selected ? 3 : 1.6,
           opacity: data.dim ? 0.25 : 1,
-          strokeDasharray: e.mtls.state === 'none' ? '6 4' : undefined,
+          strokeDasharray: MTLS_DASH[e.mtls.state ?? 'idle'],
+          strokeLinecap: e.mtls.state === 'some' ? 'round' : undefined,
         }}
       />
       {labelled && (
