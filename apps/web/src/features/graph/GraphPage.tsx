@@ -114,7 +114,8 @@ export function GraphPage() {
             <UpstreamErrors errors={g.errors} />
             <p className="caption">
               {g.nodes.length} workloads, {g.edges.length} edges over the last {g.window}. Edges run
-              from client to server; a dashed edge carries no mTLS.{' '}
+              from client to server; a dotted edge carries some requests without mTLS, a dashed one
+              none.{' '}
               {selected.map((n) => (
                 <span key={n}>
                   <Link to={keep(paths.policy(n))}>Policy of {n}</Link> ·{' '}
