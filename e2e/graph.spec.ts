@@ -50,6 +50,36 @@ test('the graph shows the emojivoto workloads and edges, with mTLS marks and rea
   await page.screenshot({ path: test.info().outputPath('graph-emojivoto.png'), fullPage: true });
 });
 
+test('every edge opens by keyboard from the edge table, and Escape closes its detail', async ({
+  page,
+}) => {
+  const api = await openWithAnswer<GraphResponse>(
+    page,
+    '/graph?ns=emojivoto&refresh=off',
+    '/api/v1/graph',
+  );
+  // Closed until asked for, by keyboard: Enter on its summary opens it, and the URL keeps it.
+  await page.getByText(/^Edges as a table \(\d+\)$/).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/edges=table/);
+  const table = page.getByRole('table', { name: 'Edges' });
+  await expect(table.getByRole('row')).toHaveCount(api.edges.length + 1);
+  const open = table.getByRole('button', {
+    name: `Details of ${WEB} to emojivoto/deployments/voting`,
+  });
+  await open.focus();
+  await page.keyboard.press('Enter');
+  const detail = page.getByRole('complementary', { name: 'Edge detail' });
+  await expect(detail).toBeFocused();
+  await expect(page).toHaveURL(/edge=/);
+  await expect(detail).toContainText(
+    'voting.emojivoto.serviceaccount.identity.linkerd.cluster.local',
+  );
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(page).not.toHaveURL(/edge=/);
+});
+
 test('graph search highlights, filters hide, and a node opens its workload', async ({ page }) => {
   const view = new GraphView(page);
   await page.goto('/graph?refresh=off');

@@ -62,7 +62,8 @@ export function MtlsMark({ mtls }: { mtls: MtlsDetail }) {
         onKeyDown={(e) => {
           // Escape closes the tooltip and leaves focus where it is.
           if (e.key === 'Escape' && open) {
-            e.stopPropagation();
+            // Only the tooltip: a panel around the mark stays open.
+            e.preventDefault();
             setOpen(false);
           }
         }}

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import type { GraphEdge, GraphNode } from '@meshviz/shared';
 import { timeseriesQuery } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
@@ -46,8 +47,21 @@ export function EdgeDetail({
     target.kind !== 'unknown' &&
     target.kind !== 'services' &&
     target.kind !== 'pods';
+  // Focus follows the opened edge, so keyboard users land on it from the graph or the edge table.
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    panel.current?.focus({ preventScroll: true });
+  }, [edge.id]);
   return (
-    <aside className="detail" aria-label="Edge detail">
+    <aside
+      className="detail"
+      aria-label="Edge detail"
+      ref={panel}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !e.isDefaultPrevented()) onClose();
+      }}
+    >
       <header>
         <h2>
           {source ? <WorkloadLink {...source} showNamespace /> : edge.source} →{' '}

@@ -8,6 +8,7 @@ import { useKeepParams, useParam, useUrlText, useWindow } from '../../app/url-st
 import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { EdgeDetail } from './EdgeDetail';
+import { EdgeList } from './EdgeList';
 import type { EdgeLabelChoice } from './MetricEdge';
 import { graphView } from './model';
 import { ServiceGraph } from './ServiceGraph';
@@ -144,6 +145,7 @@ export function GraphPage() {
                 </aside>
               )}
             </div>
+            {view && <EdgeList edges={view.edges} onSelect={selectEdge} />}
           </>
         )}
       </QueryState>
