@@ -1,4 +1,4 @@
-import type { Golden, Mtls } from '@meshviz/shared';
+import type { GraphEdge, Golden, Mtls } from '@meshviz/shared';
 import { formatLatency, formatLatencyBucket, formatRps } from '../format/format';
 import type { Column } from './DataTable';
 import { SuccessRate } from './Metric';
@@ -52,4 +52,32 @@ export function mtlsColumn<T>(mtls: (row: T) => Mtls, header = 'mTLS'): Column<T
     value: (r) => mtls(r).securedShare,
     render: (r) => <MtlsMark mtls={mtls(r)} />,
   };
+}
+
+/** An edge's success rate, RPS, p95 and mTLS, for any row carrying a graph edge. */
+export function edgeColumns<T>(edge: (row: T) => GraphEdge): Column<T>[] {
+  return [
+    {
+      key: 'sr',
+      header: 'Success rate',
+      numeric: true,
+      value: (r) => edge(r).successRate,
+      render: (r) => <SuccessRate value={edge(r).successRate} />,
+    },
+    {
+      key: 'rps',
+      header: 'RPS',
+      numeric: true,
+      value: (r) => edge(r).rps,
+      render: (r) => formatRps(edge(r).rps),
+    },
+    {
+      key: 'p95',
+      header: 'Latency P95',
+      numeric: true,
+      value: (r) => edge(r).latencyMs.p95,
+      render: (r) => formatLatency(edge(r).latencyMs.p95),
+    },
+    mtlsColumn((r) => edge(r).mtls),
+  ];
 }

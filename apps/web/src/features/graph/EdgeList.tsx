@@ -1,9 +1,7 @@
 import type { GraphEdge } from '@meshviz/shared';
 import { useParam } from '../../app/url-state';
 import { DataTable } from '../../components/DataTable';
-import { SuccessRate } from '../../components/Metric';
-import { MtlsMark } from '../../components/MtlsMark';
-import { formatLatency, formatRps } from '../../format/format';
+import { edgeColumns } from '../../components/golden-columns';
 
 /**
  * The graph's edges (those its filters show) as a table, closed until asked
@@ -56,34 +54,7 @@ export function EdgeList({
             },
             { key: 'to', header: 'Server', value: (e) => e.target },
             { key: 'protocol', header: 'Protocol', value: (e) => e.protocol.toUpperCase() },
-            {
-              key: 'sr',
-              header: 'Success rate',
-              numeric: true,
-              value: (e) => e.successRate,
-              render: (e) => <SuccessRate value={e.successRate} />,
-            },
-            {
-              key: 'rps',
-              header: 'RPS',
-              numeric: true,
-              value: (e) => e.rps,
-              render: (e) => formatRps(e.rps),
-            },
-            {
-              key: 'p95',
-              header: 'Latency P95',
-              numeric: true,
-              value: (e) => e.latencyMs.p95,
-              render: (e) => formatLatency(e.latencyMs.p95),
-            },
-            {
-              key: 'mtls',
-              header: 'mTLS',
-              numeric: true,
-              value: (e) => e.mtls.securedShare,
-              render: (e) => <MtlsMark mtls={e.mtls} />,
-            },
+            ...edgeColumns<GraphEdge>((e) => e),
           ]}
         />
       )}
