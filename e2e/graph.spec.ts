@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { GraphResponse } from '@meshviz/shared';
 import { expect, test } from './fixtures/test';
 import { GraphView, openWithAnswer } from './pages/mesh-pages';
@@ -64,6 +65,20 @@ test('every edge opens by keyboard from the edge table, and Escape closes its de
   await expect(page).toHaveURL(/edges=table/);
   const table = page.getByRole('table', { name: 'Edges' });
   await expect(table.getByRole('row')).toHaveCount(api.edges.length + 1);
+  // The table downloads as CSV: a header and a line per row, named after it and the window.
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download Edges as CSV' }).click(),
+  ]);
+  expect(file.suggestedFilename()).toBe('meshviz-edges-1m.csv');
+  const csv = readFileSync((await file.path()) ?? '', 'utf8')
+    .trimEnd()
+    .split('\r\n');
+  expect(csv[0]).toBe('Client,Server,Protocol,Success rate,RPS,Latency P95,mTLS');
+  expect(csv).toHaveLength(api.edges.length + 1);
+  const toVotingRow = csv.find((l) => l.startsWith(`${WEB},emojivoto/deployments/voting,`));
+  const toVoting = api.edges.find((e) => e.id === `${WEB}>emojivoto/deployments/voting`);
+  expect(toVotingRow?.split(',')[4]).toBe(String(toVoting?.rps));
   const open = table.getByRole('button', {
     name: `Details of ${WEB} to emojivoto/deployments/voting`,
   });

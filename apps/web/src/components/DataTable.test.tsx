@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataTable } from './DataTable';
+import { csvName, DataTable, toCsv } from './DataTable';
 
 interface Row {
   name: string;
@@ -79,5 +79,29 @@ describe('data table', () => {
     await router.navigate('/?t.q=we');
     await waitFor(() => expect((box as HTMLInputElement).value).toBe('we'));
     expect(names()).toEqual(['web']);
+  });
+});
+
+describe('table export', () => {
+  it('writes CSV with a header and a row per row, raw numbers, quoting and no formulas', () => {
+    const columns = [
+      { key: 'name', header: 'Name', value: (r: { name: string; v: number | null }) => r.name },
+      { key: 'v', header: 'Value, raw', numeric: true, value: (r: { v: number | null }) => r.v },
+    ];
+    const csv = toCsv(columns, [
+      { name: 'web', v: 0.125 },
+      { name: 'say "hi", twice', v: null },
+      { name: '=HYPERLINK("x")', v: Number.NaN },
+    ]);
+    expect(csv).toBe(
+      ['Name,"Value, raw"', 'web,0.125', '"say ""hi"", twice",', `"'=HYPERLINK(""x"")",`, ''].join(
+        '\r\n',
+      ),
+    );
+  });
+
+  it('names the file after the table and the window', () => {
+    expect(csvName('Plaintext edges', '5m')).toBe('meshviz-plaintext-edges-5m.csv');
+    expect(csvName('Routes of web → voting', '1h')).toBe('meshviz-routes-of-web-voting-1h.csv');
   });
 });

@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { useParam, useUrlText } from '../app/url-state';
+import { useParam, useUrlText, useWindow } from '../app/url-state';
 
 export interface Column<T> {
   key: string;
@@ -15,6 +15,40 @@ function compare(a: number | string | null, b: number | string | null): number {
   return typeof a === 'number' && typeof b === 'number'
     ? a - b
     : String(a).localeCompare(String(b));
+}
+
+/** A CSV field: quoted when it holds a comma, quote or line break; text that a spreadsheet would run as a formula is prefixed with '. */
+function csvField(v: number | string | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** Rows as CSV (RFC 4180): a header line, then each row's sort values (raw numbers, not formatted text). */
+export function toCsv<T>(columns: Column<T>[], rows: T[]): string {
+  const lines = [columns.map((c) => csvField(c.header)).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => csvField(c.value(r))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Saves text as a file through a temporary link. */
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** A file name from a table's label and the window: `meshviz-plaintext-edges-5m.csv`. */
+export function csvName(label: string, window: string): string {
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `meshviz-${slug}-${window}.csv`;
 }
 
 /**
@@ -43,6 +77,7 @@ export function DataTable<T>({
 }) {
   const [sort, setSort] = useParam(`${id}.sort`, defaultSort ?? columns[0]?.key ?? '');
   const [filter, setFilter] = useUrlText(`${id}.q`);
+  const [window] = useWindow();
   const desc = sort.startsWith('-');
   const sortKey = desc ? sort.slice(1) : sort;
   const shown = useMemo(() => {
@@ -60,16 +95,28 @@ export function DataTable<T>({
 
   return (
     <div className="table-wrap">
-      {filterOn && (
-        <input
-          type="search"
-          className="filter"
-          aria-label={`Filter ${label}`}
-          placeholder="Filter…"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
-      )}
+      <div className="table-tools">
+        {filterOn && (
+          <input
+            type="search"
+            className="filter"
+            aria-label={`Filter ${label}`}
+            placeholder="Filter…"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        )}
+        {rows.length > 0 && (
+          <button
+            type="button"
+            className="export"
+            aria-label={`Download ${label} as CSV`}
+            onClick={() => download(csvName(label, window), toCsv(columns, shown))}
+          >
+            CSV
+          </button>
+        )}
+      </div>
       <table aria-label={label}>
         <thead>
           <tr>
