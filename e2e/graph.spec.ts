@@ -19,6 +19,14 @@ test('the graph shows the emojivoto workloads and edges, with mTLS marks and rea
   );
   for (const name of ['web', 'voting', 'emoji', 'vote-bot', 'geo-lookup'])
     await expect(view.node('emojivoto', name)).toBeVisible();
+
+  // The graph downloads as JSON: the API's answer for this view, named after it and the window.
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download JSON' }).click(),
+  ]);
+  expect(file.suggestedFilename()).toBe('meshviz-graph-emojivoto-1m.json');
+  expect(JSON.parse(readFileSync((await file.path()) ?? '', 'utf8'))).toEqual(api);
   for (const e of api.edges) await expect(view.edge(e.source, e.target)).toBeVisible();
 
   // Meshed to meshed: all secured.

@@ -1,5 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { useParam, useUrlText, useWindow } from '../app/url-state';
+import { download, fileName } from './download';
 
 export interface Column<T> {
   key: string;
@@ -32,23 +33,9 @@ export function toCsv<T>(columns: Column<T>[], rows: T[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Saves text as a file through a temporary link. */
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 /** A file name from a table's label and the window: `meshviz-plaintext-edges-5m.csv`. */
 export function csvName(label: string, window: string): string {
-  const slug = label
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return `meshviz-${slug}-${window}.csv`;
+  return fileName(label, window, 'csv');
 }
 
 /**
@@ -111,7 +98,9 @@ export function DataTable<T>({
             type="button"
             className="export"
             aria-label={`Download ${label} as CSV`}
-            onClick={() => download(csvName(label, window), toCsv(columns, shown))}
+            onClick={() =>
+              download(csvName(label, window), toCsv(columns, shown), 'text/csv;charset=utf-8')
+            }
           >
             CSV
           </button>

@@ -5,6 +5,7 @@ import { graphQuery, namespacesQuery } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
 import { paths } from '../../app/paths';
 import { useKeepParams, useParam, useUrlText, useWindow } from '../../app/url-state';
+import { download, fileName } from '../../components/download';
 import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { EdgeDetail } from './EdgeDetail';
@@ -108,6 +109,20 @@ export function GraphPage() {
           />{' '}
           Group by namespace
         </label>
+        <button
+          type="button"
+          disabled={!data}
+          onClick={() =>
+            data &&
+            download(
+              fileName(`graph ${ns === 'all' ? 'all namespaces' : ns}`, window, 'json'),
+              JSON.stringify(data, null, 2),
+              'application/json',
+            )
+          }
+        >
+          Download JSON
+        </button>
       </div>
       <QueryState query={graph} what="the service graph">
         {(g) => (
