@@ -113,24 +113,166 @@ test('graph search highlights, filters hide, and a node opens its workload', asy
   await expect(view.node('booksapp', 'webapp')).toHaveClass(/dim/);
 
   // The box follows the URL, which the router updates asynchronously: click, then wait for it.
-  await page.getByRole('checkbox', { name: 'Hide healthy' }).click();
-  await expect(page.getByRole('checkbox', { name: 'Hide healthy' })).toBeChecked();
+  await page.getByRole('checkbox', { name: 'Errors only' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Errors only' })).toBeChecked();
   await expect(page).toHaveURL(/hide=healthy/);
   // Failing voting stays; idle, healthy log-collector goes.
   await expect(view.node('emojivoto', 'voting')).toBeVisible();
   await expect(view.node('booksapp', 'log-collector')).toHaveCount(0);
 
   // From the keyboard: focus the node's name and press Enter.
-  await view.node('emojivoto', 'voting').getByRole('button', { name: 'voting' }).focus();
+  await view
+    .node('emojivoto', 'voting')
+    .getByRole('button', { name: 'voting', exact: true })
+    .focus();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/voting\?refresh=off$/);
   await page.goBack();
   // And with the mouse, anywhere on the node (fitted first: a node outside the
   // canvas viewport cannot be clicked).
   await page.getByRole('button', { name: 'Fit View' }).click();
-  await view.node('emojivoto', 'vote-bot').click({ position: { x: 100, y: 55 } });
+  // Below the name, whatever the zoom: on the node's numbers.
+  const bot = await view.node('emojivoto', 'vote-bot').boundingBox();
+  await view
+    .node('emojivoto', 'vote-bot')
+    .click({ position: { x: (bot?.width ?? 0) / 2, y: (bot?.height ?? 0) * 0.8 } });
   await expect(page).toHaveURL(/\/namespaces\/emojivoto\/deployments\/vote-bot\?refresh=off$/);
   await page.goBack();
   await expect(page).toHaveURL(/\/graph\?.*hide=healthy/);
   await page.screenshot({ path: test.info().outputPath('graph-all.png'), fullPage: true });
+});
+
+const nameOf = (n: GraphResponse['nodes'][number]) => `${n.namespace}/${n.name}`;
+
+test('a namespace collapses into one node with summed edges, and expands again; the URL keeps it', async ({
+  page,
+}) => {
+  const view = new GraphView(page);
+  const api = await openWithAnswer<GraphResponse>(
+    page,
+    '/graph?refresh=off&edges=table',
+    '/api/v1/graph',
+  );
+  await expect(view.node('emojivoto', 'web')).toBeVisible();
+  await view.canvas.getByRole('button', { name: 'Collapse namespace emojivoto' }).click();
+  await expect(page).toHaveURL(/collapsed=emojivoto/);
+  const folded = view.collapsed('emojivoto');
+  await expect(folded).toBeVisible();
+  const members = api.nodes.filter((n) => n.namespace === 'emojivoto');
+  await expect(folded).toContainText(`${members.length} workloads`);
+  await expect(view.node('emojivoto', 'web')).toHaveCount(0);
+  // Edges: calls inside emojivoto fold away; calls across its border become one per peer.
+  const inside = (id: string) => members.some((m) => m.id === id);
+  const across = new Set(
+    api.edges
+      .filter((e) => inside(e.source) !== inside(e.target))
+      .map((e) =>
+        inside(e.source) ? `collapsed:emojivoto>${e.target}` : `${e.source}>collapsed:emojivoto`,
+      ),
+  );
+  const outside = api.edges.filter((e) => !inside(e.source) && !inside(e.target)).length;
+  const table = page.getByRole('table', { name: 'Edges' });
+  await expect(table.getByRole('row')).toHaveCount(across.size + outside + 1);
+  await expect(table.getByRole('row', { name: /emojivoto\/deployments/ })).toHaveCount(0);
+
+  // The URL alone brings the collapsed view back.
+  await page.reload();
+  await expect(view.collapsed('emojivoto')).toBeVisible();
+  await expect(view.node('emojivoto', 'web')).toHaveCount(0);
+
+  // A click on the collapsed node expands it.
+  await view
+    .collapsed('emojivoto')
+    .getByRole('button', { name: 'Expand namespace emojivoto' })
+    .click();
+  await expect(page).toHaveURL(/collapsed=none/);
+  await expect(view.node('emojivoto', 'web')).toBeVisible();
+  await expect(view.collapsed('emojivoto')).toHaveCount(0);
+  await expect(table.getByRole('row')).toHaveCount(api.edges.length + 1);
+});
+
+test('focus mode shows a workload and its neighbours N hops out; top N keeps the busiest', async ({
+  page,
+}) => {
+  const view = new GraphView(page);
+  const api = await openWithAnswer<GraphResponse>(page, '/graph?refresh=off', '/api/v1/graph');
+  const voting = 'emojivoto/deployments/voting';
+  const peers = (ids: Set<string>) => {
+    const out = new Set(ids);
+    for (const e of api.edges) {
+      if (ids.has(e.source)) out.add(e.target);
+      if (ids.has(e.target)) out.add(e.source);
+    }
+    return out;
+  };
+  const names = (ids: Set<string>) =>
+    api.nodes
+      .filter((n) => ids.has(n.id))
+      .map(nameOf)
+      .sort();
+  const oneHop = peers(new Set([voting]));
+  const twoHops = peers(oneHop);
+  expect(oneHop.size).toBeGreaterThan(1);
+  expect(twoHops.size).toBeGreaterThan(oneHop.size);
+  expect(twoHops.size).toBeLessThan(api.nodes.length);
+
+  await view.canvas.getByRole('button', { name: 'Focus on emojivoto/voting' }).click();
+  await expect(page).toHaveURL(/focus=emojivoto%2Fdeployments%2Fvoting/);
+  await expect.poll(() => view.shownNodes()).toEqual(names(oneHop));
+  await page.getByRole('combobox', { name: 'Hops from the focused workload' }).selectOption('2');
+  await expect.poll(() => view.shownNodes()).toEqual(names(twoHops));
+  await page.getByRole('button', { name: 'Clear focus' }).click();
+  await expect.poll(() => view.shownNodes()).toEqual(api.nodes.map(nameOf).sort());
+
+  // Top 10 by traffic: the nodes taking part in the most requests per second.
+  const traffic = new Map<string, number>();
+  for (const e of api.edges) {
+    traffic.set(e.source, (traffic.get(e.source) ?? 0) + (e.rps ?? 0));
+    traffic.set(e.target, (traffic.get(e.target) ?? 0) + (e.rps ?? 0));
+  }
+  const score = (n: GraphResponse['nodes'][number]) => Math.max(traffic.get(n.id) ?? 0, n.rps ?? 0);
+  expect(api.nodes.length).toBeGreaterThan(10);
+  const busiest = [...api.nodes].sort((a, b) => score(b) - score(a) || a.id.localeCompare(b.id));
+  await page.getByRole('combobox', { name: 'Top workloads by traffic' }).selectOption('10');
+  await expect(page).toHaveURL(/top=10/);
+  await expect.poll(() => view.shownNodes()).toEqual(busiest.slice(0, 10).map(nameOf).sort());
+});
+
+test('a node keeps its place on screen across a refresh and filter changes', async ({ page }) => {
+  const view = new GraphView(page);
+  await openWithAnswer<GraphResponse>(page, '/graph', '/api/v1/graph');
+  const voting = view.node('emojivoto', 'voting');
+  await expect(voting).toBeVisible();
+  // The fitted view settles in the first frames after the first paint.
+  await expect
+    .poll(async () => JSON.stringify(await voting.boundingBox()))
+    .toBe(JSON.stringify(await voting.boundingBox()));
+  // Pan by hand: the graph keeps the user's view from now on.
+  const pane = page.locator('.react-flow__pane');
+  const box = await pane.boundingBox();
+  if (!box) throw new Error('no graph pane');
+  const before = await voting.boundingBox();
+  // From the bottom right corner: the zoom controls sit bottom left.
+  await page.mouse.move(box.x + box.width - 100, box.y + box.height - 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 40, box.y + box.height - 60, { steps: 5 });
+  await page.mouse.up();
+  const panned = await voting.boundingBox();
+  expect(panned?.x).toBeCloseTo((before?.x ?? 0) + 60, 0);
+  expect(panned?.y).toBeCloseTo((before?.y ?? 0) - 40, 0);
+
+  // The next refresh (every 10 s) brings new numbers; nothing moves.
+  await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/graph');
+  await page.waitForTimeout(500);
+  expect(await voting.boundingBox()).toEqual(panned);
+
+  // Hiding idle workloads removes nodes; the others stay where they were.
+  const idle = view.node('booksapp', 'log-collector');
+  await expect(idle).toBeVisible();
+  await page.getByRole('checkbox', { name: 'Hide idle' }).click();
+  await expect(idle).toHaveCount(0);
+  expect(await voting.boundingBox()).toEqual(panned);
+  await page.getByRole('checkbox', { name: 'Hide idle' }).click();
+  await expect(idle).toBeVisible();
+  expect(await voting.boundingBox()).toEqual(panned);
 });

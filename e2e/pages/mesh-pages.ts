@@ -71,6 +71,19 @@ export class GraphView extends Shell {
   mtlsMark(edge: Locator): Locator {
     return edge.getByRole('button', { name: /^mTLS / });
   }
+
+  /** A collapsed namespace's node. */
+  collapsed(namespace: string): Locator {
+    return this.canvas.getByRole('group', { name: `namespace ${namespace}, collapsed` });
+  }
+
+  /** Names (`ns/name`) of the workload nodes drawn. */
+  async shownNodes(): Promise<string[]> {
+    const names = await this.canvas
+      .locator('.react-flow__node-workload [role=group]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    return names.sort();
+  }
 }
 
 export class MtlsView extends Shell {

@@ -29,18 +29,35 @@ function EdgeSeries({ source, target }: { source: GraphNode; target: GraphNode }
 }
 
 /** One edge: its numbers, who talks to whom with which identity, why any of it is plaintext. */
+/** A node's name in the detail: a link to a workload, or a collapsed namespace and its size. */
+function NodeName({ node, id }: { node?: Shown; id: string }) {
+  if (!node) return <>{id}</>;
+  if (node.members)
+    return (
+      <>
+        namespace {node.namespace} ({node.members} workloads)
+      </>
+    );
+  return <WorkloadLink {...node} showNamespace />;
+}
+
+type Shown = GraphNode & { members?: number };
+
 export function EdgeDetail({
   edge,
   nodes,
   onClose,
 }: {
-  edge: GraphEdge;
-  nodes: Map<string, GraphNode>;
+  /** `members`: calls summed into this edge, between collapsed namespaces. */
+  edge: GraphEdge & { members?: number };
+  nodes: Map<string, Shown>;
   onClose: () => void;
 }) {
+  const summed = (edge.members ?? 1) > 1;
   const source = nodes.get(edge.source);
   const target = nodes.get(edge.target);
   const charted =
+    !summed &&
     source &&
     target &&
     source.kind !== 'unknown' &&
@@ -64,8 +81,7 @@ export function EdgeDetail({
     >
       <header>
         <h2>
-          {source ? <WorkloadLink {...source} showNamespace /> : edge.source} →{' '}
-          {target ? <WorkloadLink {...target} showNamespace /> : edge.target}
+          <NodeName node={source} id={edge.source} /> → <NodeName node={target} id={edge.target} />
         </h2>
         <button type="button" onClick={onClose} aria-label="Close edge detail">
           ✕
@@ -80,7 +96,13 @@ export function EdgeDetail({
         </dd>
         <dt>RPS</dt>
         <dd>{formatRps(edge.rps)}</dd>
-        <dt>Latency p95</dt>
+        {summed && (
+          <>
+            <dt>Calls summed</dt>
+            <dd>{edge.members} workload pairs</dd>
+          </>
+        )}
+        <dt>{summed ? 'Worst latency p95' : 'Latency p95'}</dt>
         <dd>{formatLatency(edge.latencyMs.p95)}</dd>
         <dt>mTLS</dt>
         <dd>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { GraphNode } from '@meshviz/shared';
 import { useCallback, useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { graphQuery, namespacesQuery } from '../../api/mesh';
@@ -29,6 +30,18 @@ export function useOpenNode(): (id: string) => void {
   );
 }
 
+/** Above this many workloads the graph opens with every namespace collapsed. */
+export const COLLAPSE_FROM = 1500;
+
+/** Namespaces drawn as one node: from `?collapsed=` (a list, or `none`), else all of them on large graphs. */
+export function collapsedSet(param: string, namespaces: string[], nodes: number): Set<string> {
+  if (param === 'none') return new Set();
+  if (param === 'auto') return new Set(nodes > COLLAPSE_FROM ? namespaces : []);
+  return new Set(param.split(',').filter(Boolean));
+}
+
+const TOP_CHOICES = [10, 25, 50, 100, 250];
+
 /** The service graph of one, several or all namespaces, with filters and edge detail. */
 export function GraphPage() {
   const [window] = useWindow();
@@ -38,6 +51,11 @@ export function GraphPage() {
   const [hide, setHide] = useParam('hide');
   const [group, setGroup] = useParam('group', 'namespace');
   const [edgeId, setEdgeId] = useParam('edge');
+  const [collapsedParam, setCollapsed] = useParam('collapsed', 'auto');
+  const [focus, setFocus] = useParam('focus');
+  const [hops, setHops] = useParam('hops', '1');
+  const [top, setTop] = useParam('top', '0');
+  const [around, setAround] = useParam('around');
   const interval = useLiveInterval();
   const graph = useQuery({ ...graphQuery(ns, window), refetchInterval: interval });
   const namespaces = useQuery(namespacesQuery(window));
@@ -57,12 +75,54 @@ export function GraphPage() {
   const hideHealthy = hidden.has('healthy');
   const groupByNamespace = group === 'namespace' && selected.length !== 1;
   const data = graph.data;
-  const view = useMemo(
-    () => (data ? graphView(data, { search, hideIdle, hideHealthy, groupByNamespace }) : undefined),
-    [data, search, hideIdle, hideHealthy, groupByNamespace],
+  const graphNamespaces = useMemo(
+    () => [...new Set((data?.nodes ?? []).map((n) => n.namespace))].sort(),
+    [data],
   );
-  const nodeMap = useMemo(() => new Map((data?.nodes ?? []).map((n) => [n.id, n])), [data]);
-  const edge = data?.edges.find((e) => e.id === edgeId);
+  const collapsedKey = [
+    ...collapsedSet(collapsedParam, graphNamespaces, data?.nodes.length ?? 0),
+  ].join(',');
+  const view = useMemo(
+    () =>
+      data
+        ? graphView(data, {
+            search,
+            hideIdle,
+            hideHealthy,
+            groupByNamespace,
+            collapsed: new Set(collapsedKey.split(',').filter(Boolean)),
+            focus,
+            hops: Number(hops) || 1,
+            top: Number(top) || 0,
+            around,
+          })
+        : undefined,
+    [data, search, hideIdle, hideHealthy, groupByNamespace, collapsedKey, focus, hops, top, around],
+  );
+  const setCollapsedList = useCallback(
+    (list: string[]) => setCollapsed(list.length ? [...list].sort().join(',') : 'none'),
+    [setCollapsed],
+  );
+  const current = useMemo(() => collapsedKey.split(',').filter(Boolean), [collapsedKey]);
+  const expand = useCallback(
+    (namespace: string) => setCollapsedList(current.filter((c) => c !== namespace)),
+    [current, setCollapsedList],
+  );
+  const collapseOne = useCallback(
+    (namespace: string) => setCollapsedList([...current, namespace]),
+    [current, setCollapsedList],
+  );
+  const focusOn = useCallback((id: string) => setFocus(id), [setFocus]);
+  const nodeMap = useMemo(
+    () =>
+      new Map<string, GraphNode>([
+        ...(data?.nodes ?? []).map((n) => [n.id, n] as const),
+        ...(view?.nodes ?? []).map((n) => [n.id, n] as const),
+      ]),
+    [data, view],
+  );
+  const edge = view?.edges.find((e) => e.id === edgeId) ?? data?.edges.find((e) => e.id === edgeId);
+  const focused = focus ? nodeMap.get(focus) : undefined;
 
   return (
     <section className="graph-page">
@@ -97,7 +157,37 @@ export function GraphPage() {
         </label>
         <label>
           <input type="checkbox" checked={hideHealthy} onChange={() => toggleHide('healthy')} />{' '}
-          Hide healthy
+          Errors only
+        </label>
+        <label>
+          Top{' '}
+          <select
+            aria-label="Top workloads by traffic"
+            value={top}
+            onChange={(e) => setTop(e.target.value)}
+          >
+            <option value="0">all</option>
+            {TOP_CHOICES.map((n) => (
+              <option key={n} value={String(n)}>
+                {n} by traffic
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Around{' '}
+          <select
+            aria-label="Callers and callees of namespace"
+            value={around}
+            onChange={(e) => setAround(e.target.value)}
+          >
+            <option value="">any namespace</option>
+            {graphNamespaces.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           <input
@@ -109,6 +199,20 @@ export function GraphPage() {
           />{' '}
           Group by namespace
         </label>
+        <button
+          type="button"
+          disabled={!data || current.length === graphNamespaces.length}
+          onClick={() => setCollapsedList(graphNamespaces)}
+        >
+          Collapse all
+        </button>
+        <button
+          type="button"
+          disabled={!data || current.length === 0}
+          onClick={() => setCollapsedList([])}
+        >
+          Expand all
+        </button>
         <button
           type="button"
           disabled={!data}
@@ -124,6 +228,31 @@ export function GraphPage() {
           Download JSON
         </button>
       </div>
+      {focus && (
+        <div className="graph-tools" role="group" aria-label="Focus">
+          <span>
+            Focus on <strong>{focused ? `${focused.namespace}/${focused.name}` : focus}</strong>
+            {!focused && ' (not in the graph now)'}
+          </span>
+          <label>
+            Hops{' '}
+            <select
+              aria-label="Hops from the focused workload"
+              value={hops}
+              onChange={(e) => setHops(e.target.value)}
+            >
+              {[1, 2, 3].map((h) => (
+                <option key={h} value={String(h)}>
+                  {h}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => setFocus('')}>
+            Clear focus
+          </button>
+        </div>
+      )}
       <QueryState query={graph} what="the service graph">
         {(g) => (
           <>
@@ -143,10 +272,14 @@ export function GraphPage() {
               {view && (
                 <ServiceGraph
                   view={view}
+                  scope={`graph:${ns}`}
                   label={label === 'p95' ? 'p95' : ('rps' satisfies EdgeLabelChoice)}
                   selectedEdge={edge?.id}
                   onSelectEdge={selectEdge}
                   onOpenNode={openNode}
+                  onFocusNode={focusOn}
+                  onExpand={expand}
+                  onCollapse={groupByNamespace ? collapseOne : undefined}
                   height="calc(100vh - 230px)"
                 />
               )}

@@ -7,10 +7,11 @@ import {
   type EdgeProps,
   type ReactFlowState,
 } from '@xyflow/react';
-import { memo } from 'react';
-import type { GraphEdge } from '@meshviz/shared';
+import { memo, useEffect } from 'react';
 import { formatLatency, formatRps, HEALTH_COLOUR, healthOf } from '../../format/format';
 import { MtlsMark } from '../../components/MtlsMark';
+import type { ViewEdge } from './model';
+import { graphRenders } from './render-count';
 
 export type EdgeLabelChoice = 'rps' | 'p95';
 
@@ -24,7 +25,7 @@ const showLabels = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM;
 
 export type MetricEdgeType = Edge<
   {
-    edge: GraphEdge;
+    edge: ViewEdge;
     label: EdgeLabelChoice;
     dim: boolean;
     onSelect: (id: string) => void;
@@ -32,7 +33,6 @@ export type MetricEdgeType = Edge<
   'metric'
 >;
 
-/** A call between workloads: coloured by success rate, labelled with RPS or p95, with its mTLS mark. */
 /**
  * An edge's line by its mTLS state, so the state reads without colour and
  * without the label (hidden when zoomed out): solid when every request was
@@ -45,7 +45,11 @@ export const MTLS_DASH: Record<'all' | 'some' | 'none' | 'idle', string | undefi
   idle: undefined,
 };
 
+/** A call between workloads: coloured by success rate, labelled with RPS or p95, with its mTLS mark. */
 export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeType>) {
+  useEffect(() => {
+    graphRenders.edges++;
+  });
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } =
     props;
   const [path, labelX, labelY] = getBezierPath({
@@ -64,7 +68,8 @@ export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeTy
     e.protocol === 'tcp'
       ? 'TCP'
       : data.label === 'p95'
-        ? `p95 ${formatLatency(e.latencyMs.p95)}`
+        ? // Summed calls: quantiles do not add, so the worst p95 among them.
+          `${e.members > 1 ? 'max p95' : 'p95'} ${formatLatency(e.latencyMs.p95)}`
         : formatRps(e.rps);
   return (
     <>

@@ -1,68 +1,127 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
+import { useMemo, useState } from 'react';
+import { useGraphActions } from './actions';
 import { GraphCanvas } from './GraphCanvas';
+import { graphLayouts } from './layout-memory';
 import type { EdgeLabelChoice } from './MetricEdge';
 import { shapeKey, type GraphView } from './model';
 import { runLayout } from './run-layout';
 
+/** What the drawing shows, in words. */
+function shown(view: GraphView): string {
+  const workloads = view.nodes.reduce((sum, n) => sum + (n.members || 1), 0);
+  const folded = view.nodes.filter((n) => n.members > 0).length;
+  return [
+    `${view.nodes.length} nodes`,
+    `${view.edges.length} edges`,
+    folded ? `${folded} namespaces collapsed (${workloads} workloads)` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /**
- * A graph view laid out (in the worker) and rendered. The layout is cached
- * by the graph's shape, so refreshed numbers keep every node in place.
+ * A graph view laid out (in the worker) and rendered. The drawing is kept
+ * per scope for the session (`graphLayouts`): refreshed numbers, filters and
+ * new nodes never move a node, and a revisit shows the graph without laying
+ * it out again.
  */
 export function ServiceGraph({
   view,
+  scope,
   label,
   selectedEdge,
   onSelectEdge,
   onOpenNode,
+  onFocusNode,
+  onExpand,
+  onCollapse,
   height = 560,
 }: {
   view: GraphView;
+  /** What graph this is (page and namespaces), so each keeps its own drawing. */
+  scope: string;
   label: EdgeLabelChoice;
   selectedEdge?: string;
   onSelectEdge: (id: string) => void;
   onOpenNode: (id: string) => void;
+  onFocusNode?: (id: string) => void;
+  onExpand?: (namespace: string) => void;
+  onCollapse?: (namespace: string) => void;
   height?: number | string;
 }) {
-  const key = shapeKey(view);
+  const fullScope = `${scope}|${view.layoutScope}`;
+  const [generation, setGeneration] = useState(0);
+  const placed = useMemo(
+    () => graphLayouts.place(fullScope, view.layout),
+    // `generation` forces a fresh look after "Lay out again".
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [fullScope, view.layout, generation],
+  );
   const layout = useQuery({
-    queryKey: ['graph-layout', key],
-    queryFn: () =>
-      runLayout({
-        nodes: view.nodes.map((n) => ({ id: n.id, namespace: n.namespace })),
-        edges: view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
-        groups: view.groups,
-      }),
+    queryKey: ['graph-layout', fullScope, generation, placed ? '' : shapeKey(view.layout)],
+    queryFn: async () =>
+      graphLayouts.keep(fullScope, await runLayout(view.layout), view.layout.nodes.length),
+    enabled: !placed,
     staleTime: Infinity,
-    gcTime: 60_000,
+    gcTime: 0,
     retry: false,
-    // A new shape keeps the old positions until its layout arrives; new nodes appear then.
-    placeholderData: keepPreviousData,
   });
+  const drawing = placed ?? layout.data;
+
+  const actions = useGraphActions({
+    open: onOpenNode,
+    focus: onFocusNode,
+    expand: onExpand,
+    collapse: onCollapse,
+  });
+
+  const relayout = () => {
+    graphLayouts.forget(fullScope);
+    setGeneration((g) => g + 1);
+  };
+
   if (view.nodes.length === 0) {
     return <p className="state empty">No workloads to show with these filters.</p>;
   }
   return (
     <div className="graph-canvas" style={{ height }} aria-label="Service graph" role="figure">
-      {layout.isPending ? (
-        <p className="state loading" role="status">
-          Laying out {view.nodes.length} workloads…
-        </p>
+      {drawing ? (
+        <>
+          <ReactFlowProvider key={`${fullScope}#${drawing.drawing}`}>
+            <GraphCanvas
+              view={view}
+              boxes={drawing.boxes}
+              label={label}
+              selectedEdge={selectedEdge}
+              actions={actions}
+              onSelectEdge={onSelectEdge}
+              viewport={drawing.viewport}
+              onViewportChange={(v) => graphLayouts.keepViewport(fullScope, v)}
+            />
+          </ReactFlowProvider>
+          {/* Over the graph, not above it: a longer text must not move the graph down. */}
+          <p className="graph-shown" role="status">
+            {shown(view)}
+          </p>
+          <button
+            type="button"
+            className="relayout"
+            onClick={relayout}
+            title="Lay the whole graph out afresh; nodes will move"
+          >
+            Lay out again
+          </button>
+        </>
       ) : layout.isError ? (
         <p className="state failed" role="alert">
           Could not lay out the graph: {layout.error.message}
         </p>
       ) : (
-        <ReactFlowProvider>
-          <GraphCanvas
-            view={view}
-            boxes={layout.data}
-            label={label}
-            selectedEdge={selectedEdge}
-            onSelectEdge={onSelectEdge}
-            onOpenNode={onOpenNode}
-          />
-        </ReactFlowProvider>
+        <p className="state loading" role="status">
+          Laying out {view.nodes.length} workloads…
+        </p>
       )}
     </div>
   );

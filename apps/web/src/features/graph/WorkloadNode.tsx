@@ -1,25 +1,45 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useEffect } from 'react';
 import { kindTitle } from '../../app/paths';
 import { formatPercent, formatRps, healthOf } from '../../format/format';
+import type { GraphActions } from './actions';
 import type { ViewNode } from './model';
+import { graphRenders } from './render-count';
 
-export type WorkloadNodeType = Node<{ node: ViewNode; onOpen: (id: string) => void }, 'workload'>;
+export type WorkloadNodeType = Node<{ node: ViewNode; actions: GraphActions }, 'workload'>;
 
-/** A workload: name, kind, success rate and RPS; border coloured by health, dashed when unmeshed. */
-export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<WorkloadNodeType>) {
-  const n = data.node;
-  const health = healthOf(n.successRate);
-  const classes = [
+function Stats({ node }: { node: ViewNode }) {
+  const health = healthOf(node.successRate);
+  return (
+    <div className="node-stats">
+      <span className={`sr sr-${health}`} aria-label="success rate">
+        {formatPercent(node.successRate)}
+      </span>
+      <span aria-label="requests per second">{formatRps(node.rps)}</span>
+    </div>
+  );
+}
+
+const classesOf = (n: ViewNode, extra: string) =>
+  [
     'graph-node',
-    `health-${health}`,
+    extra,
+    `health-${healthOf(n.successRate)}`,
     n.meshed ? '' : 'unmeshed',
     n.match ? 'match' : '',
     n.dim ? 'dim' : '',
   ].join(' ');
+
+/** A workload: name, kind, success rate and RPS; border coloured by health, dashed when unmeshed. */
+export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<WorkloadNodeType>) {
+  useEffect(() => {
+    graphRenders.nodes++;
+  });
+  const n = data.node;
+  const { actions } = data;
   return (
     <div
-      className={classes}
+      className={classesOf(n, '')}
       role="group"
       aria-label={`${n.namespace}/${n.name}`}
       data-testid={`node-${n.id}`}
@@ -37,7 +57,7 @@ export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<Workl
           title={`Open ${n.namespace}/${n.name}`}
           onClick={(e) => {
             e.stopPropagation();
-            data.onOpen(n.id);
+            actions.open(n.id);
           }}
         >
           {n.name}
@@ -47,26 +67,95 @@ export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<Workl
         {n.kind === 'unknown' ? 'outside the mesh' : kindTitle(n.kind)}
         {!n.meshed && n.kind !== 'unknown' ? ' · unmeshed' : ''}
       </div>
-      <div className="node-stats">
-        <span className={`sr sr-${health}`} aria-label="success rate">
-          {formatPercent(n.successRate)}
-        </span>
-        <span aria-label="requests per second">{formatRps(n.rps)}</span>
-      </div>
+      <Stats node={n} />
+      {actions.focus && (
+        <button
+          type="button"
+          className="node-focus nodrag"
+          aria-label={`Focus on ${n.namespace}/${n.name}`}
+          title="Show only this workload and its neighbours"
+          onClick={(e) => {
+            e.stopPropagation();
+            actions.focus?.(n.id);
+          }}
+        >
+          ◎
+        </button>
+      )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
 });
 
-export type NamespaceGroupType = Node<{ namespace: string }, 'namespace'>;
+export type CollapsedNamespaceType = Node<{ node: ViewNode; actions: GraphActions }, 'collapsed'>;
 
-/** The box around a namespace's workloads when the graph is grouped. */
+/** A collapsed namespace: its workloads as one node, with their calls summed; a click expands it. */
+export const CollapsedNamespace = memo(function CollapsedNamespace({
+  data,
+}: NodeProps<CollapsedNamespaceType>) {
+  useEffect(() => {
+    graphRenders.nodes++;
+  });
+  const n = data.node;
+  return (
+    <div
+      className={classesOf(n, 'collapsed')}
+      role="group"
+      aria-label={`namespace ${n.namespace}, collapsed`}
+      data-testid={`node-${n.id}`}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <button
+        type="button"
+        className="node-name nodrag"
+        title={`Expand ${n.namespace}`}
+        aria-label={`Expand namespace ${n.namespace}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          data.actions.expand?.(n.namespace);
+        }}
+      >
+        ⊞ {n.namespace}
+      </button>
+      <div className="node-kind">
+        namespace · {n.members} workload{n.members === 1 ? '' : 's'}
+      </div>
+      <Stats node={n} />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});
+
+export type NamespaceGroupType = Node<
+  { namespace: string; label: string; actions?: GraphActions },
+  'namespace'
+>;
+
+/** The box around a namespace's workloads when the graph is grouped, with a collapse button. */
 export const NamespaceGroup = memo(function NamespaceGroup({
   data,
 }: NodeProps<NamespaceGroupType>) {
+  const collapse = data.actions?.collapse;
   return (
-    <div className="graph-group">
-      <span className="group-label">{data.namespace}</span>
+    // Nodes that arrived after the layout share a box with no namespace.
+    <div className={data.namespace ? 'graph-group' : 'graph-group graph-arrivals'}>
+      <span className="group-label">
+        {data.label}
+        {collapse && (
+          <button
+            type="button"
+            className="group-collapse nodrag"
+            aria-label={`Collapse namespace ${data.namespace}`}
+            title="Show this namespace as one node"
+            onClick={(e) => {
+              e.stopPropagation();
+              collapse(data.namespace);
+            }}
+          >
+            ⊟
+          </button>
+        )}
+      </span>
     </div>
   );
 });

@@ -7,9 +7,9 @@ describe('graph layout', () => {
   it('lays clients left of servers and keeps each namespace in its own box', async () => {
     const input = {
       nodes: [
-        { id: 'a/deployments/client', namespace: 'a' },
-        { id: 'a/deployments/server', namespace: 'a' },
-        { id: 'b/deployments/db', namespace: 'b' },
+        { id: 'a/deployments/client', group: 'a' },
+        { id: 'a/deployments/server', group: 'a' },
+        { id: 'b/deployments/db', group: 'b' },
       ],
       edges: [
         { id: 'e1', source: 'a/deployments/client', target: 'a/deployments/server' },
@@ -27,6 +27,7 @@ describe('graph layout', () => {
     expect(server.x).toBeGreaterThanOrEqual(client.x + NODE_WIDTH);
     // Children are placed relative to their group and inside it.
     for (const b of [client, server]) {
+      expect(b.parent).toBe(groupId('a'));
       expect(b.x).toBeGreaterThanOrEqual(0);
       expect(b.x + b.width).toBeLessThanOrEqual(groupA.width);
     }
@@ -36,5 +37,6 @@ describe('graph layout', () => {
       groupA.y < groupB.y + groupB.height &&
       groupB.y < groupA.y + groupA.height;
     expect(overlap).toBe(false);
+    expect(groupA.parent).toBe(undefined);
   });
 });

@@ -6,7 +6,8 @@ export const NODE_HEIGHT = 68;
 const GROUP_PADDING = '[top=40,left=20,bottom=20,right=20]';
 
 export interface LayoutInput {
-  nodes: { id: string; namespace: string }[];
+  /** `group`: the namespace box the node is drawn in, if any. */
+  nodes: { id: string; group?: string }[];
   edges: { id: string; source: string; target: string }[];
   groups: string[];
 }
@@ -16,6 +17,8 @@ export interface Box {
   y: number;
   width: number;
   height: number;
+  /** The group box this one sits in; its position is then relative to that box. */
+  parent?: string;
 }
 
 /** Positions by node id; group boxes by group id. Child positions are relative to their group. */
@@ -35,13 +38,23 @@ export function elkGraph(input: LayoutInput): ElkNode {
   const edges: ElkExtendedEdge[] = input.edges
     .filter((e) => e.source !== e.target)
     .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] }));
-  const children: ElkNode[] = input.groups.length
-    ? input.groups.map((ns) => ({
-        id: groupId(ns),
-        layoutOptions: { ...SPACING, 'elk.padding': GROUP_PADDING },
-        children: input.nodes.filter((n) => n.namespace === ns).map((n) => leaf(n.id)),
-      }))
-    : input.nodes.map((n) => leaf(n.id));
+  const members = new Map<string, ElkNode[]>();
+  const children: ElkNode[] = [];
+  for (const n of input.nodes) {
+    if (n.group === undefined) {
+      children.push(leaf(n.id));
+      continue;
+    }
+    const list = members.get(n.group) ?? [];
+    list.push(leaf(n.id));
+    members.set(n.group, list);
+  }
+  for (const ns of input.groups)
+    children.push({
+      id: groupId(ns),
+      layoutOptions: { ...SPACING, 'elk.padding': GROUP_PADDING },
+      children: members.get(ns) ?? [],
+    });
   return {
     id: 'root',
     layoutOptions: {
@@ -63,10 +76,11 @@ export function elkGraph(input: LayoutInput): ElkNode {
 /** Flattens ELK's answer into boxes by id. */
 export function boxesOf(laid: ElkNode): LayoutResult {
   const out: LayoutResult = {};
-  const walk = (n: ElkNode) => {
+  const walk = (n: ElkNode, parent?: string) => {
     for (const c of n.children ?? []) {
-      out[c.id] = { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 };
-      walk(c);
+      const box: Box = { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 };
+      out[c.id] = parent === undefined ? box : { ...box, parent };
+      walk(c, c.id);
     }
   };
   walk(laid);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '@meshviz/shared';
-import { graphView, shapeKey } from './model';
+import { collapsedId, graphView, shapeKey } from './model';
 
 const node = (
   ns: string,
@@ -72,7 +72,91 @@ describe('graph view model', () => {
       { ...graph, nodes: graph.nodes.map((n) => ({ ...n, rps: 99 })) },
       { ...none, groupByNamespace: true },
     );
-    expect(shapeKey(busier)).toBe(shapeKey(v));
-    expect(shapeKey(graphView(graph, { ...none, hideIdle: true }))).not.toBe(shapeKey(v));
+    expect(shapeKey(busier.layout)).toBe(shapeKey(v.layout));
+    // Filters hide nodes from the drawing; they never change what is laid out.
+    const filtered = graphView(graph, { ...none, groupByNamespace: true, hideIdle: true });
+    expect(filtered.nodes.length).toBeLessThan(v.nodes.length);
+    expect(shapeKey(filtered.layout)).toBe(shapeKey(v.layout));
+    expect(filtered.layoutScope).toBe(v.layoutScope);
+    expect(v.layout.nodes.find((n) => n.id === web.id)?.group).toBe('emojivoto');
+  });
+
+  it('collapses a namespace into one node, summing its calls per peer', () => {
+    const books = node('booksapp', 'webapp', 0.5, 4);
+    const withBooks = {
+      nodes: [...graph.nodes, books],
+      edges: [
+        ...graph.edges,
+        // Two calls from emojivoto into booksapp: 2 rps all good and 2 rps all failing.
+        { ...edge(web, books, 1, 2), latencyMs: { p95: 40 } },
+        {
+          ...edge(voting, books, 0, 2),
+          latencyMs: { p95: 90 },
+          mtls: { ...edge(voting, books, 0, 2).mtls, securedShare: 0, state: 'none' as const },
+        },
+      ],
+    };
+    const v = graphView(withBooks, { ...none, collapsed: new Set(['emojivoto']) });
+    const folded = v.nodes.find((n) => n.id === collapsedId('emojivoto'));
+    expect(folded?.members).toBe(4);
+    // Served requests of its workloads: web 2 (0.88), voting 1 (0.85), emoji 2 (1.0).
+    expect(folded?.rps).toBe(5);
+    expect(folded?.successRate).toBeCloseTo((2 * 0.88 + 0.85 + 2) / 5, 10);
+    expect(v.nodes.map((n) => n.id)).toContain(books.id);
+    // Calls inside emojivoto are gone; the two into booksapp are one edge.
+    expect(v.edges).toHaveLength(1);
+    const [summed] = v.edges;
+    expect(summed?.id).toBe(`${collapsedId('emojivoto')}>${books.id}`);
+    expect(summed?.members).toBe(2);
+    expect(summed?.rps).toBe(4);
+    expect(summed?.successRate).toBe(0.5);
+    // Quantiles do not add: the worst p95 of the two.
+    expect(summed?.latencyMs.p95).toBe(90);
+    // Half the requests went without mTLS.
+    expect(summed?.mtls.state).toBe('some');
+    expect(summed?.mtls.securedShare).toBe(0.5);
+    // Collapsed nodes sit outside namespace boxes; each collapse set is its own drawing.
+    const grouped = graphView(withBooks, {
+      ...none,
+      groupByNamespace: true,
+      collapsed: new Set(['emojivoto']),
+    });
+    expect(grouped.groups).toEqual(['booksapp']);
+    expect(grouped.layout.nodes.find((n) => n.id === collapsedId('emojivoto'))?.group).toBe(
+      undefined,
+    );
+    expect(grouped.layoutScope).not.toBe(
+      graphView(withBooks, { ...none, groupByNamespace: true }).layoutScope,
+    );
+  });
+
+  it('focuses on a workload and its neighbours, N calls away either way', () => {
+    const one = graphView(graph, { ...none, focus: voting.id, hops: 1 });
+    expect(ids(one)).toEqual(['voting', 'web']);
+    const two = graphView(graph, { ...none, focus: voting.id, hops: 2 });
+    expect(ids(two)).toEqual(['emoji', 'vote-bot', 'voting', 'web']);
+    // A focus on a node not in the graph filters nothing.
+    expect(graphView(graph, { ...none, focus: 'gone/deployments/x' }).nodes).toHaveLength(5);
+  });
+
+  it('keeps the top N nodes by traffic, counting calls either way', () => {
+    // web takes part in 2 + 1 + 2 = 5 rps, emoji 2, vote-bot 2, voting 1, log-collector 0.
+    const v = graphView(graph, { ...none, top: 1 });
+    expect(ids(v)).toEqual(['web']);
+    expect(v.edges).toHaveLength(0);
+    expect(ids(graphView(graph, { ...none, top: 2 }))).toEqual(['emoji', 'web']);
+  });
+
+  it("shows one namespace's workloads with their callers and callees only", () => {
+    const books = node('booksapp', 'webapp', 1, 1);
+    const other = node('other', 'lonely', 1, 1);
+    const g = {
+      nodes: [...graph.nodes, books, other],
+      edges: [...graph.edges, edge(books, web, 1, 1)],
+    };
+    const v = graphView(g, { ...none, around: 'booksapp' });
+    // booksapp's two workloads, and web, which webapp calls; emojivoto's other calls drop.
+    expect(ids(v)).toEqual(['log-collector', 'web', 'webapp']);
+    expect(v.edges.map((e) => e.id)).toEqual([`${books.id}>${web.id}`]);
   });
 });

@@ -112,6 +112,7 @@ export function NamespacePage() {
               {view ? (
                 <ServiceGraph
                   view={view}
+                  scope={`namespace:${ns}`}
                   label="rps"
                   onSelectEdge={(id) =>
                     void navigate(keep(`${paths.graph(ns)}&edge=${encodeURIComponent(id)}`))

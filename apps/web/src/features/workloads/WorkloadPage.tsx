@@ -13,6 +13,7 @@ import { MtlsMark } from '../../components/MtlsMark';
 import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { formatLatency, formatRps } from '../../format/format';
+import { useGraphActions } from '../graph/actions';
 import { GraphCanvas } from '../graph/GraphCanvas';
 import { useOpenNode } from '../graph/GraphPage';
 import { NeighbourTable } from './Neighbours';
@@ -63,6 +64,7 @@ function Header({ d }: { d: WorkloadDetail }) {
 function Octopus({ d }: { d: WorkloadDetail }) {
   const { view, boxes } = useMemo(() => octopus(d), [d]);
   const openNode = useOpenNode();
+  const actions = useGraphActions({ open: openNode });
   const navigate = useNavigate();
   const keep = useKeepParams();
   if (d.inbound.length + d.outbound.length === 0)
@@ -74,7 +76,8 @@ function Octopus({ d }: { d: WorkloadDetail }) {
       role="figure"
       aria-label="Neighbours graph"
     >
-      <ReactFlowProvider>
+      {/* A new neighbour changes the drawing: fit it again. */}
+      <ReactFlowProvider key={view.nodes.length}>
         <GraphCanvas
           view={view}
           boxes={boxes}
@@ -84,7 +87,8 @@ function Octopus({ d }: { d: WorkloadDetail }) {
               keep(`${paths.graph(d.workload.namespace)}&edge=${encodeURIComponent(id)}`),
             )
           }
-          onOpenNode={openNode}
+          actions={actions}
+          onViewportChange={() => undefined}
         />
       </ReactFlowProvider>
     </div>

@@ -55,7 +55,15 @@ export function octopus(d: WorkloadDetail): { view: GraphView; boxes: LayoutResu
   const seen = new Set<string>();
   const nodes = [self, ...left, ...right]
     .filter((n) => (seen.has(n.id) ? false : (seen.add(n.id), true)))
-    .map((n) => ({ ...n, match: false, dim: false }));
-  const edges = [...d.inbound, ...d.outbound].map((n) => n.edge);
-  return { view: { nodes, edges, groups: [], matches: 0 }, boxes };
+    .map((n) => ({ ...n, match: false, dim: false, members: 0 }));
+  const edges = [...d.inbound, ...d.outbound].map((n) => ({ ...n.edge, members: 1 }));
+  const layout = {
+    nodes: nodes.map((n) => ({ id: n.id })),
+    edges: edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+    groups: [],
+  };
+  return {
+    view: { nodes, edges, groups: [], matches: 0, layout, layoutScope: 'octopus' },
+    boxes,
+  };
 }
