@@ -29,6 +29,31 @@ test('the graph shows the emojivoto workloads and edges, with mTLS marks and rea
   expect(JSON.parse(readFileSync((await file.path()) ?? '', 'utf8'))).toEqual(api);
   for (const e of api.edges) await expect(view.edge(e.source, e.target)).toBeVisible();
 
+  // As SVG: one node group per workload and one edge group per edge of the answer.
+  const [svgFile] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download SVG' }).click(),
+  ]);
+  expect(svgFile.suggestedFilename()).toBe('meshviz-graph-emojivoto-1m.svg');
+  const svg = readFileSync((await svgFile.path()) ?? '', 'utf8');
+  const ids = (cls: string) =>
+    [...svg.matchAll(new RegExp(`<g class="${cls}" data-id="([^"]+)"`, 'g'))].map((m) =>
+      (m[1] ?? '').replaceAll('&gt;', '>'),
+    );
+  expect(ids('node').sort()).toEqual(api.nodes.map((n) => n.id).sort());
+  expect(ids('edge').sort()).toEqual(api.edges.map((e) => e.id).sort());
+  // As PNG: a real PNG image (signature, then an IHDR chunk with its size).
+  const [pngFile] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download PNG' }).click(),
+  ]);
+  expect(pngFile.suggestedFilename()).toBe('meshviz-graph-emojivoto-1m.png');
+  const png = readFileSync((await pngFile.path()) ?? '');
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  expect(png.readUInt32BE(16)).toBeGreaterThan(400);
+  expect(png.readUInt32BE(20)).toBeGreaterThan(100);
+
   // Meshed to meshed: all secured.
   const toVoting = view.edge(WEB, 'emojivoto/deployments/voting');
   await expect(view.mtlsMark(toVoting)).toHaveAccessibleName('mTLS all');

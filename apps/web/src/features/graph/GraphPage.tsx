@@ -280,6 +280,7 @@ export function GraphPage() {
                   onFocusNode={focusOn}
                   onExpand={expand}
                   onCollapse={groupByNamespace ? collapseOne : undefined}
+                  exportAs={{ what: `graph ${ns === 'all' ? 'all namespaces' : ns}`, window }}
                   height="calc(100vh - 230px)"
                 />
               )}

@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useMemo, useState } from 'react';
+import { download, fileName } from '../../components/download';
 import { useGraphActions } from './actions';
+import { graphSvg, svgToPng } from './export-image';
 import { GraphCanvas } from './GraphCanvas';
 import { graphLayouts } from './layout-memory';
 import type { EdgeLabelChoice } from './MetricEdge';
@@ -37,6 +39,7 @@ export function ServiceGraph({
   onFocusNode,
   onExpand,
   onCollapse,
+  exportAs,
   height = 560,
 }: {
   view: GraphView;
@@ -49,6 +52,8 @@ export function ServiceGraph({
   onFocusNode?: (id: string) => void;
   onExpand?: (namespace: string) => void;
   onCollapse?: (namespace: string) => void;
+  /** Offers SVG and PNG downloads, named after this view and window. */
+  exportAs?: { what: string; window: string };
   height?: number | string;
 }) {
   const fullScope = `${scope}|${view.layoutScope}`;
@@ -77,6 +82,22 @@ export function ServiceGraph({
     collapse: onCollapse,
   });
 
+  const [exportError, setExportError] = useState('');
+  const saveImage = async (type: 'svg' | 'png') => {
+    if (!drawing || !exportAs) return;
+    const title = `meshviz · ${exportAs.what} · last ${exportAs.window}`;
+    const { svg, width, height } = graphSvg(view, drawing.boxes, label, title);
+    const name = fileName(exportAs.what, exportAs.window, type);
+    try {
+      setExportError('');
+      if (type === 'svg') download(name, svg, 'image/svg+xml');
+      else download(name, await svgToPng(svg, width, height), 'image/png');
+    } catch (err) {
+      setExportError(
+        `Could not export the graph: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  };
   const relayout = () => {
     graphLayouts.forget(fullScope);
     setGeneration((g) => g + 1);
@@ -105,14 +126,30 @@ export function ServiceGraph({
           <p className="graph-shown" role="status">
             {shown(view)}
           </p>
-          <button
-            type="button"
-            className="relayout"
-            onClick={relayout}
-            title="Lay the whole graph out afresh; nodes will move"
-          >
-            Lay out again
-          </button>
+          <div className="graph-actions">
+            <button
+              type="button"
+              onClick={relayout}
+              title="Lay the whole graph out afresh; nodes will move"
+            >
+              Lay out again
+            </button>
+            {exportAs && (
+              <>
+                <button type="button" onClick={() => saveImage('svg')}>
+                  Download SVG
+                </button>
+                <button type="button" onClick={() => void saveImage('png')}>
+                  Download PNG
+                </button>
+              </>
+            )}
+          </div>
+          {exportError && (
+            <p className="state failed graph-export-error" role="alert">
+              {exportError}
+            </p>
+          )}
         </>
       ) : layout.isError ? (
         <p className="state failed" role="alert">
