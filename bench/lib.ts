@@ -102,12 +102,22 @@ export async function startSyntheticStack(
   workloads: number,
   subnet: number,
   webDist = '/nonexistent',
+  scrapeSeconds = 10,
 ): Promise<Stack> {
   const [mesh, kubeconfig] = await startSyntheticMesh(workloads, 1, subnet);
   try {
     const [api, url] = await startScript(
       'apps/api/src/main.ts',
-      ['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--web-dist', webDist],
+      [
+        '--kubeconfig',
+        kubeconfig,
+        '--listen',
+        '127.0.0.1:0',
+        '--web-dist',
+        webDist,
+        '--scrape-interval',
+        `${scrapeSeconds}s`,
+      ],
       /^meshviz: (\S+)$/,
     );
     return {
