@@ -67,6 +67,7 @@ export function startSyntheticMesh(
   workloads: number,
   replicas: number,
   subnet: number,
+  extra: string[] = [],
 ): Promise<[ChildProcess, string]> {
   return startScript(
     'apps/demo-mesh/src/main.ts',
@@ -82,6 +83,7 @@ export function startSyntheticMesh(
       '--pod-subnet',
       String(subnet),
       '--no-incidents',
+      ...extra,
     ],
     /^kubeconfig: (.+)$/,
   );
@@ -103,8 +105,9 @@ export async function startSyntheticStack(
   subnet: number,
   webDist = '/nonexistent',
   scrapeSeconds = 10,
+  meshArgs: string[] = [],
 ): Promise<Stack> {
-  const [mesh, kubeconfig] = await startSyntheticMesh(workloads, 1, subnet);
+  const [mesh, kubeconfig] = await startSyntheticMesh(workloads, 1, subnet, meshArgs);
   try {
     const [api, url] = await startScript(
       'apps/api/src/main.ts',

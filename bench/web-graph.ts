@@ -15,14 +15,23 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'apps/web/dist');
 const CHROMIUM = process.env.MESHVIZ_CHROMIUM ?? '/usr/bin/chromium';
 
-async function waitForGraph(url: string, nodes: number): Promise<void> {
-  const until = Date.now() + 120_000;
+/**
+ * Waits until the API's graph has every workload and its edges stop growing
+ * between two polls a scrape interval apart: every proxy scraped twice.
+ */
+async function waitForGraph(url: string, nodes: number, scrapeSeconds: number): Promise<void> {
+  const until = Date.now() + 180_000 + 8 * scrapeSeconds * 1000;
+  let last = -1;
   for (;;) {
     const res = await fetch(`${url}api/v1/graph?namespaces=all`).catch(() => undefined);
-    const body = res?.ok ? ((await res.json()) as { nodes: { rps: number | null }[] }) : undefined;
-    if (body && body.nodes.length >= nodes && body.nodes.some((n) => n.rps !== null)) return;
-    if (Date.now() > until) throw new Error('the API never served the graph with traffic');
-    await new Promise((r) => setTimeout(r, 2000));
+    const body = res?.ok
+      ? ((await res.json()) as { nodes: unknown[]; edges: unknown[] })
+      : undefined;
+    const edges = body && body.nodes.length >= nodes ? body.edges.length : -1;
+    if (edges > 0 && edges === last) return;
+    last = edges;
+    if (Date.now() > until) throw new Error('the API never served the whole graph with traffic');
+    await new Promise((r) => setTimeout(r, scrapeSeconds * 1000));
   }
 }
 
@@ -34,7 +43,6 @@ interface Row {
   dataMs: number;
   paintMs: number;
   layoutMs: number;
-  engineMs: string;
   revisitPaintMs: number;
   fps: number;
   frameP95Ms: number;
@@ -64,9 +72,7 @@ const FIRST_PAINT = `
 `;
 
 /** Graph answer end (resource timing) and the first painted node, in page time. */
-async function paintTiming(
-  page: Page,
-): Promise<{ data: number; paint: number; layout: number; engine: string }> {
+async function paintTiming(page: Page): Promise<{ data: number; paint: number; layout: number }> {
   // Polled from here: the page's CSP forbids the eval that waitForFunction needs.
   const until = Date.now() + 180_000;
   while ((await page.evaluate('window.graphPaint_')) === undefined) {
@@ -76,10 +82,9 @@ async function paintTiming(
   return (await page.evaluate(`({
     paint: window.graphPaint_,
     layout: performance.getEntriesByName('meshviz:layout')[0]?.duration ?? 0,
-    engine: performance.getEntriesByName('meshviz:layout-engine').map((e) => Math.round(e.duration)).join('+'),
     data: performance.getEntriesByType('resource')
       .filter((e) => e.name.includes('/api/v1/graph'))[0]?.responseEnd ?? NaN,
-  })`)) as { data: number; paint: number; layout: number; engine: string };
+  })`)) as { data: number; paint: number; layout: number };
 }
 
 const renders = async (page: Page) =>
@@ -93,11 +98,16 @@ function changedBetween(a: Answer, b: Answer): number {
   return [...b.nodes, ...b.edges].filter((x) => before.get(x.id) !== JSON.stringify(x)).length;
 }
 
-async function measure(workloads: number, subnet: number, scrapeSeconds: number): Promise<Row> {
-  const stack = await startSyntheticStack(workloads, subnet, dist, scrapeSeconds);
+async function measure(
+  workloads: number,
+  subnet: number,
+  scrapeSeconds: number,
+  meshArgs: string[],
+): Promise<Row> {
+  const stack = await startSyntheticStack(workloads, subnet, dist, scrapeSeconds, meshArgs);
   try {
     const url = `${stack.url}/`;
-    await waitForGraph(url, workloads);
+    await waitForGraph(url, workloads, scrapeSeconds);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu'],
@@ -166,7 +176,6 @@ async function measure(workloads: number, subnet: number, scrapeSeconds: number)
         dataMs: timing.data,
         paintMs: timing.paint - timing.data,
         layoutMs: timing.layout,
-        engineMs: timing.engine,
         revisitPaintMs: again.paint - again.data,
         fps: gaps.length / seconds,
         frameP95Ms: quantile(gaps, 0.95),
@@ -201,22 +210,25 @@ function initialBundle(): { initialKiB: number; totalKiB: number; files: number 
 export async function webGraph(short: boolean): Promise<string> {
   if (!statSync(join(dist, 'index.html'), { throwIfNoEntry: false }))
     throw new Error('build the web app first (npm run build)');
-  // 5,000 workloads: one replica each and a 30 s scrape interval, as the issue allows.
-  const sizes: [number, number][] = short
-    ? [[100, 10]]
+  // 5,000 workloads: a 30 s scrape interval and a tenth of the request rate, which the
+  // demo mesh simulates request by request on one core (25,000 a second at full rate,
+  // more than it keeps up with). The graph has the same nodes and edges either way.
+  const sizes: [number, number, string[]][] = short
+    ? [[100, 10, []]]
     : [
-        [100, 10],
-        [1000, 10],
-        [5000, 30],
+        [100, 10, []],
+        [1000, 10, []],
+        [5000, 30, ['--rps-scale', '0.1']],
       ];
   const only = process.env.MESHVIZ_BENCH_SIZES?.split(',').map(Number);
   const rows: Row[] = [];
-  for (const [n, scrape] of sizes)
-    if (!only || only.includes(n)) rows.push(await measure(n, 82, scrape));
+  for (const [n, scrape, meshArgs] of sizes)
+    if (!only || only.includes(n)) rows.push(await measure(n, 82, scrape, meshArgs));
   const bundle = initialBundle();
   return [
     'service graph in Chromium (/graph, all namespaces, live; collapsed by namespace above 1,500 workloads)',
-    "paint: from the graph answer's arrival to the first painted node; revisit: the same after a reload",
+    "paint: from the graph answer's arrival to the first painted node, of which layout: the wait for the",
+    'layout worker (loading the engine, then laying out); revisit: paint after a reload (kept drawing)',
     'renders: node and edge components rendered (on screen only, above 200 elements);',
     'refresh: elements whose numbers changed in the next answer, and node and edge renders it caused',
     'filter: renders caused by ticking "Hide idle"; pan = 6 drags of 30 steps',
@@ -229,7 +241,6 @@ export async function webGraph(short: boolean): Promise<string> {
         'graph data ms',
         'paint ms',
         'layout ms',
-        'engine ms',
         'revisit paint ms',
         'pan fps',
         'frame p95 ms',
@@ -246,7 +257,6 @@ export async function webGraph(short: boolean): Promise<string> {
         r.dataMs.toFixed(0),
         r.paintMs.toFixed(0),
         r.layoutMs.toFixed(0),
-        r.engineMs,
         r.revisitPaintMs.toFixed(0),
         r.fps.toFixed(1),
         r.frameP95Ms.toFixed(1),

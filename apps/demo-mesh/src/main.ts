@@ -21,6 +21,7 @@ its pod IP, and Prometheus HTTP service discovery.
                          (e.g. gateway.networking.k8s.io); may be repeated
   synthetic only:
   --namespaces N --workloads N --replicas N --degree N --failing F
+  --rps-scale F          factor on every call's rate (the simulation costs CPU per request)
 `;
 
 // Scrapes allocate fast and briefly; by default V8 lets the heap grow to
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       replicas: { type: 'string' },
       degree: { type: 'string' },
       failing: { type: 'string' },
+      'rps-scale': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     ...(values.replicas ? { replicas: num('replicas', values.replicas, 1, 20) } : {}),
     ...(values.degree ? { degree: num('degree', values.degree, 0, 20) } : {}),
     ...(values.failing ? { failing: num('failing', values.failing, 0, 1) } : {}),
+    ...(values['rps-scale'] ? { rpsScale: num('rps-scale', values['rps-scale'], 0.001, 100) } : {}),
   });
   process.stdout.write(
     [

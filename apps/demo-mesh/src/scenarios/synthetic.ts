@@ -10,6 +10,8 @@ export interface SyntheticOptions {
   degree?: number;
   /** Share of workloads whose endpoints fail some requests. */
   failing?: number;
+  /** Factor on every call's request rate (0.5 to 4.5 rps a call at 1). */
+  rpsScale?: number;
   seed?: number;
 }
 
@@ -61,6 +63,7 @@ export function synthetic(options: SyntheticOptions = {}): Scenario {
   const replicas = Math.max(1, options.replicas ?? 2);
   const degree = Math.max(0, options.degree ?? 2);
   const failing = Math.min(1, Math.max(0, options.failing ?? 0.1));
+  const rpsScale = Math.max(0.001, options.rpsScale ?? 1);
   const rng = rngFor(options.seed ?? 1, 'synthetic');
   const namespaces = Array.from({ length: nsCount }, (_, i) => ({
     name: `synth-${String(i).padStart(2, '0')}`,
@@ -108,7 +111,7 @@ export function synthetic(options: SyntheticOptions = {}): Scenario {
           {
             method: 'GET',
             path: '/api/v1/items',
-            rps: Math.round((0.5 + rng.next() * 4) * 10) / 10,
+            rps: (Math.round((0.5 + rng.next() * 4) * 10) / 10) * rpsScale,
             successRate: failingHere ? 0.85 + rng.next() * 0.1 : 1,
             latency: { p50Ms: p50, p95Ms: p50 * (2 + rng.next() * 3) },
             statusMix: STATUS_MIX,
