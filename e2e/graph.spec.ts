@@ -268,10 +268,16 @@ test('a node keeps its place on screen across a refresh and filter changes', asy
   await openWithAnswer<GraphResponse>(page, '/graph', '/api/v1/graph');
   const voting = view.node('emojivoto', 'voting');
   await expect(voting).toBeVisible();
-  // The fitted view settles in the first frames after the first paint.
+  // The fitted view settles in the first frames after the first paint: wait for two equal reads.
+  let last = '';
   await expect
-    .poll(async () => JSON.stringify(await voting.boundingBox()))
-    .toBe(JSON.stringify(await voting.boundingBox()));
+    .poll(async () => {
+      const now = JSON.stringify(await voting.boundingBox());
+      const same = now === last;
+      last = now;
+      return same;
+    })
+    .toBe(true);
   // Pan by hand: the graph keeps the user's view from now on.
   const pane = page.locator('.react-flow__pane');
   const box = await pane.boundingBox();

@@ -10,7 +10,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import type { GraphActions } from './actions';
-import type { LayoutResult } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH, type LayoutResult } from './layout';
 import { ARRIVALS } from './layout-memory';
 import { groupId, type GraphView } from './model';
 import { MetricEdge, type EdgeLabelChoice, type MetricEdgeType } from './MetricEdge';
@@ -132,6 +132,9 @@ export function GraphCanvas({
           const common = {
             id: n.id,
             position: { x: box.x, y: box.y },
+            // Known sizes: a node shows in the first frame instead of after being measured.
+            initialWidth: NODE_WIDTH,
+            initialHeight: NODE_HEIGHT,
             data: { node: n, actions },
             ...measured(n.id),
             ...(parent ? { parentId: parent, extent: 'parent' as const } : {}),

@@ -1,10 +1,25 @@
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import {
+  Handle,
+  Position,
+  useStore,
+  type Node,
+  type NodeProps,
+  type ReactFlowState,
+} from '@xyflow/react';
 import { memo, useEffect } from 'react';
 import { kindTitle } from '../../app/paths';
 import { formatPercent, formatRps, healthOf } from '../../format/format';
 import type { GraphActions } from './actions';
 import type { ViewNode } from './model';
 import { graphRenders } from './render-count';
+
+/**
+ * Below this zoom a node's kind and numbers are too small to read: it keeps
+ * its name (a button, for the keyboard) and its health colour and shape,
+ * which keeps a zoomed-out graph of a thousand nodes light to draw.
+ */
+const DETAIL_MIN_ZOOM = 0.3;
+const detailed = (s: ReactFlowState) => s.transform[2] >= DETAIL_MIN_ZOOM;
 
 export type WorkloadNodeType = Node<{ node: ViewNode; actions: GraphActions }, 'workload'>;
 
@@ -16,6 +31,19 @@ function Stats({ node }: { node: ViewNode }) {
         {formatPercent(node.successRate)}
       </span>
       <span aria-label="requests per second">{formatRps(node.rps)}</span>
+    </div>
+  );
+}
+
+/** Health by shape alone, for a zoomed-out node. */
+function HealthMark({ node }: { node: ViewNode }) {
+  const health = healthOf(node.successRate);
+  return (
+    <div className="node-stats">
+      <span
+        className={`sr sr-${health}`}
+        aria-label={`success rate ${formatPercent(node.successRate)}`}
+      />
     </div>
   );
 }
@@ -37,6 +65,7 @@ export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<Workl
   });
   const n = data.node;
   const { actions } = data;
+  const detail = useStore(detailed);
   return (
     <div
       className={classesOf(n, '')}
@@ -63,12 +92,14 @@ export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<Workl
           {n.name}
         </button>
       )}
-      <div className="node-kind">
-        {n.kind === 'unknown' ? 'outside the mesh' : kindTitle(n.kind)}
-        {!n.meshed && n.kind !== 'unknown' ? ' · unmeshed' : ''}
-      </div>
-      <Stats node={n} />
-      {actions.focus && (
+      {detail && (
+        <div className="node-kind">
+          {n.kind === 'unknown' ? 'outside the mesh' : kindTitle(n.kind)}
+          {!n.meshed && n.kind !== 'unknown' ? ' · unmeshed' : ''}
+        </div>
+      )}
+      {detail ? <Stats node={n} /> : <HealthMark node={n} />}
+      {detail && actions.focus && (
         <button
           type="button"
           className="node-focus nodrag"

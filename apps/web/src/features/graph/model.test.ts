@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '@meshviz/shared';
-import { collapsedId, graphView, shapeKey } from './model';
+import { collapsedId, graphView, layoutEdges, shapeKey } from './model';
 
 const node = (
   ns: string,
@@ -158,5 +158,37 @@ describe('graph view model', () => {
     // booksapp's two workloads, and web, which webapp calls; emojivoto's other calls drop.
     expect(ids(v)).toEqual(['log-collector', 'web', 'webapp']);
     expect(v.edges.map((e) => e.id)).toEqual([`${books.id}>${web.id}`]);
+  });
+
+  it("lays a dense graph out by each node's two busiest calls each way, and draws every call", () => {
+    const hub = node('a', 'hub', 1, 1);
+    const peers = ['p1', 'p2', 'p3', 'p4'].map((n) => node('a', n, 1, 1));
+    // 4 nodes + hub = 5 nodes, 16 edges (> 3 a node): hub calls everyone, everyone calls hub,
+    // and p1..p4 call each other at rates that rank them.
+    const dense = [
+      ...peers.map((p, i) => edge(hub, p, 1, 10 - i)),
+      ...peers.map((p, i) => edge(p, hub, 1, 1 + i)),
+      ...peers.flatMap((p, i) =>
+        peers
+          .filter((q) => q !== p)
+          .slice(0, 2)
+          .map((q, j) => edge(p, q, 1, i + j)),
+      ),
+    ];
+    expect(dense.length).toBeGreaterThan(15);
+    const kept = layoutEdges(dense, 5);
+    const ids = new Set(kept.map((e) => e.id));
+    // The hub's two busiest calls out (to p1 at 10 rps and p2 at 9), never its slowest.
+    expect(ids.has(`${hub.id}>${peers[0]!.id}`)).toBe(true);
+    expect(ids.has(`${hub.id}>${peers[1]!.id}`)).toBe(true);
+    for (const n of [hub, ...peers]) {
+      expect(kept.filter((e) => e.source === n.id).length).toBeLessThanOrEqual(4);
+    }
+    expect(kept.length).toBeLessThan(dense.length);
+    // A sparse graph is laid out by all its calls; the view always draws all of them.
+    expect(layoutEdges(graph.edges, graph.nodes.length)).toBe(graph.edges);
+    const v = graphView({ nodes: [hub, ...peers], edges: dense }, none);
+    expect(v.edges).toHaveLength(dense.length);
+    expect(v.layout.edges).toHaveLength(kept.length);
   });
 });
