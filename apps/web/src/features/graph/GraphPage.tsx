@@ -43,6 +43,34 @@ export function collapsedSet(param: string, namespaces: string[], nodes: number)
 
 const TOP_CHOICES = [10, 25, 50, 100, 250];
 
+/** A toolbar choice: a visible label, an accessible name and its options. */
+function Choice({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  options: [value: string, text: string][];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select aria-label={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The service graph of one, several or all namespaces, with filters and edge detail. */
 export function GraphPage() {
   const [window] = useWindow();
@@ -135,17 +163,16 @@ export function GraphPage() {
           selected={selected}
           onChange={(list) => setNs(list.length ? list.join(',') : 'all')}
         />
-        <label>
-          Edge label{' '}
-          <select
-            aria-label="Edge label"
-            value={label}
-            onChange={(e) => setLabel(e.target.value, { replace: true })}
-          >
-            <option value="rps">RPS</option>
-            <option value="p95">Latency p95</option>
-          </select>
-        </label>
+        <Choice
+          label="Edge label"
+          name="Edge label"
+          value={label}
+          options={[
+            ['rps', 'RPS'],
+            ['p95', 'Latency p95'],
+          ]}
+          onChange={(v) => setLabel(v, { replace: true })}
+        />
         <input
           type="search"
           aria-label="Search workloads"
@@ -161,36 +188,23 @@ export function GraphPage() {
           <input type="checkbox" checked={hideHealthy} onChange={() => toggleHide('healthy')} />{' '}
           Errors only
         </label>
-        <label>
-          Top{' '}
-          <select
-            aria-label="Top workloads by traffic"
-            value={top}
-            onChange={(e) => setTop(e.target.value)}
-          >
-            <option value="0">all</option>
-            {TOP_CHOICES.map((n) => (
-              <option key={n} value={String(n)}>
-                {n} by traffic
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Around{' '}
-          <select
-            aria-label="Callers and callees of namespace"
-            value={around}
-            onChange={(e) => setAround(e.target.value)}
-          >
-            <option value="">any namespace</option>
-            {graphNamespaces.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Top"
+          name="Top workloads by traffic"
+          value={top}
+          options={[
+            ['0', 'all'],
+            ...TOP_CHOICES.map((n): [string, string] => [String(n), `${n} by traffic`]),
+          ]}
+          onChange={setTop}
+        />
+        <Choice
+          label="Around"
+          name="Callers and callees of namespace"
+          value={around}
+          options={[['', 'any namespace'], ...graphNamespaces.map((n): [string, string] => [n, n])]}
+          onChange={setAround}
+        />
         <label>
           <input
             type="checkbox"
@@ -236,20 +250,13 @@ export function GraphPage() {
             Focus on <strong>{focused ? `${focused.namespace}/${focused.name}` : focus}</strong>
             {!focused && ' (not in the graph now)'}
           </span>
-          <label>
-            Hops{' '}
-            <select
-              aria-label="Hops from the focused workload"
-              value={hops}
-              onChange={(e) => setHops(e.target.value)}
-            >
-              {[1, 2, 3].map((h) => (
-                <option key={h} value={String(h)}>
-                  {h}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice
+            label="Hops"
+            name="Hops from the focused workload"
+            value={hops}
+            options={['1', '2', '3'].map((h): [string, string] => [h, h])}
+            onChange={setHops}
+          />
           <button type="button" onClick={() => setFocus('')}>
             Clear focus
           </button>
