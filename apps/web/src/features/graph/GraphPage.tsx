@@ -12,7 +12,7 @@ import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { EdgeDetail } from './EdgeDetail';
 import { EdgeList } from './EdgeList';
 import type { EdgeLabelChoice } from './MetricEdge';
-import { graphView } from './model';
+import { collapsedSet, graphView } from './model';
 import { warmLayout } from './run-layout';
 import { ServiceGraph } from './ServiceGraph';
 import { NamespacePicker } from './NamespacePicker';
@@ -29,16 +29,6 @@ export function useOpenNode(): (id: string) => void {
     },
     [navigate, keep],
   );
-}
-
-/** Above this many workloads the graph opens with every namespace collapsed. */
-export const COLLAPSE_FROM = 1500;
-
-/** Namespaces drawn as one node: from `?collapsed=` (a list, or `none`), else all of them on large graphs. */
-export function collapsedSet(param: string, namespaces: string[], nodes: number): Set<string> {
-  if (param === 'none') return new Set();
-  if (param === 'auto') return new Set(nodes > COLLAPSE_FROM ? namespaces : []);
-  return new Set(param.split(',').filter(Boolean));
 }
 
 const TOP_CHOICES = [10, 25, 50, 100, 250];
@@ -110,7 +100,7 @@ export function GraphPage() {
     [data],
   );
   const collapsedKey = [
-    ...collapsedSet(collapsedParam, graphNamespaces, data?.nodes.length ?? 0),
+    ...collapsedSet(collapsedParam, graphNamespaces, data?.nodes.length ?? 0, selected),
   ].join(',');
   const view = useMemo(
     () =>

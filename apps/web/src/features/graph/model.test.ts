@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '@meshviz/shared';
-import { collapsedId, graphView, layoutEdges, shapeKey } from './model';
+import {
+  COLLAPSE_FROM,
+  collapsedId,
+  collapsedSet,
+  graphView,
+  layoutEdges,
+  shapeKey,
+} from './model';
 
 const node = (
   ns: string,
@@ -190,5 +197,15 @@ describe('graph view model', () => {
     const v = graphView({ nodes: [hub, ...peers], edges: dense }, none);
     expect(v.edges).toHaveLength(dense.length);
     expect(v.layout.edges).toHaveLength(kept.length);
+  });
+
+  it('collapses every namespace of a large graph by default, but the one picked, and follows the URL', () => {
+    const all = ['a', 'b', 'c'];
+    expect([...collapsedSet('auto', all, COLLAPSE_FROM, [])]).toEqual([]);
+    expect([...collapsedSet('auto', all, COLLAPSE_FROM + 1, [])]).toEqual(all);
+    expect([...collapsedSet('auto', all, COLLAPSE_FROM + 1, ['b'])]).toEqual(['a', 'c']);
+    expect([...collapsedSet('auto', all, COLLAPSE_FROM + 1, ['a', 'b'])]).toEqual(all);
+    expect([...collapsedSet('none', all, COLLAPSE_FROM + 1, [])]).toEqual([]);
+    expect([...collapsedSet('b,c', all, 10, [])]).toEqual(['b', 'c']);
   });
 });

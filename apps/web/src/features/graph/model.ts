@@ -217,6 +217,25 @@ export function layoutEdges<E extends GraphEdge>(edges: E[], nodes: number): E[]
   return edges.filter((e) => keep.has(e));
 }
 
+/** Above this many workloads the graph opens with every namespace collapsed. */
+export const COLLAPSE_FROM = 1500;
+
+/**
+ * Namespaces drawn as one node: from `?collapsed=` (a list, or `none`), else,
+ * on large graphs, all of them but the one namespace the user picked.
+ */
+export function collapsedSet(
+  param: string,
+  namespaces: string[],
+  nodes: number,
+  picked: string[],
+): Set<string> {
+  if (param === 'none') return new Set();
+  if (param !== 'auto') return new Set(param.split(',').filter(Boolean));
+  if (nodes <= COLLAPSE_FROM) return new Set();
+  return new Set(namespaces.filter((n) => picked.length !== 1 || n !== picked[0]));
+}
+
 /** Nodes within `hops` calls of `from`, following calls either way. */
 function neighbourhood(edges: ViewEdge[], from: string, hops: number): Set<string> {
   const peers = new Map<string, string[]>();
