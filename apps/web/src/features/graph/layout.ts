@@ -57,96 +57,22 @@ export function elkGraph(input: LayoutInput): ElkNode {
       layoutOptions: { ...SPACING, 'elk.padding': GROUP_PADDING },
       children: members.get(ns) ?? [],
     });
-  return { id: 'root', layoutOptions: rootOptions(large), children, edges };
-}
-
-function rootOptions(large: boolean): Record<string, string> {
   return {
-    'elk.algorithm': 'layered',
-    'elk.direction': 'RIGHT',
-    // Small graphs: one layered pass across namespaces, so cross-namespace calls also flow
-    // left to right. Large ones: each namespace on its own, which is far cheaper.
-    'elk.hierarchyHandling': large ? 'SEPARATE_CHILDREN' : 'INCLUDE_CHILDREN',
-    ...SPACING,
-    'elk.spacing.componentComponent': '40',
-    // Thousands of nodes: fewer crossing-minimisation sweeps keep the layout within seconds.
-    ...(large ? { 'elk.layered.thoroughness': '1' } : {}),
-  };
-}
-
-/** Above this many nodes, a grouped graph is laid out namespace by namespace. */
-const SPLIT_FROM = 60;
-const PAD = { top: 40, left: 20, bottom: 20, right: 20 };
-
-/**
- * Lays a graph out with `run` (ELK's layout). A large grouped graph is laid
- * out namespace by namespace, each with its own calls, and the namespace
- * boxes are then placed by the calls between them. That is what ELK's
- * SEPARATE_CHILDREN does, at 2 to 3 times less cost: at 1,000 workloads in
- * 20 namespaces, 0.5-0.6 s against 0.7-1.6 s in one pass (Node, cold and
- * warm), since ELK no longer carries every cross-namespace edge through
- * the hierarchy.
- */
-export async function layOut(
-  input: LayoutInput,
-  run: (graph: ElkNode) => Promise<ElkNode>,
-): Promise<LayoutResult> {
-  if (input.groups.length === 0 || input.nodes.length <= SPLIT_FROM)
-    return boxesOf(await run(elkGraph(input)));
-  const groupOf = new Map(input.nodes.map((n) => [n.id, n.group]));
-  const top = (id: string) => {
-    const g = groupOf.get(id);
-    return g === undefined ? id : groupId(g);
-  };
-  const members = new Map<string, { id: string }[]>();
-  for (const n of input.nodes)
-    if (n.group !== undefined)
-      (members.get(n.group) ?? members.set(n.group, []).get(n.group)!).push({ id: n.id });
-  const inner = new Map<string, LayoutInput['edges']>();
-  const cross = new Map<string, LayoutInput['edges'][number]>();
-  for (const e of input.edges) {
-    if (e.source === e.target) continue;
-    const g = groupOf.get(e.source);
-    if (g !== undefined && g === groupOf.get(e.target)) {
-      (inner.get(g) ?? inner.set(g, []).get(g)!).push(e);
-      continue;
-    }
-    const [a, b] = [top(e.source), top(e.target)];
-    if (a !== b) cross.set(`${a}>${b}`, { id: `${a}>${b}`, source: a, target: b });
-  }
-
-  const out: LayoutResult = {};
-  const boxes: ElkNode[] = [];
-  for (const ns of input.groups) {
-    const nodes = members.get(ns);
-    if (!nodes?.length) continue;
-    const laid = boxesOf(await run(elkGraph({ nodes, edges: inner.get(ns) ?? [], groups: [] })));
-    let width = 0;
-    let height = 0;
-    for (const { id } of nodes) {
-      const b = laid[id];
-      if (!b) continue;
-      out[id] = { ...b, x: b.x + PAD.left, y: b.y + PAD.top, parent: groupId(ns) };
-      width = Math.max(width, b.x + b.width);
-      height = Math.max(height, b.y + b.height);
-    }
-    boxes.push({
-      id: groupId(ns),
-      width: width + PAD.left + PAD.right,
-      height: height + PAD.top + PAD.bottom,
-    });
-  }
-  for (const n of input.nodes)
-    if (n.group === undefined) boxes.push({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT });
-  const placed = await run({
     id: 'root',
-    layoutOptions: rootOptions(true),
-    children: boxes,
-    edges: [...cross.values()].map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
-  });
-  for (const c of placed.children ?? [])
-    out[c.id] = { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 };
-  return out;
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      // Small graphs: one layered pass across namespaces, so cross-namespace calls also flow
+      // left to right. Large ones: each namespace on its own, which is far cheaper.
+      'elk.hierarchyHandling': large ? 'SEPARATE_CHILDREN' : 'INCLUDE_CHILDREN',
+      ...SPACING,
+      'elk.spacing.componentComponent': '40',
+      // Thousands of nodes: fewer crossing-minimisation sweeps keep the layout within seconds.
+      ...(large ? { 'elk.layered.thoroughness': '1' } : {}),
+    },
+    children,
+    edges,
+  };
 }
 
 /** Flattens ELK's answer into boxes by id. */
