@@ -77,4 +77,40 @@ describe('route configuration precedence', () => {
       timeout: '200ms',
     });
   });
+
+  it("reads retry annotations as linkerd2's policy controller does: any retry key on the route overrides the Service's", () => {
+    // Confirmed in linkerd2 policy-controller `parse_http_retry`: configured when any of http,
+    // limit (0 is unset) or timeout (zero is unset) is present; limit defaults to 1; the
+    // gRPC annotation is not read for HTTP. linkerd/website 2.19 reference/retries.md: route
+    // annotations override all of the Service's.
+    const service = {
+      namespace: 'ns',
+      name: 'webapp',
+      annotations: { 'retry.linkerd.io/http': 'gateway-error' },
+    };
+    const retries = (annotations: Record<string, string>) =>
+      serviceRouteConfig(
+        service,
+        [],
+        [httpRoute('r', 'webapp', 'gateway.networking.k8s.io/v1', annotations)],
+        'cluster.local',
+      ).routes.get('r')?.retries;
+    expect(retries({ 'retry.linkerd.io/limit': '3' })).toBe(
+      'no retry.linkerd.io/http conditions, up to 3',
+    );
+    expect(retries({ 'retry.linkerd.io/grpc': 'internal' })).toBe('on gateway-error, up to 1');
+    expect(retries({ 'retry.linkerd.io/limit': '0' })).toBe('on gateway-error, up to 1');
+    expect(
+      retries({ 'retry.linkerd.io/http': '500-504,429', 'retry.linkerd.io/timeout': '0s' }),
+    ).toBe('on 500-504,429, up to 1');
+    expect(retries({ 'retry.linkerd.io/http': '5xx', 'retry.linkerd.io/timeout': '250ms' })).toBe(
+      'on 5xx, up to 1, each within 250ms',
+    );
+    expect(retries({ 'retry.linkerd.io/http': '5xx,oops' })).toBe(
+      'invalid retry.linkerd.io/http "5xx,oops"',
+    );
+    expect(retries({ 'retry.linkerd.io/http': '504-500' })).toBe(
+      'invalid retry.linkerd.io/http "504-500"',
+    );
+  });
 });

@@ -51,12 +51,40 @@ function ref(o: CrdObject): string {
   return `${group ? `${o.kind}.${group}` : o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
 }
 
+/** One `retry.linkerd.io/http` condition as the policy controller accepts it. */
+function validHttpCondition(cond: string): boolean {
+  if (/^(5xx|gateway-error)$/i.test(cond)) return true;
+  const code = (s: string) => (/^\d+$/.test(s) && +s >= 100 && +s < 600 ? +s : undefined);
+  if (code(cond) !== undefined) return true;
+  const [a = '', b = '', ...rest] = cond.split('-');
+  const [lo, hi] = [code(a), code(b)];
+  return rest.length === 0 && lo !== undefined && hi !== undefined && lo <= hi;
+}
+
+const isZeroDuration = (v: string) => /^0+(\.0+)?(ms|s|m|h)?$/.test(v.trim());
+
+/**
+ * HTTP retries from annotations, read as linkerd2's policy controller reads
+ * them (`parse_http_retry`): configured when any of `retry.linkerd.io/http`,
+ * `limit` (0 counts as unset) or `timeout` (zero counts as unset) is there;
+ * the limit defaults to 1; `retry.linkerd.io/grpc` is not read for HTTP.
+ * Null when none is set, so the parent Service's annotations apply.
+ */
 function retryAnnotations(a: Record<string, string> | undefined): string | null {
-  const http = a?.['retry.linkerd.io/http'] ?? a?.['retry.linkerd.io/grpc'];
-  if (!http) return null;
-  const limit = a?.['retry.linkerd.io/limit'];
-  const timeout = a?.['retry.linkerd.io/timeout'];
-  return [`on ${http}`, limit ? `up to ${limit}` : '', timeout ? `each within ${timeout}` : '']
+  const http = a?.['retry.linkerd.io/http'];
+  const limitText = a?.['retry.linkerd.io/limit'];
+  const limit = limitText !== undefined && Number(limitText) !== 0 ? limitText : undefined;
+  const timeoutText = a?.['retry.linkerd.io/timeout'];
+  const timeout =
+    timeoutText !== undefined && !isZeroDuration(timeoutText) ? timeoutText : undefined;
+  if (http === undefined && limit === undefined && timeout === undefined) return null;
+  if (http !== undefined && !http.split(',').every(validHttpCondition))
+    return `invalid retry.linkerd.io/http "${http}"`;
+  return [
+    http === undefined ? 'no retry.linkerd.io/http conditions' : `on ${http}`,
+    `up to ${limit ?? 1}`,
+    timeout ? `each within ${timeout}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
 }
