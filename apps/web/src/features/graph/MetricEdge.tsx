@@ -8,8 +8,9 @@ import {
   type ReactFlowState,
 } from '@xyflow/react';
 import { memo, useEffect } from 'react';
-import { formatLatency, formatRps, HEALTH_COLOUR, healthOf } from '../../format/format';
+import { HEALTH_COLOUR, healthOf } from '../../format/format';
 import { MtlsMark } from '../../components/MtlsMark';
+import { edgeText } from './labels';
 import type { ViewEdge } from './model';
 import { graphRenders } from './render-count';
 
@@ -64,13 +65,7 @@ export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeTy
   if (!data) return null;
   const e = data.edge;
   const colour = HEALTH_COLOUR[healthOf(e.successRate)];
-  const text =
-    e.protocol === 'tcp'
-      ? 'TCP'
-      : data.label === 'p95'
-        ? // Summed calls: quantiles do not add, so the worst p95 among them.
-          `${e.members > 1 ? 'max p95' : 'p95'} ${formatLatency(e.latencyMs.p95)}`
-        : formatRps(e.rps);
+  const text = edgeText(e, data.label);
   return (
     <>
       <BaseEdge

@@ -7,9 +7,9 @@ import {
   type ReactFlowState,
 } from '@xyflow/react';
 import { memo, useEffect } from 'react';
-import { kindTitle } from '../../app/paths';
 import { formatPercent, formatRps, healthOf } from '../../format/format';
 import type { GraphActions } from './actions';
+import { nodeKindText } from './labels';
 import type { ViewNode } from './model';
 import { graphRenders } from './render-count';
 
@@ -92,12 +92,7 @@ export const WorkloadNode = memo(function WorkloadNode({ data }: NodeProps<Workl
           {n.name}
         </button>
       )}
-      {detail && (
-        <div className="node-kind">
-          {n.kind === 'unknown' ? 'outside the mesh' : kindTitle(n.kind)}
-          {!n.meshed && n.kind !== 'unknown' ? ' · unmeshed' : ''}
-        </div>
-      )}
+      {detail && <div className="node-kind">{nodeKindText(n)}</div>}
       {detail ? <Stats node={n} /> : <HealthMark node={n} />}
       {detail && actions.focus && (
         <button
@@ -148,9 +143,7 @@ export const CollapsedNamespace = memo(function CollapsedNamespace({
       >
         ⊞ {n.namespace}
       </button>
-      <div className="node-kind">
-        namespace · {n.members} workload{n.members === 1 ? '' : 's'}
-      </div>
+      <div className="node-kind">{nodeKindText(n)}</div>
       <Stats node={n} />
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>

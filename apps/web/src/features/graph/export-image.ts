@@ -1,15 +1,8 @@
-import { kindTitle } from '../../app/paths';
-import {
-  formatLatency,
-  formatPercent,
-  formatRps,
-  HEALTH_COLOUR,
-  healthOf,
-} from '../../format/format';
+import { formatPercent, formatRps, HEALTH_COLOUR, healthOf } from '../../format/format';
+import { edgeText, nodeKindText } from './labels';
 import { NODE_HEIGHT, NODE_WIDTH, type Box, type LayoutResult } from './layout';
 import { ARRIVALS } from './layout-memory';
-import type { EdgeLabelChoice } from './MetricEdge';
-import { MTLS_DASH } from './MetricEdge';
+import { MTLS_DASH, type EdgeLabelChoice } from './MetricEdge';
 import { groupId, type GraphView, type ViewNode } from './model';
 
 const PAD = 40;
@@ -27,12 +20,7 @@ function absolute(boxes: LayoutResult, id: string): Box | undefined {
 
 function nodeSvg(n: ViewNode, b: Box): string {
   const colour = HEALTH_COLOUR[healthOf(n.successRate)];
-  const kind =
-    n.members > 0
-      ? `namespace · ${n.members} workloads`
-      : n.kind === 'unknown'
-        ? 'outside the mesh'
-        : `${kindTitle(n.kind)}${n.meshed ? '' : ' · unmeshed'}`;
+  const kind = nodeKindText(n);
   return [
     `<g class="node" data-id="${xml(n.id)}" transform="translate(${b.x},${b.y})">`,
     `<title>${xml(`${n.namespace}/${n.name}`)}</title>`,
@@ -89,12 +77,7 @@ export function graphSvg(
     const bend = Math.max(40, Math.abs(x2 - x1) / 2);
     const colour = HEALTH_COLOUR[healthOf(e.successRate)];
     const dash = MTLS_DASH[e.mtls.state ?? 'idle'];
-    const text =
-      e.protocol === 'tcp'
-        ? 'TCP'
-        : label === 'p95'
-          ? `${e.members > 1 ? 'max p95' : 'p95'} ${formatLatency(e.latencyMs.p95)}`
-          : formatRps(e.rps);
+    const text = edgeText(e, label);
     edges.push(
       [
         `<g class="edge" data-id="${xml(e.id)}">`,

@@ -8,9 +8,8 @@ const elk = new ELK();
 self.onmessage = async (event: MessageEvent<{ id: number; input: LayoutInput }>) => {
   const { id, input } = event.data;
   try {
-    const start = performance.now();
     const laid = await elk.layout(elkGraph(input));
-    self.postMessage({ id, boxes: boxesOf(laid), ms: performance.now() - start });
+    self.postMessage({ id, boxes: boxesOf(laid) });
   } catch (err) {
     self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
