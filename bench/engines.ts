@@ -114,6 +114,24 @@ async function get(url: string): Promise<number> {
   return performance.now() - began;
 }
 
+/**
+ * Collections of the API's V8 heap so far, from prom-client's default histogram: how many,
+ * how many paused for more than 100 ms, and their total seconds.
+ */
+function gcPauses(text: string): { count: number; over100ms: number; seconds: number } {
+  const count = metric(text, 'meshviz_nodejs_gc_duration_seconds_count');
+  let within = 0;
+  for (const m of text.matchAll(
+    /^meshviz_nodejs_gc_duration_seconds_bucket\{[^}]*le="0\.1"[^}]*\} (\S+)$/gm,
+  ))
+    within += Number(m[1]);
+  return {
+    count,
+    over100ms: count - within,
+    seconds: metric(text, 'meshviz_nodejs_gc_duration_seconds_sum'),
+  };
+}
+
 function metric(text: string, name: string): number {
   let sum = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm')))
@@ -136,6 +154,8 @@ interface SizeResult {
   prometheus: Usage;
   store: { series: number; bytes: number; projected: number; bytesPerSample: number };
   latency: { page: string; embedded: number[]; prometheus: number[]; worstRatio: number }[];
+  /** The embedded API's heap collections while it computed the uncached answers. */
+  answerGc: { count: number; over100ms: number; seconds: number };
   load?: LoadResult[];
   /** Prometheus's largest RSS, and the phase in which it passed the machine's guard (it is then stopped). */
   prometheusPeakMiB: number;
@@ -152,6 +172,9 @@ interface LoadResult {
   p50: number;
   p99: number;
   rssStart: number;
+  /** A minute into the run, when every answer has been computed and serialized a few times. */
+  rssWarm: number;
+  rssPeak: number;
   rssEnd: number;
 }
 
@@ -170,6 +193,13 @@ async function loadRun(
   const q0 = await upstream();
   const t0 = Date.now();
   const until = t0 + seconds * 1000;
+  let rssWarm = Number.NaN;
+  let rssPeak = rssStart;
+  const sampler = setInterval(() => {
+    const rss = rssMiB(pid);
+    rssPeak = Math.max(rssPeak, rss);
+    if (Number.isNaN(rssWarm) && Date.now() - t0 >= 60_000) rssWarm = rss;
+  }, 1000);
   const viewer = async (offset: number) => {
     await sleep(offset);
     while (Date.now() < until) {
@@ -180,6 +210,7 @@ async function loadRun(
     }
   };
   await Promise.all(Array.from({ length: viewers }, (_, i) => viewer((i * 2000) / viewers)));
+  clearInterval(sampler);
   const elapsed = (Date.now() - t0) / 1000;
   return {
     mode,
@@ -188,6 +219,8 @@ async function loadRun(
     p50: quantile(times, 0.5),
     p99: quantile(times, 0.99),
     rssStart,
+    rssWarm,
+    rssPeak,
     rssEnd: rssMiB(pid),
   };
 }
@@ -196,7 +229,7 @@ async function measure(
   workloads: number,
   replicas: number,
   minutes: number,
-  samples: number,
+  samples: { embedded: number; prometheus: number },
   warmupSeconds: number,
   load: { viewers: number; seconds: number; baselineSeconds: number } | undefined,
 ): Promise<SizeResult> {
@@ -251,7 +284,7 @@ async function measure(
     });
     const result: Omit<
       SizeResult,
-      'latency' | 'store' | 'rawSeries' | 'proxies' | 'prometheusPeakMiB'
+      'latency' | 'answerGc' | 'store' | 'rawSeries' | 'proxies' | 'prometheusPeakMiB'
     > = {
       workloads,
       minutes,
@@ -271,24 +304,41 @@ async function measure(
     const proxies = (await prom.scalar('count(up == 1)').catch(() => undefined)) ?? 0;
 
     const paths = pages('synth-00', 'cart-0000');
+    // Each mode is measured on its own, so that neither answers while the other's queries
+    // hold the two cores: interleaved, an embedded answer could land in a Go collection of
+    // Prometheus after a 15 s query. Prometheus keeps scraping throughout.
     phase = 'uncached answers';
-    const latency: SizeResult['latency'] = [];
+    const gcBefore = gcPauses(await (await fetch(`${embeddedUrl}/metrics`)).text());
+    // A window of its own (61 s, 62 s, ...) gives every request its own answer and queries,
+    // so nothing comes from the APIs' caches and each one computes.
     let fresh = 0;
+    const uncached = (path: string) =>
+      `${path}${path.includes('?') ? '&' : '?'}window=${61 + fresh++}s`;
+    const latency: SizeResult['latency'] = [];
     for (const [page, path] of Object.entries(paths)) {
       const row = { page, embedded: [] as number[], prometheus: [] as number[], worstRatio: 0 };
-      for (let i = 0; i < samples; i++) {
-        // A window of its own (61 s, 62 s, ...) gives every request its own answer and
-        // queries, so nothing comes from the APIs' caches and each one computes.
-        const uncached = `${path}${path.includes('?') ? '&' : '?'}window=${61 + fresh++}s`;
-        row.embedded.push(await get(`${embeddedUrl}${uncached}`));
+      for (let i = 0; i < samples.embedded; i++) {
+        row.embedded.push(await get(`${embeddedUrl}${uncached(path)}`));
+        await sleep(300);
+      }
+      latency.push(row);
+    }
+    const gcAfter = gcPauses(await (await fetch(`${embeddedUrl}/metrics`)).text());
+    const answerGc = {
+      count: gcAfter.count - gcBefore.count,
+      over100ms: gcAfter.over100ms - gcBefore.over100ms,
+      seconds: gcAfter.seconds - gcBefore.seconds,
+    };
+    for (const row of latency) {
+      const path = paths[row.page] ?? '';
+      for (let i = 0; i < samples.prometheus; i++) {
         proxy.take();
-        const ms = await get(`${promApiUrl}${uncached}`);
+        const ms = await get(`${promApiUrl}${uncached(path)}`);
         row.prometheus.push(ms);
         const slowest = Math.max(...proxy.take());
         if (slowest > 0) row.worstRatio = Math.max(row.worstRatio, ms / slowest);
         await sleep(500);
       }
-      latency.push(row);
     }
 
     let loads: LoadResult[] | undefined;
@@ -316,6 +366,7 @@ async function measure(
       rawSeries,
       store,
       latency,
+      answerGc,
       prometheusPeakMiB,
       ...(prometheusStopped ? { prometheusStopped } : {}),
       ...(loads ? { load: loads } : {}),
@@ -397,18 +448,29 @@ function report(results: SizeResult[]): string {
         ]),
       ),
     );
+    out.push(
+      '',
+      `Heap collections in the embedded API while it answered: ${r.answerGc.count}, ${r.answerGc.over100ms} of them over 100 ms, ${r.answerGc.seconds.toFixed(2)} s in all`,
+    );
     if (r.load) {
       out.push('', `Viewers polling all 8 pages every 2 s at ${r.workloads} workloads`);
       out.push(
         table(
-          ['mode', 'viewers', 'upstream queries/s', 'p50 ms', 'p99 ms', 'RSS start/end MiB'],
+          [
+            'mode',
+            'viewers',
+            'upstream queries/s',
+            'p50 ms',
+            'p99 ms',
+            'RSS MiB: start / after 1 min / end (peak)',
+          ],
           r.load.map((l) => [
             l.mode,
             l.viewers,
             l.upstreamPerSecond.toFixed(1),
             f0(l.p50),
             f0(l.p99),
-            `${f0(l.rssStart)}/${f0(l.rssEnd)}`,
+            `${f0(l.rssStart)} / ${Number.isNaN(l.rssWarm) ? '-' : f0(l.rssWarm)} / ${f0(l.rssEnd)} (${f0(l.rssPeak)})`,
           ]),
         ),
       );
@@ -433,7 +495,7 @@ export async function engines(short: boolean): Promise<string> {
         // 2-core machine running the mesh, Prometheus and both APIs has no more to give.
         n >= 1000 ? 1 : 2,
         minutes,
-        short ? 3 : 6,
+        short ? { embedded: 3, prometheus: 3 } : { embedded: 20, prometheus: 6 },
         short ? 30 : 60,
         largest
           ? short
