@@ -52,6 +52,7 @@ test('the findings page lists every finding the API returned, and the navigation
     'server-selects-no-pod',
     'policy-target-missing',
     'httproute-shadowed',
+    'annotation-shadowed',
     'serviceprofile-without-service',
     'injection-pending',
     'proxy-version-mismatch',

@@ -135,3 +135,36 @@ test('the routes page lists the calls from web to voting with effective and actu
   );
   await page.screenshot({ path: test.info().outputPath('routes-page.png'), fullPage: true });
 });
+
+test("the routes to recommendations show the retries its Service's annotations configure, as the API counts them", async ({
+  page,
+}) => {
+  const api = await openWithAnswer<RoutesResponse>(
+    page,
+    '/routes?namespace=booksapp&kind=deployments&name=webapp&to=booksapp%2Frecommendations&refresh=off',
+    '/api/v1/routes',
+  );
+  const view = new WorkloadView(page);
+  const route = api.routes.find((r) => (r.retries?.rps ?? 0) > 0);
+  expect(route, 'a route with retries').toBeDefined();
+  const name = route?.name ?? '';
+  await expectShows(
+    await view.routes.cell(name, 'Retries/s'),
+    route?.retries?.rps ?? null,
+    'retries/s',
+  );
+  await expectShows(
+    await view.routes.cell(name, 'Retry success'),
+    route?.retries?.successRate ?? null,
+    'retry success',
+  );
+  await expectShows(
+    await view.routes.cell(name, 'Limit exceeded/s'),
+    route?.retries?.limitExceededRps ?? null,
+    'limit exceeded/s',
+  );
+  await expect(await view.routes.cell(name, 'Retries configured')).toHaveText('on 5xx, up to 1');
+  await expect(await view.routes.cell(name, 'Configured by')).toContainText(
+    'Service booksapp/recommendations annotations',
+  );
+});

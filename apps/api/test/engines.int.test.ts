@@ -416,6 +416,69 @@ describe('API routes', () => {
     );
   });
 
+  it("show retries by a Service's annotations as the proxies count them, in both engines, as PromQL says", async () => {
+    // linkerd2-proxy linkerd-http-retry (its source): `requests` counts retries sent, not first
+    // attempts; `successes` the retries whose response was no longer retryable;
+    // `limit_exceeded` the requests still retryable when the limit ran out. Labelled by the
+    // route's parent_* and route_* (outbound route/retry.rs). linkerd/website 2.19
+    // reference/retries.md: a Service's annotations apply to requests to it.
+    const q = 'namespace=booksapp&kind=deployments&name=webapp&to=booksapp/recommendations';
+    const sel = `namespace="booksapp",deployment="webapp",parent_name="recommendations"`;
+    const promql = (counter: string) =>
+      prom.scalar(`sum(rate(outbound_http_route_retry_${counter}_total{${sel}}[${WINDOW}]))`);
+    const [a, b, sent, ok, exceeded, requests] = await Promise.all([
+      routes(embedded, q),
+      routes(viaProm, q),
+      promql('requests'),
+      promql('successes'),
+      promql('limit_exceeded'),
+      prom.scalar(`sum(rate(outbound_http_route_request_statuses_total{${sel}}[${WINDOW}]))`),
+    ]);
+    // webapp asks 1.5 rps; one answer in four is a 503, retried once; a quarter of those fail again.
+    expect(sent ?? 0).toBeGreaterThan((requests ?? 0) * 0.15);
+    expect(sent ?? 0).toBeLessThan((requests ?? 0) * 0.35);
+    expect(exceeded ?? 0).toBeGreaterThan(0);
+    expect(ok ?? 0).toBeGreaterThan(exceeded ?? 0);
+    for (const [engine, res] of [
+      ['embedded', a],
+      ['Prometheus', b],
+    ] as const) {
+      expect(res.body.errors, engine).toEqual([]);
+      const row = res.body.routes.find((r) => (r.retries?.rps ?? 0) > 0);
+      expect(row?.config, engine).toEqual({
+        source: 'default',
+        object: null,
+        configuredBy:
+          'retries: Service booksapp/recommendations annotations; timeout: Service booksapp/recommendations annotations',
+        retries: 'on 5xx, up to 1',
+        timeout: 'request 2s',
+      });
+      close(row?.retries?.rps ?? null, sent ?? null, 0.05, `${engine} retries/s`);
+      close(
+        row?.retries?.limitExceededRps ?? null,
+        exceeded ?? null,
+        0.05,
+        `${engine} limit exceeded/s`,
+      );
+      sameSr(
+        row?.retries?.successRate ?? null,
+        (ok ?? 0) / (sent ?? 1),
+        `${engine} retry success`,
+        sent,
+      );
+      // What the app saw after retries is better than the attempts.
+      expect(row?.effective.successRate ?? 0, engine).toBeGreaterThan(
+        (row?.actual?.successRate ?? 1) + 0.1,
+      );
+    }
+    // Routes without retry counters (ServiceProfile) carry none.
+    const books = await routes(
+      embedded,
+      'namespace=booksapp&kind=deployments&name=webapp&to=booksapp/books',
+    );
+    expect(books.body.routes.every((r) => r.retries === null)).toBe(true);
+  });
+
   it('mark the HTTPRoute a ServiceProfile shadows, and apply the one that is not', async () => {
     const books = await routes(
       embedded,
@@ -432,7 +495,7 @@ describe('API routes', () => {
       'namespace=booksapp&kind=deployments&name=traffic&to=booksapp/webapp',
     );
     const timed = webapp.body.routes.find((r) => r.name === 'webapp-books-timeout');
-    expect(timed?.config).toMatchObject({ source: 'HTTPRoute', timeout: '200ms' });
+    expect(timed?.config).toMatchObject({ source: 'HTTPRoute', timeout: 'request 200ms' });
     // traffic's requests all declare success; only the 200 ms timeout fails some.
     expect(timed?.effective.successRate ?? 1).toBeLessThan(0.99);
     expect(webapp.body.shadowedHttpRoutes).toEqual([]);

@@ -77,6 +77,10 @@ describe('findings', () => {
     expect(objectsOf('httproute-shadowed')).toEqual([
       'HTTPRoute.gateway.networking.k8s.io/booksapp/books-timeout',
     ]);
+    // Annotations: books' retry annotation, which its ServiceProfile makes ignored;
+    // recommendations' are in effect (no profile) and are not flagged.
+    expect(objectsOf('annotation-shadowed')).toEqual(['Service booksapp/books']);
+    expect(withCode(body, 'annotation-shadowed')[0]?.message).toContain('retry.linkerd.io/http');
     // ServiceProfiles: only the one named for a Service that does not exist.
     expect(objectsOf('serviceprofile-without-service')).toEqual([
       'ServiceProfile booksapp/reviews.booksapp.svc.cluster.local',

@@ -168,6 +168,11 @@ export const routeConfigSchema = z.object({
   source: z.enum(['ServiceProfile', 'HTTPRoute', 'default']),
   /** The object that defines the route: `namespace/name` (and API group for HTTPRoutes). */
   object: z.string().nullable(),
+  /**
+   * Where the retries and timeouts in effect come from, in plain words (the route's own
+   * annotations, its Service's, a ServiceProfile); null when none is configured.
+   */
+  configuredBy: z.string().nullable(),
   retries: z.string().nullable(),
   timeout: z.string().nullable(),
 });
@@ -179,6 +184,20 @@ export const routeRowSchema = z.object({
   effective: goldenSchema,
   /** Every attempt sent, retries included; null where the proxy does not report it (inbound). */
   actual: z.object({ successRate: maybe, rps: maybe }).nullable(),
+  /**
+   * What the retry metrics of current proxies say (`outbound_{http,grpc}_route_retry_*`):
+   * retries sent per second, the share of them that ended the request well, and requests
+   * per second left failed because the limit was reached or a circuit breaker was open.
+   * Null where the proxy has no such metrics (ServiceProfile and inbound routes).
+   */
+  retries: z
+    .object({
+      rps: z.number(),
+      successRate: maybe,
+      limitExceededRps: z.number(),
+      overflowRps: z.number(),
+    })
+    .nullable(),
 });
 export type RouteRow = z.infer<typeof routeRowSchema>;
 

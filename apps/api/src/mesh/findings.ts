@@ -91,6 +91,17 @@ export async function findingsView(
         ],
         fix: 'Move the configuration into the ServiceProfile, or delete the ServiceProfile to let the HTTPRoute take effect.',
       });
+    if (cfg.ignoredAnnotations.length)
+      out.push({
+        severity: 'warning',
+        code: 'annotation-shadowed',
+        message: `Service ${svc.namespace}/${svc.name} has ${cfg.ignoredAnnotations.join(', ')}, but ServiceProfile ${cfg.profile?.metadata?.name ?? ''} exists for it: proxies use the profile's retries and timeouts and ignore these annotations.`,
+        objects: [
+          `Service ${svc.namespace}/${svc.name}`,
+          `ServiceProfile ${svc.namespace}/${cfg.profile?.metadata?.name ?? ''}`,
+        ],
+        fix: 'Configure retries (isRetryable, retryBudget) and timeouts in the ServiceProfile, or delete the ServiceProfile so that the annotations take effect.',
+      });
   }
 
   for (const w of workloadsOf(snapshot, pods)) {

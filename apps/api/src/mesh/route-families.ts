@@ -25,6 +25,8 @@ export interface RouteFamilies {
   histograms: string[];
   /** Every attempt, retries included, where the proxy records them apart. */
   attempts: string[];
+  /** Prefixes of the retry counters (`<prefix>_requests_total`, ...), where proxies write them. */
+  retries: string[];
   matchers: Matcher[];
   /** The label that names the route. */
   routeLabel: string;
@@ -64,6 +66,7 @@ export function routeFamilies(
         responses: ['route_response_total'],
         histograms: ['route_response_latency_ms'],
         attempts: to ? ['route_actual_response_total'] : [],
+        retries: [],
         matchers: [eq('direction', direction), ...self, dstMatch],
         routeLabel: 'rt_route',
         statusLabels: ['classification'],
@@ -83,6 +86,7 @@ export function routeFamilies(
         responses: fams.map((f) => `${f}_request_statuses_total`),
         histograms: fams.map((f) => `${f}_request_duration_seconds`),
         attempts: fams.map((f) => `${f}_backend_response_statuses_total`),
+        retries: fams.map((f) => `${f}_retry`),
         matchers: [
           ...self,
           eq('parent_namespace', service.namespace),
@@ -105,6 +109,7 @@ export function routeFamilies(
       responses: ['response_total'],
       histograms: ['response_latency_ms'],
       attempts: [],
+      retries: [],
       matchers: [eq('direction', 'inbound'), ...self],
       routeLabel: 'route_name',
       statusLabels: ['classification'],
@@ -159,7 +164,14 @@ export function routeContext(
   ) {
     throw new NotFoundError(`no service ${service.namespace}/${service.name}`);
   }
-  const config = service ? serviceRouteConfig(service, profiles, httpRoutes, domain) : undefined;
+  // Its retry and timeout annotations configure the routes no object names.
+  const annotations = service
+    ? snapshot.services.find((s) => s.namespace === service?.namespace && s.name === service.name)
+        ?.annotations
+    : undefined;
+  const config = service
+    ? serviceRouteConfig({ ...service, annotations }, profiles, httpRoutes, domain)
+    : undefined;
   const dstMatch = service
     ? re('dst', `${regexLiteral(`${service.name}.${service.namespace}.svc.${domain}`)}:\\d+`)
     : undefined;

@@ -7,7 +7,7 @@ import { workloadsOf } from '../model/workloads';
 import type { Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
-import { DEFAULT_SP_ROUTE, routeFamilies } from './route-families';
+import { DEFAULT_SP_ROUTE, routeFamilies, type RouteFamilies } from './route-families';
 
 interface Tallies {
   ok: Map<string, number>;
@@ -79,12 +79,13 @@ async function buildRoutes(
   const row = (name: string, cfg: RouteConfig): RouteRow => {
     let r = rows.get(name);
     if (!r) {
-      r = { name, config: cfg, effective: golden(0, 0), actual: null };
+      r = { name, config: cfg, effective: golden(0, 0), actual: null, retries: null };
       rows.set(name, r);
     }
     return r;
   };
-  const cfgOf = (raw: string) => config?.routes.get(raw) ?? DEFAULT_ROUTE;
+  // A route no object names is the proxies' default route, configured by the Service.
+  const cfgOf = (raw: string) => config?.routes.get(raw) ?? config?.defaultRoute ?? DEFAULT_ROUTE;
   for (const [raw, cfg] of config?.routes ?? []) row(f.displayName(raw), cfg);
 
   const statuses = (metrics: string[]) =>
@@ -100,7 +101,7 @@ async function buildRoutes(
         ),
       ),
     ).then((r) => r.flat());
-  const [resp, lat, actual] = await Promise.all([
+  const [resp, lat, actual, retries] = await Promise.all([
     statuses(f.responses),
     Promise.all(
       f.histograms.map((histogram) =>
@@ -116,6 +117,7 @@ async function buildRoutes(
       ),
     ).then((r) => r.flat()),
     f.attempts.length > 0 ? statuses(f.attempts) : Promise.resolve(undefined),
+    retryRates(deps, answer, f, w),
   ]);
   const rawName = (l: Record<string, string>) => l[f.routeLabel] ?? '';
   const eff = tally(resp, rawName);
@@ -134,6 +136,20 @@ async function buildRoutes(
       r.actual = { successRate: g.successRate, rps: g.rps };
     }
   }
+  if (retries)
+    for (const [raw, t] of retries) {
+      const r = row(f.displayName(raw), cfgOf(raw));
+      r.retries = {
+        rps: t.requests,
+        successRate: t.requests > 0 ? Math.min(1, t.successes / t.requests) : null,
+        limitExceededRps: t.limit_exceeded,
+        overflowRps: t.overflow,
+      };
+    }
+  // Every route of families with retry counters has retry figures, zero when none were sent.
+  if (f.retries.length)
+    for (const r of rows.values())
+      r.retries ??= { rps: 0, successRate: null, limitExceededRps: 0, overflowRps: 0 };
   const direction = to ? 'outbound' : 'inbound';
 
   return {
@@ -150,6 +166,51 @@ async function buildRoutes(
     latencyBucketsMs: f.latencyBucketsMs,
     errors: answer.errors,
   };
+}
+
+const RETRY_COUNTERS = ['requests', 'successes', 'limit_exceeded', 'overflow'] as const;
+type RetryTally = Record<(typeof RETRY_COUNTERS)[number], number>;
+
+/**
+ * Per route, the rates of the proxies' retry counters (linkerd2-proxy
+ * `linkerd-http-retry`): `requests` counts retries sent (not first attempts),
+ * `successes` the retries whose response was not retryable, `limit_exceeded`
+ * the requests still retryable when the limit ran out, `overflow` the retries
+ * not sent because the backend's circuit breaker was open. Undefined for
+ * families without them.
+ */
+async function retryRates(
+  deps: MeshDeps,
+  answer: Answer,
+  f: RouteFamilies,
+  windowSeconds: number,
+): Promise<Map<string, RetryTally> | undefined> {
+  if (f.retries.length === 0) return undefined;
+  const out = new Map<string, RetryTally>();
+  await Promise.all(
+    RETRY_COUNTERS.flatMap((counter) =>
+      f.retries.map(async (prefix) => {
+        const samples = await answer.metrics(
+          deps.engine.rate({
+            metric: `${prefix}_${counter}_total`,
+            matchers: f.matchers,
+            by: [f.routeLabel],
+            windowSeconds,
+          }),
+        );
+        for (const s of samples) {
+          const raw = s.labels[f.routeLabel] ?? '';
+          let t = out.get(raw);
+          if (!t) {
+            t = { requests: 0, successes: 0, limit_exceeded: 0, overflow: 0 };
+            out.set(raw, t);
+          }
+          t[counter] += s.value;
+        }
+      }),
+    ),
+  );
+  return out;
 }
 
 export function parseServiceRef(text: string): { namespace: string; name: string } {

@@ -152,10 +152,18 @@ export function serviceConfigView(deps: MeshDeps, namespace: string, name: strin
           cfg.httpRoutes.length
             ? `; the ${cfg.httpRoutes.length} HTTPRoute(s) attached to it are ignored by the proxies while it exists`
             : ''
+        }${
+          cfg.ignoredAnnotations.length
+            ? `; the Service's ${cfg.ignoredAnnotations.join(', ')} ${cfg.ignoredAnnotations.length > 1 ? 'are' : 'is'} ignored too`
+            : ''
         }.`
       : cfg.httpRoutes.length
         ? `No ServiceProfile: the attached HTTPRoute(s) configure routing, timeouts and retries.`
-        : 'No ServiceProfile and no HTTPRoute: every request takes the default route.',
+        : `No ServiceProfile and no HTTPRoute: every request takes the default route${
+            cfg.defaultRoute.configuredBy
+              ? `, with retries and timeouts from the Service's annotations`
+              : ''
+          }.`,
     errors: answer.errors,
   };
 }

@@ -116,6 +116,7 @@ export class SnapshotCache {
           namespace: s.metadata?.namespace ?? '',
           name: s.metadata?.name ?? '',
           selector: s.spec?.selector,
+          ...(s.metadata?.annotations ? { annotations: s.metadata.annotations } : {}),
         })),
       linkerdNamespace: this.linkerdNamespace,
       clusterDomain: this.clusterDomain,

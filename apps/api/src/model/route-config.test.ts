@@ -44,6 +44,8 @@ describe('route configuration precedence', () => {
     expect(cfg.routes.get('PUT /books/{id}.json')).toEqual({
       source: 'ServiceProfile',
       object: 'ServiceProfile.linkerd.io/ns/books.ns.svc.cluster.local',
+      configuredBy:
+        'retries: the ServiceProfile route (isRetryable, retryBudget); timeout: the ServiceProfile route',
       retries: 'retry budget 20% + 1/s over 10s',
       timeout: '300ms',
     });
@@ -73,9 +75,65 @@ describe('route configuration precedence', () => {
     expect(cfg.routes.get('webapp-timeout')).toEqual({
       source: 'HTTPRoute',
       object: 'HTTPRoute.policy.linkerd.io/ns/webapp-timeout',
+      configuredBy: "retries: the route's annotations; timeout: the route's rules",
       retries: 'on 5xx, up to 2',
-      timeout: '200ms',
+      timeout: 'request 200ms',
     });
+  });
+
+  it("without routes, the Service's retry and timeout annotations configure the default route; a route's own replace them", () => {
+    // linkerd/website 2.19 reference/retries.md and timeouts.md: annotations on a Service
+    // apply to requests to it; any on a route override all of the Service's.
+    const service = {
+      namespace: 'ns',
+      name: 'recs',
+      annotations: {
+        'retry.linkerd.io/http': '5xx',
+        'timeout.linkerd.io/request': '2s',
+        'timeout.linkerd.io/idle': '30s',
+        'linkerd.io/inject': 'enabled',
+      },
+    };
+    const bare = serviceRouteConfig(service, [], [], 'cluster.local');
+    expect(bare.defaultRoute).toEqual({
+      source: 'default',
+      object: null,
+      configuredBy: 'retries: Service ns/recs annotations; timeout: Service ns/recs annotations',
+      retries: 'on 5xx, up to 1',
+      timeout: 'request 2s, idle 30s',
+    });
+    expect(bare.ignoredAnnotations).toEqual([]);
+    const noRules = {
+      ...httpRoute('own', 'recs', 'gateway.networking.k8s.io/v1', {
+        'timeout.linkerd.io/response': '1s',
+      }),
+      spec: { parentRefs: [{ group: 'core', kind: 'Service', name: 'recs' }], rules: [{}] },
+    };
+    const routed = serviceRouteConfig(service, [], [noRules], 'cluster.local');
+    expect(routed.routes.get('own')).toMatchObject({
+      configuredBy: "retries: Service ns/recs annotations; timeout: the route's annotations",
+      retries: 'on 5xx, up to 1',
+      timeout: 'response 1s',
+    });
+  });
+
+  it("a ServiceProfile makes the Service's retry and timeout annotations ignored, and names them", () => {
+    const cfg = serviceRouteConfig(
+      {
+        namespace: 'ns',
+        name: 'books',
+        annotations: {
+          'retry.linkerd.io/limit': '2',
+          'retry.linkerd.io/http': '5xx',
+          'config.linkerd.io/opaque-ports': '3306',
+        },
+      },
+      [profile('books', { routes: [{ name: 'GET /books.json' }] })],
+      [],
+      'cluster.local',
+    );
+    expect(cfg.ignoredAnnotations).toEqual(['retry.linkerd.io/http', 'retry.linkerd.io/limit']);
+    expect(cfg.defaultRoute).toMatchObject({ source: 'ServiceProfile', retries: null });
   });
 
   it("reads retry annotations as linkerd2's policy controller does: any retry key on the route overrides the Service's", () => {

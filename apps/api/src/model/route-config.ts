@@ -34,6 +34,8 @@ interface HttpRouteSpec {
 export interface RouteConfig {
   source: 'ServiceProfile' | 'HTTPRoute' | 'default';
   object: string | null;
+  /** Where the retries and timeout come from; null when neither is configured. */
+  configuredBy: string | null;
   retries: string | null;
   timeout: string | null;
 }
@@ -43,7 +45,14 @@ export interface ServiceRouteConfig {
   httpRoutes: CrdObject[];
   /** Route name -> its configuration. */
   routes: Map<string, RouteConfig>;
+  /** Requests no route names (the proxies' default route): the Service's annotations apply. */
+  defaultRoute: RouteConfig;
   shadowed: { object: string; reason: string }[];
+  /**
+   * The Service's `retry.linkerd.io/*` and `timeout.linkerd.io/*` annotations that
+   * proxies ignore because a ServiceProfile exists for it.
+   */
+  ignoredAnnotations: string[];
 }
 
 function ref(o: CrdObject): string {
@@ -89,6 +98,30 @@ function retryAnnotations(a: Record<string, string> | undefined): string | null 
     .join(', ');
 }
 
+/** `timeout.linkerd.io/{request,response,idle}`, in that order; null when none is set. */
+function timeoutAnnotations(a: Record<string, string> | undefined): string | null {
+  const parts = (['request', 'response', 'idle'] as const).flatMap((k) => {
+    const v = a?.[`timeout.linkerd.io/${k}`];
+    return v === undefined ? [] : [`${k} ${v}`];
+  });
+  return parts.length ? parts.join(', ') : null;
+}
+
+/** The annotation keys that configure retries and timeouts. */
+export const CONFIG_ANNOTATION = /^(retry|timeout)\.linkerd\.io\//;
+
+/** "retries: <where>; timeout: <where>" for whichever is configured. */
+function configuredBy(
+  retries: { value: string | null; from: string },
+  timeout: { value: string | null; from: string },
+): string | null {
+  const parts = [
+    retries.value !== null ? `retries: ${retries.from}` : '',
+    timeout.value !== null ? `timeout: ${timeout.from}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : null;
+}
+
 export function serviceRouteConfig(
   service: { namespace: string; name: string; annotations?: Record<string, string> },
   profiles: CrdObject[],
@@ -111,6 +144,23 @@ export function serviceRouteConfig(
   );
   const routes = new Map<string, RouteConfig>();
   const shadowed: { object: string; reason: string }[] = [];
+  const svcRef = `Service ${service.namespace}/${service.name}`;
+  const svcRetries = retryAnnotations(service.annotations);
+  const svcTimeout = timeoutAnnotations(service.annotations);
+  const ignoredAnnotations = profile
+    ? Object.keys(service.annotations ?? {})
+        .filter((k) => CONFIG_ANNOTATION.test(k))
+        .sort()
+    : [];
+  let defaultRoute: RouteConfig = {
+    ...DEFAULT_ROUTE,
+    configuredBy: configuredBy(
+      { value: svcRetries, from: `${svcRef} annotations` },
+      { value: svcTimeout, from: `${svcRef} annotations` },
+    ),
+    retries: svcRetries,
+    timeout: svcTimeout,
+  };
   if (profile) {
     const spec = (profile.spec ?? {}) as SpSpec;
     const budget = spec.retryBudget;
@@ -119,20 +169,22 @@ export function serviceRouteConfig(
       : 'default retry budget 20% + 10/s over 10s';
     for (const r of spec.routes ?? []) {
       if (!r.name) continue;
+      const retries = r.isRetryable ? budgetText : null;
+      const timeout = r.timeout ?? null;
       routes.set(r.name, {
         source: 'ServiceProfile',
         object: ref(profile),
-        retries: r.isRetryable ? budgetText : null,
-        timeout: r.timeout ?? null,
+        configuredBy: configuredBy(
+          { value: retries, from: 'the ServiceProfile route (isRetryable, retryBudget)' },
+          { value: timeout, from: 'the ServiceProfile route' },
+        ),
+        retries,
+        timeout,
       });
     }
-    // Requests matching no profile route.
-    routes.set('', {
-      source: 'ServiceProfile',
-      object: ref(profile),
-      retries: null,
-      timeout: null,
-    });
+    // Requests matching no profile route: the profile shadows the Service's annotations.
+    defaultRoute = { ...DEFAULT_ROUTE, source: 'ServiceProfile', object: ref(profile) };
+    routes.set('', defaultRoute);
     for (const r of attached)
       shadowed.push({
         object: ref(r),
@@ -148,22 +200,42 @@ export function serviceRouteConfig(
             .filter((x): x is string => Boolean(x)),
         ),
       ];
+      // A route's own annotations, when it has any, replace all of its Service's.
+      const ownRetries = retryAnnotations(r.metadata?.annotations);
+      const ownTimeout = timeoutAnnotations(r.metadata?.annotations);
+      const ruleTimeout = timeouts.length ? timeouts.map((t) => `request ${t}`).join(', ') : null;
+      const retries = ownRetries ?? svcRetries;
+      const timeout = ruleTimeout ?? ownTimeout ?? svcTimeout;
       routes.set(r.metadata?.name ?? '', {
         source: 'HTTPRoute',
         object: ref(r),
-        retries: retryAnnotations(r.metadata?.annotations) ?? retryAnnotations(service.annotations),
-        timeout: timeouts.length
-          ? timeouts.join(', ')
-          : (r.metadata?.annotations?.['timeout.linkerd.io/request'] ?? null),
+        configuredBy: configuredBy(
+          {
+            value: retries,
+            from: ownRetries !== null ? "the route's annotations" : `${svcRef} annotations`,
+          },
+          {
+            value: timeout,
+            from:
+              ruleTimeout !== null
+                ? "the route's rules"
+                : ownTimeout !== null
+                  ? "the route's annotations"
+                  : `${svcRef} annotations`,
+          },
+        ),
+        retries,
+        timeout,
       });
     }
   }
-  return { profile, httpRoutes: attached, routes, shadowed };
+  return { profile, httpRoutes: attached, routes, defaultRoute, shadowed, ignoredAnnotations };
 }
 
 export const DEFAULT_ROUTE: RouteConfig = {
   source: 'default',
   object: null,
+  configuredBy: null,
   retries: null,
   timeout: null,
 };

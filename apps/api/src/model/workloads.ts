@@ -17,7 +17,13 @@ export interface TopologySnapshot {
     name: string;
     annotations: Record<string, string>;
   }[];
-  services: { namespace: string; name: string; selector: Record<string, string> | undefined }[];
+  services: {
+    namespace: string;
+    name: string;
+    selector: Record<string, string> | undefined;
+    /** The informer's own object (not a copy): retry and timeout annotations are read from it. */
+    annotations?: Record<string, string>;
+  }[];
   linkerdNamespace: string;
   clusterDomain: string;
   /** The installation's facts from `linkerd-config` (or Linkerd's defaults, with a note). */

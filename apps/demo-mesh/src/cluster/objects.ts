@@ -225,6 +225,7 @@ export function serviceObject(
       uid,
       creationTimestamp: iso(created),
       labels: { app: s.workload },
+      ...(s.annotations ? { annotations: s.annotations } : {}),
     },
     spec: {
       type: 'ClusterIP',

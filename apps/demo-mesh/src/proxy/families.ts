@@ -83,19 +83,29 @@ export const FAMILIES: Record<string, FamilyMeta> = {
     'seconds',
   ),
   outbound_http_route_backend_response_statuses_total: current('counter', 'Completed responses.'),
-  outbound_http_route_retry_requests_total: current(
-    'counter',
-    'The total number of retries dispatched.',
-  ),
+  outbound_http_route_retry_requests_total: current('counter', 'Retry requests emitted.'),
   outbound_http_route_retry_successes_total: current(
     'counter',
-    'The total number of successful retries.',
+    'Successful responses to retry requests.',
   ),
   outbound_http_route_retry_limit_exceeded_total: current(
     'counter',
     'Retryable requests not sent due to retry limits.',
   ),
   outbound_http_route_retry_overflow_total: current(
+    'counter',
+    'Retryable requests not sent due to circuit breakers.',
+  ),
+  outbound_grpc_route_retry_requests_total: current('counter', 'Retry requests emitted.'),
+  outbound_grpc_route_retry_successes_total: current(
+    'counter',
+    'Successful responses to retry requests.',
+  ),
+  outbound_grpc_route_retry_limit_exceeded_total: current(
+    'counter',
+    'Retryable requests not sent due to retry limits.',
+  ),
+  outbound_grpc_route_retry_overflow_total: current(
     'counter',
     'Retryable requests not sent due to circuit breakers.',
   ),

@@ -183,7 +183,7 @@ const resources: KubeObject[] = [
 /**
  * Buoyant's booksapp: traffic -> webapp -> books and authors, with
  * ServiceProfiles, a retryable route, HTTPRoute timeouts (one shadowed by a
- * ServiceProfile), authorization policy that denies one client, an opaque
+ * ServiceProfile), retries by Service annotation (one shadowed by a ServiceProfile), authorization policy that denies one client, an opaque
  * MySQL StatefulSet, a DaemonSet, a Job, a CronJob and an unmeshed pod left
  * over from before the namespace was annotated for injection.
  */
@@ -300,6 +300,8 @@ export function booksapp(): Scenario {
         port: 7002,
         targetPort: 7002,
         protocol: 'http',
+        // books has a ServiceProfile, so proxies ignore this annotation.
+        annotations: { 'retry.linkerd.io/http': '5xx' },
       },
       {
         namespace: NS,
@@ -308,6 +310,12 @@ export function booksapp(): Scenario {
         port: 7003,
         targetPort: 7003,
         protocol: 'http',
+        // No ServiceProfile and no route: the default route retries 5xx once.
+        annotations: {
+          'retry.linkerd.io/http': '5xx',
+          'retry.linkerd.io/limit': '1',
+          'timeout.linkerd.io/request': '2s',
+        },
       },
       {
         namespace: NS,
@@ -403,7 +411,9 @@ export function booksapp(): Scenario {
             method: 'GET',
             path: '/recommendations.json',
             rps: 1.5,
-            successRate: 1,
+            // One answer in four is a 503; the Service's retry annotation recovers most.
+            successRate: 0.75,
+            failureStatus: 503,
             latency: { p50Ms: 9, p95Ms: 30 },
           },
         ],

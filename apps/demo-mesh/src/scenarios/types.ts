@@ -61,6 +61,8 @@ export interface ServiceSpec {
   targetPort: number;
   protocol: AppProtocol;
   portName?: string;
+  /** On the Service object: `retry.linkerd.io/*`, `timeout.linkerd.io/*`, ... */
+  annotations?: Record<string, string>;
 }
 
 /** One kind of request a client sends to a service. */

@@ -109,6 +109,36 @@ describe('traffic engine', () => {
     expect(total(c, 'route_retryable_total', 'skipped="no_budget"')).toBeGreaterThan(0);
   });
 
+  it("retries by its Service's annotation: 5xx once, counted as the proxy's retry families count", () => {
+    // linkerd2-proxy linkerd-http-retry: `requests` counts retries sent, `successes` the
+    // retries whose response was no longer retryable, `limit_exceeded` the requests still
+    // retryable when the limit ran out.
+    const c = simulate(booksapp(), 300);
+    const recs = 'parent_name="recommendations"';
+    const first = total(c, 'outbound_http_route_backend_requests_total', recs);
+    const retries = total(c, 'outbound_http_route_retry_requests_total', recs);
+    const ok = total(c, 'outbound_http_route_retry_successes_total', recs);
+    const exceeded = total(c, 'outbound_http_route_retry_limit_exceeded_total', recs);
+    const requests = first - retries;
+    // webapp asks 1.5 rps; one attempt in four is a 503, retried once.
+    expect(requests).toBeGreaterThan(1.5 * 300 * 0.9);
+    expect(retries / requests).toBeGreaterThan(0.2);
+    expect(retries / requests).toBeLessThan(0.3);
+    expect(ok + exceeded).toBe(retries);
+    expect(exceeded / retries).toBeGreaterThan(0.15);
+    expect(exceeded / retries).toBeLessThan(0.35);
+    // What the app saw: only the requests whose retry failed too.
+    expect(total(c, 'outbound_http_route_request_statuses_total', recs, 'http_status="503"')).toBe(
+      exceeded,
+    );
+    // books has a ServiceProfile: its Service's retry annotation does nothing.
+    expect(total(c, 'outbound_http_route_retry_requests_total', 'parent_name="books"')).toBe(0);
+    const books = ['direction="outbound"', 'rt_route="GET /books.json"'];
+    expect(total(c, 'route_actual_request_total', ...books)).toBe(
+      total(c, 'route_request_total', ...books),
+    );
+  });
+
   it('denies a client the policy does not name, and only that client', () => {
     const c = simulate(booksapp(), 30);
     expect(total(c, 'inbound_http_authz_deny_total', 'client_id="audit-bot.')).toBeGreaterThan(5);

@@ -248,13 +248,20 @@ export class TrafficEngine {
         };
       }
       elapsed += seen.latencyMs;
-      this.recorder.attempt(pair, c, client, seen, attempt > 0);
+      // A budget (ServiceProfile) retries failures; annotations retry the statuses they name.
+      const retry = c.route.retry;
+      const retryable =
+        retry !== undefined &&
+        pair.decision.allowed &&
+        !seen.error &&
+        (retry.kind === 'budget'
+          ? seen.failure
+          : retry.statuses.some(([lo, hi]) => seen.status >= lo && seen.status <= hi));
+      this.recorder.attempt(pair, c, client, seen, attempt > 0, retryable);
       last = seen;
-      if (!seen.failure || seen.error || !c.route.retry || !pair.decision.allowed) break;
-      if (
-        c.route.retry.kind === 'budget' ? !budget?.tryRetry() : attempt + 1 > c.route.retry.limit
-      ) {
-        if (c.route.retry.kind === 'budget') skippedNoBudget = true;
+      if (!retry || !retryable) break;
+      if (retry.kind === 'budget' ? !budget?.tryRetry() : attempt + 1 > retry.limit) {
+        if (retry.kind === 'budget') skippedNoBudget = true;
         else limitExceeded = true;
         break;
       }

@@ -18,7 +18,8 @@ export interface OutboundRoute {
   timeoutMs?: number;
   retry?:
     | { kind: 'budget'; ratio: number; minPerSecond: number; ttlSeconds: number }
-    | { kind: 'limit'; limit: number };
+    /** From annotations: at most `limit` retries of responses whose status is in `statuses`. */
+    | { kind: 'limit'; limit: number; statuses: [number, number][] };
   /** Status classes a ServiceProfile marks as failures, overriding the default 5xx rule. */
   responseClasses?: { min: number; max: number; isFailure: boolean }[];
 }
@@ -111,6 +112,33 @@ export function serviceProfileFor(cluster: Cluster, svc: ServiceSpec): KubeObjec
   );
 }
 
+/** One `retry.linkerd.io/http` element: `5xx`, `gateway-error`, `504` or `500-504`. */
+function statusRange(text: string): [number, number][] {
+  const t = text.trim().toLowerCase();
+  if (t === '5xx') return [[500, 599]];
+  if (t === 'gateway-error') return [[502, 504]];
+  const m = /^(\d{3})(?:-(\d{3}))?$/.exec(t);
+  return m ? [[Number(m[1]), Number(m[2] ?? m[1])]] : [];
+}
+
+/**
+ * HTTP retries from `retry.linkerd.io/*` annotations: set when any of `http`, `limit`
+ * or `timeout` is; the limit defaults to 1. Undefined when none is set.
+ */
+function annotationRetry(
+  a: Record<string, string> | undefined,
+): OutboundRoute['retry'] | undefined {
+  const http = a?.['retry.linkerd.io/http'];
+  const limit = Number(a?.['retry.linkerd.io/limit'] ?? 0) || 0;
+  const timeout = ms(a?.['retry.linkerd.io/timeout']) ?? 0;
+  if (http === undefined && limit === 0 && timeout === 0) return undefined;
+  return {
+    kind: 'limit',
+    limit: limit || 1,
+    statuses: (http ?? '').split(',').flatMap(statusRange),
+  };
+}
+
 export function resolveOutbound(
   cluster: Cluster,
   svc: ServiceSpec,
@@ -164,10 +192,12 @@ export function resolveOutbound(
     if (!rule) continue;
     const group = r.apiVersion.split('/')[0] ?? '';
     const annotations = r.metadata.annotations ?? {};
-    const limit = Number(
-      annotations['retry.linkerd.io/limit'] ?? (annotations['retry.linkerd.io/http'] ? 1 : 0),
-    );
-    const timeoutMs = ms(rule.timeouts?.request) ?? ms(annotations['timeout.linkerd.io/request']);
+    // The route's own retry annotations replace all of its Service's.
+    const retry = annotationRetry(annotations) ?? annotationRetry(svc.annotations);
+    const timeoutMs =
+      ms(rule.timeouts?.request) ??
+      ms(annotations['timeout.linkerd.io/request']) ??
+      ms(svc.annotations?.['timeout.linkerd.io/request']);
     return {
       source: 'httproute',
       routeGroup: group,
@@ -175,15 +205,20 @@ export function resolveOutbound(
       routeName: r.metadata.name,
       routeNamespace: r.metadata.namespace ?? svc.namespace,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(limit > 0 ? { retry: { kind: 'limit' as const, limit } } : {}),
+      ...(retry ? { retry } : {}),
     };
   }
+  // The default route: the Service's annotations configure it.
+  const retry = annotationRetry(svc.annotations);
+  const timeoutMs = ms(svc.annotations?.['timeout.linkerd.io/request']);
   return {
     source: 'default',
     routeGroup: '',
     routeKind: 'default',
     routeName: defaultName,
     routeNamespace: '',
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(retry ? { retry } : {}),
   };
 }
 

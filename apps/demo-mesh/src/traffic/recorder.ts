@@ -153,7 +153,14 @@ export class ProxyRecorder {
   }
 
   /** The client's view of one attempt: endpoint-level (actual) families. */
-  attempt(pair: PairHandle, c: ClassRuntime, client: SimPod, o: Outcome, isRetry: boolean): void {
+  attempt(
+    pair: PairHandle,
+    c: ClassRuntime,
+    client: SimPod,
+    o: Outcome,
+    isRetry: boolean,
+    retryable: boolean,
+  ): void {
     const proxy = client.proxy;
     if (!proxy) return;
     pair.outRequest ??= proxy.counter('request_total', pair.outBase);
@@ -205,13 +212,15 @@ export class ProxyRecorder {
         BACKEND_DURATION_BUCKETS,
       ),
     ).observe(o.latencyMs / 1000);
+    // linkerd-http-retry: `requests` counts retries sent; `successes` those whose response
+    // was no longer retryable.
     if (isRetry) {
       this.cached(client, c, 'retry', () =>
-        proxy.counter('outbound_http_route_retry_requests_total', gwRoute),
+        proxy.counter(`${family}_retry_requests_total`, gwRoute),
       ).value++;
-      if (!o.failure) {
+      if (!retryable && !o.error) {
         this.cached(client, c, 'retryok', () =>
-          proxy.counter('outbound_http_route_retry_successes_total', gwRoute),
+          proxy.counter(`${family}_retry_successes_total`, gwRoute),
         ).value++;
       }
     }
@@ -261,7 +270,7 @@ export class ProxyRecorder {
     ).observe(o.latencyMs / 1000);
     if (limitExceeded) {
       this.cached(client, c, 'rlimit', () =>
-        proxy.counter('outbound_http_route_retry_limit_exceeded_total', gwRoute),
+        proxy.counter(`${c.labels.family}_retry_limit_exceeded_total`, gwRoute),
       ).value++;
     }
   }

@@ -89,10 +89,49 @@ export function RoutesTable({
       },
     );
   }
+  const hasRetryMetrics = data.routes.some((r) => r.retries !== null);
+  if (hasRetryMetrics) {
+    columns.push(
+      {
+        key: 'retryRps',
+        header: 'Retries/s',
+        numeric: true,
+        value: (r) => r.retries?.rps ?? null,
+        render: (r) => formatRps(r.retries?.rps ?? null),
+      },
+      {
+        key: 'retrySr',
+        header: 'Retry success',
+        numeric: true,
+        value: (r) => r.retries?.successRate ?? null,
+        render: (r) => <SuccessRate value={r.retries?.successRate ?? null} />,
+      },
+      {
+        key: 'limitRps',
+        header: 'Limit exceeded/s',
+        numeric: true,
+        value: (r) => r.retries?.limitExceededRps ?? null,
+        render: (r) => formatRps(r.retries?.limitExceededRps ?? null),
+      },
+    );
+    if (data.routes.some((r) => (r.retries?.overflowRps ?? 0) > 0))
+      columns.push({
+        key: 'overflowRps',
+        header: 'Overflow/s',
+        numeric: true,
+        value: (r) => r.retries?.overflowRps ?? null,
+        render: (r) => formatRps(r.retries?.overflowRps ?? null),
+      });
+  }
   columns.push(
     { key: 'config', header: 'Config', value: configText },
-    { key: 'retries', header: 'Retries', value: (r) => r.config.retries ?? '—' },
+    { key: 'retries', header: 'Retries configured', value: (r) => r.config.retries ?? '—' },
     { key: 'timeout', header: 'Timeout', value: (r) => r.config.timeout ?? '—' },
+    {
+      key: 'configuredBy',
+      header: 'Configured by',
+      value: (r) => r.config.configuredBy ?? '—',
+    },
     {
       key: 'chart',
       header: 'History',
@@ -118,6 +157,8 @@ export function RoutesTable({
         {data.service ? ` (service ${data.service})` : ''} over the last {data.window}, by route.
         {hasActual &&
           ' Success rate and RPS are what the caller saw after retries; "actual" counts every attempt.'}
+        {hasRetryMetrics &&
+          ' Retries/s counts retries sent; retry success is the share of them that ended the request well; limit exceeded counts requests still failing when the retry limit ran out.'}
       </p>
       {data.latencyBucketsMs && (
         <p className="note" role="note">
