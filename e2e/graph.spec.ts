@@ -307,3 +307,36 @@ test('a node keeps its place on screen across a refresh and filter changes', asy
   await expect(idle).toBeVisible();
   expect(await voting.boundingBox()).toEqual(panned);
 });
+
+test("the API lays the graph out once for every viewer, and when it cannot, the tab's own engine does", async ({
+  page,
+}) => {
+  const isLayout = (r: { url(): string; request(): { method(): string } }) =>
+    r.url().includes('/api/v1/layout') && r.request().method() === 'POST';
+  const first = page.waitForResponse(isLayout);
+  const api = await openWithAnswer<GraphResponse>(
+    page,
+    '/graph?ns=booksapp&refresh=off',
+    '/api/v1/graph',
+  );
+  const answer = await first;
+  expect(answer.status()).toBe(200);
+  const laid = (await answer.json()) as { boxes: Record<string, unknown>; reused: boolean };
+  for (const n of api.nodes) expect(Object.keys(laid.boxes)).toContain(n.id);
+  await expect(new GraphView(page).node('booksapp', 'webapp')).toBeVisible();
+
+  // A second viewer (a tab of its own, with no drawing kept) gets the same layout, kept.
+  const second = await page.context().newPage();
+  const again = second.waitForResponse(isLayout);
+  await second.goto('/graph?ns=booksapp&refresh=off');
+  const kept = (await (await again).json()) as typeof laid;
+  expect(kept).toEqual({ boxes: laid.boxes, reused: true });
+
+  // The API's layout failing: the graph is still drawn, by the tab's own engine.
+  const third = await page.context().newPage();
+  await third.route('**/api/v1/layout', (route) =>
+    route.fulfill({ status: 503, json: { error: { code: 'busy', message: 'busy' } } }),
+  );
+  await third.goto('/graph?ns=booksapp&refresh=off');
+  await expect(new GraphView(third).node('booksapp', 'webapp')).toBeVisible();
+});

@@ -48,8 +48,12 @@ run('npm', ['run', '--silent', 'build', '-w', '@meshviz/web']);
 cpSync(join(root, 'apps/web/dist'), join(out, 'web'), { recursive: true });
 
 await build({
-  entryPoints: [join(root, 'apps/api/src/main.ts')],
-  outfile: join(out, 'api/main.js'),
+  // The API, and the layout engine's thread it starts beside itself.
+  entryPoints: {
+    main: join(root, 'apps/api/src/main.ts'),
+    'layout-worker': join(root, 'apps/api/src/layout/layout-worker.ts'),
+  },
+  outdir: join(out, 'api'),
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -18,6 +18,7 @@ import type { MetricsEngine } from './sources/metrics/engine';
 import { PrometheusEngine } from './sources/metrics/prometheus-engine';
 import { PrometheusClient } from './sources/prometheus/client';
 import { Topology } from './sources/kubernetes/topology';
+import { Layouts } from './layout/layouts';
 
 /** Scrape rounds before the startup log projects the engine's memory at full retention. */
 const ESTIMATE_AFTER_ROUNDS = 6;
@@ -101,6 +102,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     // answer longer, up to the scrape interval (the data is no newer before that).
     answers: new SharedAnswers({ minTtlMs: 2000, maxTtlMs: 1000 * config.scrapeInterval }),
   };
+  const layouts = new Layouts();
   const app = createApp({
     log,
     allowedHosts: config.allowedHosts,
@@ -108,7 +110,11 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     webDist: config.webDist,
     readiness: { notReady: () => topology.notReady() },
     selfMetrics,
-    api: apiRoutes(deps, { minSeconds: engine.minWindowSeconds, maxSeconds: config.retention }),
+    api: apiRoutes(
+      deps,
+      { minSeconds: engine.minWindowSeconds, maxSeconds: config.retention },
+      layouts,
+    ),
   });
   return {
     app,
@@ -124,6 +130,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
       scraper?.stop();
       targets?.stop();
       topology.stop();
+      void layouts.close();
     },
   };
 }

@@ -702,6 +702,36 @@ describe('API input validation', () => {
       }
     }
   });
+
+  it('answers a layout request it cannot lay out with a 400 naming the problem', async () => {
+    const post = async (body: string, type = 'application/json') => {
+      const res = await fetch(`${embedded.url}/api/v1/layout`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
+      return {
+        status: res.status,
+        message: ((await res.json()) as { error?: { message?: string } }).error?.message ?? '',
+      };
+    };
+    const node = (id: string) => ({ id, group: 'a' });
+    const graph = (edges: unknown[]) =>
+      JSON.stringify({ nodes: [node('x'), node('y')], edges, groups: ['a'] });
+    expect(await post(graph([{ id: 'e', source: 'x', target: 'y' }]))).toMatchObject({
+      status: 200,
+    });
+    expect(await post(graph([{ id: 'e', source: 'x', target: 'zz' }]))).toEqual({
+      status: 400,
+      message: 'body: edges: "e" joins an unlisted node',
+    });
+    expect((await post('{"nodes": [')).status).toBe(400);
+    expect((await post(graph([]), 'text/plain')).status).toBe(400);
+    expect(
+      (await post(JSON.stringify({ nodes: [{ id: 'x'.repeat(700) }], edges: [], groups: [] })))
+        .status,
+    ).toBe(400);
+  });
 });
 
 describe('API resilience', () => {

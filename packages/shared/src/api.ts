@@ -284,3 +284,40 @@ export type NamespaceRow = z.infer<typeof namespaceRowSchema>;
 export type PodRow = z.infer<typeof podRowSchema>;
 export type Neighbour = z.infer<typeof neighbourSchema>;
 export type ApiErrors = z.infer<typeof errorsSchema>;
+
+const layoutId = z.string().min(1).max(600);
+
+/** `POST /api/v1/layout`: a graph to lay out, as the browser builds it from a graph answer. */
+export const layoutInputSchema = z
+  .object({
+    nodes: z.array(z.object({ id: layoutId, group: layoutId.optional() })).max(20_000),
+    edges: z.array(z.object({ id: layoutId, source: layoutId, target: layoutId })).max(100_000),
+    groups: z.array(layoutId).max(5_000),
+  })
+  .superRefine((g, ctx) => {
+    const nodes = new Set(g.nodes.map((n) => n.id));
+    const groups = new Set(g.groups);
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (nodes.size !== g.nodes.length) problem('nodes: ids must be unique');
+    if (groups.size !== g.groups.length) problem('groups: ids must be unique');
+    const node = g.nodes.find((n) => n.group !== undefined && !groups.has(n.group));
+    if (node) problem(`nodes: ${JSON.stringify(node.id.slice(0, 80))} is in an unlisted group`);
+    const edge = g.edges.find((e) => !nodes.has(e.source) || !nodes.has(e.target));
+    if (edge) problem(`edges: ${JSON.stringify(edge.id.slice(0, 80))} joins an unlisted node`);
+  });
+
+export const layoutResponseSchema = z.object({
+  /** Positions by node id and group boxes by group id; a child's position is relative to its group. */
+  boxes: z.record(
+    z.string(),
+    z.object({
+      x: z.number(),
+      y: z.number(),
+      width: z.number(),
+      height: z.number(),
+      parent: z.string().optional(),
+    }),
+  ),
+  /** Kept from an earlier request for the same graph (by any viewer), not laid out afresh. */
+  reused: z.boolean(),
+});

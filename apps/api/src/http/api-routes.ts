@@ -1,6 +1,6 @@
-import { Router, type Request } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { k8sNameSchema, windowSchema, type WindowBounds } from '@meshviz/shared';
+import { k8sNameSchema, layoutInputSchema, windowSchema, type WindowBounds } from '@meshviz/shared';
 import { graphView } from '../mesh/graph';
 import type { MeshDeps } from '../mesh/deps';
 import { mtlsView } from '../mesh/mtls';
@@ -15,6 +15,7 @@ import { policyView, workloadAccessView } from '../mesh/policy';
 import { serviceConfigView } from '../mesh/service-config';
 import { WORKLOAD_KINDS } from '../model/kinds';
 import { InputError } from '../model/errors';
+import type { Layouts } from '../layout/layouts';
 import { sendJson } from './send-json';
 
 /** Parses `req.query` with a schema; a failure is a 400 naming each bad parameter. */
@@ -35,7 +36,7 @@ function parseParam<T extends z.ZodType>(schema: T, value: unknown, name: string
   return result.data;
 }
 
-export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
+export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts): Router {
   const router = Router();
   /**
    * A workload kind: one Linkerd knows, or another controller's (`rollouts`)
@@ -212,7 +213,30 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds): Router {
       }),
       req,
     );
+    // Whoever asks for a graph will want it laid out: start the engine now.
+    layouts.warm();
     sendJson(res, await graphView(deps, q.namespaces, q.window));
+  });
+
+  // The layout of a graph the browser built from a graph answer (collapsed namespaces and
+  // all), from the API's one warm engine; the same graph is laid out once for every viewer.
+  router.post('/layout', express.json({ limit: '16mb' }), async (req, res) => {
+    const input = layoutInputSchema.safeParse(req.body);
+    if (!input.success)
+      throw new InputError(
+        input.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; '),
+      );
+    const began = performance.now();
+    const answer = await layouts.layout(input.data);
+    // The engine's share of the wait, for the browser's resource timing.
+    res.setHeader(
+      'Server-Timing',
+      `layout;dur=${(performance.now() - began).toFixed(1)};desc="${answer.reused ? 'kept' : 'laid out'}"`,
+    );
+    res.json(answer);
   });
 
   return router;

@@ -1,11 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { InputError, NotFoundError, UpstreamError } from '../model/errors';
+import { BusyError, InputError, NotFoundError, UpstreamError } from '../model/errors';
 
 function statusOf(err: unknown): { status: number; code: string } {
   if (err instanceof InputError) return { status: 400, code: 'bad_request' };
   if (err instanceof NotFoundError) return { status: 404, code: 'not_found' };
   if (err instanceof UpstreamError) return { status: 502, code: 'upstream_error' };
+  if (err instanceof BusyError) return { status: 503, code: 'busy' };
   // body-parser and friends set a 4xx status on their own errors.
   const status = (err as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500)

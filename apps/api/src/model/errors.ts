@@ -12,3 +12,7 @@ export class NotFoundError extends Error {
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
 }
+/** The server has as much of this work in hand as it takes: 503, try again later. */
+export class BusyError extends Error {
+  override name = 'BusyError';
+}

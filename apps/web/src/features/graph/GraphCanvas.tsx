@@ -10,7 +10,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import type { GraphActions } from './actions';
-import { NODE_HEIGHT, NODE_WIDTH, type LayoutResult } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH, type LayoutResult } from '@meshviz/shared/graph-layout';
 import { ARRIVALS } from './layout-memory';
 import { groupId, type GraphView } from './model';
 import { MetricEdge, type EdgeLabelChoice, type MetricEdgeType } from './MetricEdge';

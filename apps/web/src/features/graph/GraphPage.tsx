@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { GraphNode } from '@meshviz/shared';
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { graphQuery, namespacesQuery } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
@@ -13,7 +13,6 @@ import { EdgeDetail } from './EdgeDetail';
 import { EdgeList } from './EdgeList';
 import type { EdgeLabelChoice } from './MetricEdge';
 import { collapsedSet, graphView } from './model';
-import { warmLayout } from './run-layout';
 import { ServiceGraph } from './ServiceGraph';
 import { NamespacePicker } from './NamespacePicker';
 
@@ -77,7 +76,6 @@ export function GraphPage() {
   const [around, setAround] = useParam('around');
   const interval = useLiveInterval();
   const graph = useQuery({ ...graphQuery(ns, window), refetchInterval: interval });
-  useEffect(warmLayout, []);
   const namespaces = useQuery(namespacesQuery(window));
   const openNode = useOpenNode();
   const keep = useKeepParams();

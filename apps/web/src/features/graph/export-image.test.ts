@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '@meshviz/shared';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH } from '@meshviz/shared/graph-layout';
 import { graphSvg } from './export-image';
 import { graphView, groupId } from './model';
 

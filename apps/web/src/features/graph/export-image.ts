@@ -1,6 +1,6 @@
 import { formatPercent, formatRps, HEALTH_COLOUR, healthOf } from '../../format/format';
 import { edgeText, nodeKindText } from './labels';
-import { NODE_HEIGHT, NODE_WIDTH, type Box, type LayoutResult } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH, type Box, type LayoutResult } from '@meshviz/shared/graph-layout';
 import { ARRIVALS } from './layout-memory';
 import { MTLS_DASH, type EdgeLabelChoice } from './MetricEdge';
 import { groupId, type GraphView, type ViewNode } from './model';

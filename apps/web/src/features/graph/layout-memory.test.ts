@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_HEIGHT, NODE_WIDTH, type LayoutInput, type LayoutResult } from './layout';
+import {
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type LayoutInput,
+  type LayoutResult,
+} from '@meshviz/shared/graph-layout';
 import { ARRIVALS, LayoutMemory } from './layout-memory';
 
 const box = (x: number, y: number, parent?: string) => ({

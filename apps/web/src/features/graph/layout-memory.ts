@@ -1,4 +1,9 @@
-import { NODE_HEIGHT, NODE_WIDTH, type LayoutInput, type LayoutResult } from './layout';
+import {
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type LayoutInput,
+  type LayoutResult,
+} from '@meshviz/shared/graph-layout';
 
 /** The box around nodes that arrived after their graph was laid out. */
 export const ARRIVALS = 'arrivals';

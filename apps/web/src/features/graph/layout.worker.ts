@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { boxesOf, elkGraph, type LayoutInput } from './layout';
+import { boxesOf, elkGraph, type LayoutInput } from '@meshviz/shared/graph-layout';
 
 /** Lays out graphs off the main thread: one request in, one `LayoutResult` (or error) out. */
 const elk = new ELK();

@@ -1,6 +1,6 @@
 import type { GraphEdge, GraphNode, GraphResponse, Mtls } from '@meshviz/shared';
 import { healthOf } from '../../format/format';
-import type { LayoutInput } from './layout';
+import type { LayoutInput } from '@meshviz/shared/graph-layout';
 
 /** How the user filters the graph; all of it lives in the URL. */
 export interface GraphFilters {
@@ -54,7 +54,7 @@ const unhealthy = (sr: number | null) => {
   return h === 'poor' || h === 'warning';
 };
 
-export const groupId = (namespace: string) => `namespace:${namespace}`;
+export { groupId } from '@meshviz/shared/graph-layout';
 /** The node standing for a collapsed namespace (`:` never occurs in Kubernetes names). */
 export const collapsedId = (namespace: string) => `collapsed:${namespace}`;
 export const COLLAPSED_PREFIX = 'collapsed:';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { WorkloadRow } from '@meshviz/shared';
 import { graphQuery, workloadsQuery } from '../../api/mesh';
@@ -13,7 +13,6 @@ import { QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { formatBytesRate, formatCount } from '../../format/format';
 import { graphView } from '../graph/model';
-import { warmLayout } from '../graph/run-layout';
 import { ServiceGraph } from '../graph/ServiceGraph';
 import { useOpenNode } from '../graph/GraphPage';
 
@@ -74,7 +73,6 @@ export function NamespacePage() {
   const interval = useLiveInterval();
   const workloads = useQuery({ ...workloadsQuery(ns, window), refetchInterval: interval });
   const graph = useQuery({ ...graphQuery(ns, window), refetchInterval: interval });
-  useEffect(warmLayout, []);
   const openNode = useOpenNode();
   const navigate = useNavigate();
   const view = useMemo(

@@ -1,6 +1,6 @@
 import type { GraphNode, WorkloadDetail } from '@meshviz/shared';
-import type { LayoutResult } from '../graph/layout';
-import { NODE_HEIGHT, NODE_WIDTH } from '../graph/layout';
+import type { LayoutResult } from '@meshviz/shared/graph-layout';
+import { NODE_HEIGHT, NODE_WIDTH } from '@meshviz/shared/graph-layout';
 import type { GraphView } from '../graph/model';
 
 const COLUMN_GAP = 200;

@@ -1,7 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
-import { groupId } from './model';
-import { boxesOf, elkGraph, NODE_WIDTH } from './layout';
+import { boxesOf, elkGraph, groupId, NODE_WIDTH } from './graph-layout';
 
 describe('graph layout', () => {
   it('lays clients left of servers and keeps each namespace in its own box', async () => {

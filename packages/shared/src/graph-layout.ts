@@ -1,5 +1,12 @@
+/**
+ * The service graph's layout, the same wherever it runs: in the API (one
+ * warm engine, results shared by every viewer) or in the browser's worker
+ * when the API cannot. Pure: ELK itself is loaded by the caller.
+ */
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import { groupId } from './model';
+
+/** The id of a namespace's box in the graph and its layout. */
+export const groupId = (namespace: string) => `namespace:${namespace}`;
 
 export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 68;
