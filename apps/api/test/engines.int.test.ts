@@ -10,6 +10,7 @@ import { startPrometheus, waitUntil, type RunningPrometheus } from '@meshviz/tes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests may start the demo mesh in-process; the API itself meets it only over HTTP.
 import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
+import { layoutInputOf } from '@meshviz/shared/graph-layout';
 import { bucketIndex, startApi, type RunningApi } from './support';
 
 /**
@@ -726,6 +727,18 @@ describe('API input validation', () => {
       message: 'body: edges: "e" joins an unlisted node',
     });
     expect((await post('{"nodes": [')).status).toBe(400);
+    // A graph answer is laid out ahead of its viewers: the browser's request for the drawing
+    // it opens (namespace boxes, nothing collapsed) finds it done or under way.
+    const { body: answer } = await embedded.get<GraphResponse>(`/api/v1/graph?window=${WINDOW}`);
+    const drawing = layoutInputOf(answer.nodes, answer.edges, true);
+    const laid = await fetch(`${embedded.url}/api/v1/layout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(drawing),
+    });
+    const body = (await laid.json()) as { reused: boolean; boxes: Record<string, unknown> };
+    expect(body.reused).toBe(true);
+    expect(Object.keys(body.boxes)).toEqual(expect.arrayContaining(answer.nodes.map((n) => n.id)));
     expect((await post(graph([]), 'text/plain')).status).toBe(400);
     expect(
       (await post(JSON.stringify({ nodes: [{ id: 'x'.repeat(700) }], edges: [], groups: [] })))

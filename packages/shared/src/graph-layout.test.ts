@@ -1,6 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
-import { boxesOf, elkGraph, groupId, NODE_WIDTH } from './graph-layout';
+import { boxesOf, elkGraph, groupId, layoutInputOf, NODE_WIDTH } from './graph-layout';
 
 describe('graph layout', () => {
   it('lays clients left of servers and keeps each namespace in its own box', async () => {
@@ -37,5 +37,25 @@ describe('graph layout', () => {
       groupB.y < groupA.y + groupA.height;
     expect(overlap).toBe(false);
     expect(groupA.parent).toBe(undefined);
+  });
+
+  it('builds the same input from a graph answer wherever it runs: boxes by namespace, folded nodes outside', () => {
+    const nodes = [
+      { id: 'b/deployments/x', namespace: 'b' },
+      { id: 'collapsed:c', namespace: 'c', folded: true },
+      { id: 'a/deployments/y', namespace: 'a' },
+    ];
+    const edges = [{ id: 'e', source: 'b/deployments/x', target: 'a/deployments/y', rps: 1 }];
+    expect(layoutInputOf(nodes, edges, true)).toEqual({
+      nodes: [
+        { id: 'b/deployments/x', group: 'b' },
+        { id: 'collapsed:c' },
+        { id: 'a/deployments/y', group: 'a' },
+      ],
+      edges: [{ id: 'e', source: 'b/deployments/x', target: 'a/deployments/y' }],
+      groups: ['a', 'b'],
+    });
+    expect(layoutInputOf(nodes, edges, false).groups).toEqual([]);
+    expect(layoutInputOf(nodes, edges, false).nodes.every((n) => !('group' in n))).toBe(true);
   });
 });

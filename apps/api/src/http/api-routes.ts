@@ -1,6 +1,12 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { k8sNameSchema, layoutInputSchema, windowSchema, type WindowBounds } from '@meshviz/shared';
+import {
+  k8sNameSchema,
+  layoutInputSchema,
+  windowSchema,
+  type GraphResponse,
+  type WindowBounds,
+} from '@meshviz/shared';
 import { graphView } from '../mesh/graph';
 import type { MeshDeps } from '../mesh/deps';
 import { mtlsView } from '../mesh/mtls';
@@ -16,6 +22,7 @@ import { serviceConfigView } from '../mesh/service-config';
 import { WORKLOAD_KINDS } from '../model/kinds';
 import { InputError } from '../model/errors';
 import type { Layouts } from '../layout/layouts';
+import { COLLAPSE_FROM, layoutInputOf } from '@meshviz/shared/graph-layout';
 import { sendJson } from './send-json';
 
 /** Parses `req.query` with a schema; a failure is a 400 naming each bad parameter. */
@@ -215,8 +222,28 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
     );
     // Whoever asks for a graph will want it laid out: start the engine now.
     layouts.warm();
-    sendJson(res, await graphView(deps, q.namespaces, q.window));
+    const answer = await graphView(deps, q.namespaces, q.window);
+    sendJson(res, answer);
+    prepareLayout(answer, q.namespaces === 'all' || q.namespaces.length !== 1);
   });
+
+  /**
+   * Lays out the drawing a browser opens for a graph answer (namespace boxes
+   * unless one namespace is shown, nothing collapsed), while the answer is on
+   * its way to it: its layout request then finds the result kept. Once per
+   * answer (answers are shared between viewers for a refresh), and only for
+   * graphs whose drawing does not change with every refresh: dense ones are
+   * laid out by their busiest calls, which move with the rates, and large
+   * ones open collapsed.
+   */
+  const prepared = new WeakSet<object>();
+  const prepareLayout = (answer: GraphResponse, grouped: boolean) => {
+    if (prepared.has(answer)) return;
+    prepared.add(answer);
+    const n = answer.nodes.length;
+    if (n === 0 || n > COLLAPSE_FROM || answer.edges.length > 3 * n) return;
+    layouts.prepare(layoutInputOf(answer.nodes, answer.edges, grouped));
+  };
 
   // The layout of a graph the browser built from a graph answer (collapsed namespaces and
   // all), from the API's one warm engine; the same graph is laid out once for every viewer.

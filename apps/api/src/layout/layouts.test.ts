@@ -44,8 +44,25 @@ describe('layouts in the API', () => {
     }
   });
 
+  it('lay a graph out ahead of its viewers: the first to ask shares or finds the result', async () => {
+    const layouts = new Layouts();
+    try {
+      layouts.warm();
+      layouts.prepare(graph(9));
+      expect((await layouts.layout(graph(9))).reused).toBe(true);
+      expect(layouts.computed).toBe(1);
+    } finally {
+      await layouts.close();
+    }
+  });
+
   it('refuse more waiting layouts than they take, and keep only the most recent graphs', async () => {
-    const layouts = new Layouts({ maxQueued: 1, timeoutMs: 60_000, cacheEntries: 1 });
+    const layouts = new Layouts({
+      maxQueued: 1,
+      timeoutMs: 60_000,
+      cacheEntries: 1,
+      idleMs: 60_000,
+    });
     try {
       const running = layouts.layout(graph(5, 'x'));
       await expect(layouts.layout(graph(5, 'y'))).rejects.toBeInstanceOf(BusyError);
@@ -60,9 +77,25 @@ describe('layouts in the API', () => {
   });
 
   it('stop a layout past its time and start a new engine for the next', async () => {
-    const layouts = new Layouts({ maxQueued: 4, timeoutMs: 1, cacheEntries: 4 });
+    const layouts = new Layouts({ maxQueued: 4, timeoutMs: 1, cacheEntries: 4, idleMs: 60_000 });
     try {
       await expect(layouts.layout(graph(300))).rejects.toThrow(/took over/);
+    } finally {
+      await layouts.close();
+    }
+  });
+
+  it('stop the engine after a while without layouts, still serve the kept ones, and start again', async () => {
+    const layouts = new Layouts({ maxQueued: 4, timeoutMs: 60_000, cacheEntries: 4, idleMs: 50 });
+    try {
+      const first = await layouts.layout(graph(4));
+      expect(layouts.engineRunning).toBe(true);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(layouts.engineRunning).toBe(false);
+      expect(await layouts.layout(graph(4))).toEqual({ boxes: first.boxes, reused: true });
+      expect(layouts.engineRunning).toBe(false);
+      expect((await layouts.layout(graph(7))).reused).toBe(false);
+      expect(layouts.engineRunning).toBe(true);
     } finally {
       await layouts.close();
     }

@@ -1,6 +1,6 @@
 import type { GraphEdge, GraphNode, GraphResponse, Mtls } from '@meshviz/shared';
 import { healthOf } from '../../format/format';
-import type { LayoutInput } from '@meshviz/shared/graph-layout';
+import { COLLAPSE_FROM, layoutInputOf, type LayoutInput } from '@meshviz/shared/graph-layout';
 
 /** How the user filters the graph; all of it lives in the URL. */
 export interface GraphFilters {
@@ -54,7 +54,7 @@ const unhealthy = (sr: number | null) => {
   return h === 'poor' || h === 'warning';
 };
 
-export { groupId } from '@meshviz/shared/graph-layout';
+export { COLLAPSE_FROM, groupId, layoutEdges } from '@meshviz/shared/graph-layout';
 /** The node standing for a collapsed namespace (`:` never occurs in Kubernetes names). */
 export const collapsedId = (namespace: string) => `collapsed:${namespace}`;
 export const COLLAPSED_PREFIX = 'collapsed:';
@@ -189,37 +189,6 @@ export function collapse(
   return { nodes, edges };
 }
 
-/** Calls per node the layout considers on a dense graph, each way. */
-const LAYOUT_EDGES_EACH_WAY = 2;
-
-/**
- * The calls the layout places nodes by. A dense graph (100 collapsed
- * namespaces with 4,600 summed edges between them) takes the layout engine
- * a minute; its busiest calls alone give the same left-to-right reading in
- * well under a second. So beyond three edges a node, each node keeps its
- * two busiest calls out and its two busiest calls in. Every edge is still
- * drawn; only the placement ignores the rest.
- */
-export function layoutEdges<E extends GraphEdge>(edges: E[], nodes: number): E[] {
-  if (edges.length <= 3 * nodes) return edges;
-  const busiest = (a: E, b: E) => (b.rps ?? 0) - (a.rps ?? 0) || a.id.localeCompare(b.id);
-  const out = new Map<string, E[]>();
-  const into = new Map<string, E[]>();
-  for (const e of edges) {
-    if (e.source === e.target) continue;
-    (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e);
-    (into.get(e.target) ?? into.set(e.target, []).get(e.target)!).push(e);
-  }
-  const keep = new Set<E>();
-  for (const lists of [out, into])
-    for (const list of lists.values())
-      for (const e of list.sort(busiest).slice(0, LAYOUT_EDGES_EACH_WAY)) keep.add(e);
-  return edges.filter((e) => keep.has(e));
-}
-
-/** Above this many workloads the graph opens with every namespace collapsed. */
-export const COLLAPSE_FROM = 1500;
-
 /**
  * Namespaces drawn as one node: from `?collapsed=` (a list, or `none`), else,
  * on large graphs, all of them but the one namespace the user picked.
@@ -275,20 +244,12 @@ export function graphView(
   const collapsedSet = f.collapsed ?? new Set<string>();
   const all = collapse(graph, collapsedSet);
   const folded = (n: ViewNode) => n.members > 0;
-  const boxed = f.groupByNamespace
-    ? [...new Set(all.nodes.filter((n) => !folded(n)).map((n) => n.namespace))].sort()
-    : [];
-  const layout: LayoutInput = {
-    nodes: all.nodes.map((n) =>
-      f.groupByNamespace && !folded(n) ? { id: n.id, group: n.namespace } : { id: n.id },
-    ),
-    edges: layoutEdges(all.edges, all.nodes.length).map((e) => ({
-      id: e.id,
-      source: e.source,
-      target: e.target,
-    })),
-    groups: boxed,
-  };
+  const layout = layoutInputOf(
+    all.nodes.map((n) => ({ id: n.id, namespace: n.namespace, folded: folded(n) })),
+    all.edges,
+    f.groupByNamespace,
+  );
+  const boxed = layout.groups;
   const layoutScope = `${f.groupByNamespace ? 'grouped' : 'flat'}|${[...collapsedSet].sort().join(',')}`;
 
   let edges = all.edges;
