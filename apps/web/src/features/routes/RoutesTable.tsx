@@ -15,6 +15,36 @@ function configText(r: RouteRow): string {
   return r.config.object ?? (r.config.source === 'default' ? 'default route' : r.config.source);
 }
 
+/** A sortable rate column; a dash where the row has no figure. */
+function rpsColumn(
+  key: string,
+  header: string,
+  get: (r: RouteRow) => number | null | undefined,
+): Column<RouteRow> {
+  return {
+    key,
+    header,
+    numeric: true,
+    value: (r) => get(r) ?? null,
+    render: (r) => formatRps(get(r) ?? null),
+  };
+}
+
+/** A sortable success-rate column, with the health mark. */
+function successColumn(
+  key: string,
+  header: string,
+  get: (r: RouteRow) => number | null | undefined,
+): Column<RouteRow> {
+  return {
+    key,
+    header,
+    numeric: true,
+    value: (r) => get(r) ?? null,
+    render: (r) => <SuccessRate value={get(r) ?? null} />,
+  };
+}
+
 function RouteChart({
   workload,
   to,
@@ -71,57 +101,20 @@ export function RoutesTable({
     { key: 'name', header: 'Route', value: (r) => r.name, render: (r) => <code>{r.name}</code> },
     ...goldenColumns<RouteRow>((r) => r.effective, data.latencyBucketsMs),
   ];
-  if (hasActual) {
+  if (hasActual)
     columns.push(
-      {
-        key: 'actualSr',
-        header: 'Actual success rate',
-        numeric: true,
-        value: (r) => r.actual?.successRate ?? null,
-        render: (r) => <SuccessRate value={r.actual?.successRate ?? null} />,
-      },
-      {
-        key: 'actualRps',
-        header: 'Actual RPS',
-        numeric: true,
-        value: (r) => r.actual?.rps ?? null,
-        render: (r) => formatRps(r.actual?.rps ?? null),
-      },
+      successColumn('actualSr', 'Actual success rate', (r) => r.actual?.successRate),
+      rpsColumn('actualRps', 'Actual RPS', (r) => r.actual?.rps),
     );
-  }
   const hasRetryMetrics = data.routes.some((r) => r.retries !== null);
   if (hasRetryMetrics) {
     columns.push(
-      {
-        key: 'retryRps',
-        header: 'Retries/s',
-        numeric: true,
-        value: (r) => r.retries?.rps ?? null,
-        render: (r) => formatRps(r.retries?.rps ?? null),
-      },
-      {
-        key: 'retrySr',
-        header: 'Retry success',
-        numeric: true,
-        value: (r) => r.retries?.successRate ?? null,
-        render: (r) => <SuccessRate value={r.retries?.successRate ?? null} />,
-      },
-      {
-        key: 'limitRps',
-        header: 'Limit exceeded/s',
-        numeric: true,
-        value: (r) => r.retries?.limitExceededRps ?? null,
-        render: (r) => formatRps(r.retries?.limitExceededRps ?? null),
-      },
+      rpsColumn('retryRps', 'Retries/s', (r) => r.retries?.rps),
+      successColumn('retrySr', 'Retry success', (r) => r.retries?.successRate),
+      rpsColumn('limitRps', 'Limit exceeded/s', (r) => r.retries?.limitExceededRps),
     );
     if (data.routes.some((r) => (r.retries?.overflowRps ?? 0) > 0))
-      columns.push({
-        key: 'overflowRps',
-        header: 'Overflow/s',
-        numeric: true,
-        value: (r) => r.retries?.overflowRps ?? null,
-        render: (r) => formatRps(r.retries?.overflowRps ?? null),
-      });
+      columns.push(rpsColumn('overflowRps', 'Overflow/s', (r) => r.retries?.overflowRps));
   }
   columns.push(
     { key: 'config', header: 'Config', value: configText },
