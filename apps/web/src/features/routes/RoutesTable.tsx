@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { RouteRow, RoutesResponse } from '@meshviz/shared';
 import { timeseriesQuery, type WorkloadRef } from '../../api/mesh';
@@ -15,35 +16,29 @@ function configText(r: RouteRow): string {
   return r.config.object ?? (r.config.source === 'default' ? 'default route' : r.config.source);
 }
 
-/** A sortable rate column; a dash where the row has no figure. */
-function rpsColumn(
+/** A sortable numeric column of a figure the row may lack (shown as a dash). */
+function figureColumn(
   key: string,
   header: string,
   get: (r: RouteRow) => number | null | undefined,
+  show: (value: number | null) => ReactNode,
 ): Column<RouteRow> {
   return {
     key,
     header,
     numeric: true,
     value: (r) => get(r) ?? null,
-    render: (r) => formatRps(get(r) ?? null),
+    render: (r) => show(get(r) ?? null),
   };
 }
-
-/** A sortable success-rate column, with the health mark. */
-function successColumn(
+const rpsColumn = (key: string, header: string, get: (r: RouteRow) => number | null | undefined) =>
+  figureColumn(key, header, get, formatRps);
+/** With the health mark beside the rate. */
+const successColumn = (
   key: string,
   header: string,
   get: (r: RouteRow) => number | null | undefined,
-): Column<RouteRow> {
-  return {
-    key,
-    header,
-    numeric: true,
-    value: (r) => get(r) ?? null,
-    render: (r) => <SuccessRate value={get(r) ?? null} />,
-  };
-}
+) => figureColumn(key, header, get, (v) => <SuccessRate value={v} />);
 
 function RouteChart({
   workload,
