@@ -18,7 +18,7 @@ import type { MetricsEngine } from './sources/metrics/engine';
 import { PrometheusEngine } from './sources/metrics/prometheus-engine';
 import { PrometheusClient } from './sources/prometheus/client';
 import { Topology } from './sources/kubernetes/topology';
-import { Layouts } from './layout/layouts';
+import { DEFAULT_LAYOUTS, Layouts } from './layout/layouts';
 
 /** Scrape rounds before the startup log projects the engine's memory at full retention. */
 const ESTIMATE_AFTER_ROUNDS = 6;
@@ -102,7 +102,10 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     // answer longer, up to the scrape interval (the data is no newer before that).
     answers: new SharedAnswers({ minTtlMs: 2000, maxTtlMs: 1000 * config.scrapeInterval }),
   };
-  const layouts = new Layouts();
+  const layouts = new Layouts(DEFAULT_LAYOUTS, {
+    answered: (reused) => selfMetrics.layouts.inc({ result: reused ? 'kept' : 'laid_out' }),
+    engine: (running) => selfMetrics.layoutEngine.set(running ? 1 : 0),
+  });
   const app = createApp({
     log,
     allowedHosts: config.allowedHosts,

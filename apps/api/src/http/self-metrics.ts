@@ -68,6 +68,18 @@ export class SelfMetrics {
     registers: [this.registry],
   });
 
+  readonly layouts = new Counter({
+    name: 'meshviz_graph_layouts_total',
+    help: 'Graph layouts answered, by whether the engine laid the graph out or a kept layout served.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly layoutEngine = new Gauge({
+    name: 'meshviz_graph_layout_engine_running',
+    help: "1 while the graph layout engine's thread runs (about 110 MiB), 0 before and after it idles out.",
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'meshviz_' });
   }

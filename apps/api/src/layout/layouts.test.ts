@@ -86,7 +86,14 @@ describe('layouts in the API', () => {
   });
 
   it('stop the engine after a while without layouts, still serve the kept ones, and start again', async () => {
-    const layouts = new Layouts({ maxQueued: 4, timeoutMs: 60_000, cacheEntries: 4, idleMs: 50 });
+    const told: string[] = [];
+    const layouts = new Layouts(
+      { maxQueued: 4, timeoutMs: 60_000, cacheEntries: 4, idleMs: 50 },
+      {
+        answered: (reused) => told.push(reused ? 'kept' : 'laid out'),
+        engine: (running) => told.push(running ? 'engine on' : 'engine off'),
+      },
+    );
     try {
       const first = await layouts.layout(graph(4));
       expect(layouts.engineRunning).toBe(true);
@@ -96,6 +103,15 @@ describe('layouts in the API', () => {
       expect(layouts.engineRunning).toBe(false);
       expect((await layouts.layout(graph(7))).reused).toBe(false);
       expect(layouts.engineRunning).toBe(true);
+      // What the self metrics count.
+      expect(told).toEqual([
+        'engine on',
+        'laid out',
+        'engine off',
+        'kept',
+        'engine on',
+        'laid out',
+      ]);
     } finally {
       await layouts.close();
     }

@@ -69,7 +69,14 @@ export class Layouts {
   computed = 0;
   reused = 0;
 
-  constructor(private readonly options: LayoutsOptions = DEFAULT_LAYOUTS) {}
+  constructor(
+    private readonly options: LayoutsOptions = DEFAULT_LAYOUTS,
+    /** Told of each answer (kept or laid out) and of the engine's thread starting and stopping. */
+    private readonly observe: {
+      answered?: (reused: boolean) => void;
+      engine?: (running: boolean) => void;
+    } = {},
+  ) {}
 
   /** The layout of a graph, and whether it was kept from before (or shared with a run in progress). */
   async layout(input: LayoutInput): Promise<{ boxes: LayoutResult; reused: boolean }> {
@@ -80,11 +87,13 @@ export class Layouts {
       this.kept.delete(key);
       this.kept.set(key, kept);
       this.reused++;
+      this.observe.answered?.(true);
       return { boxes: kept, reused: true };
     }
     const run = this.running.get(key);
     if (run) {
       this.reused++;
+      this.observe.answered?.(true);
       return { boxes: await run, reused: true };
     }
     if (this.pending.size >= this.options.maxQueued)
@@ -95,6 +104,7 @@ export class Layouts {
     this.running.set(key, started);
     const boxes = await started;
     this.computed++;
+    this.observe.answered?.(false);
     this.kept.set(key, boxes);
     if (this.kept.size > this.options.cacheEntries) {
       const oldest = this.kept.keys().next().value;
@@ -144,7 +154,7 @@ export class Layouts {
   async close(): Promise<void> {
     clearTimeout(this.idle);
     const w = this.worker;
-    this.worker = undefined;
+    this.setWorker(undefined);
     await w?.terminate();
   }
 
@@ -160,7 +170,7 @@ export class Layouts {
     this.idle = setTimeout(() => {
       if (this.pending.size > 0) return;
       const w = this.worker;
-      this.worker = undefined;
+      this.setWorker(undefined);
       this.warmed = false;
       void w?.terminate();
     }, this.options.idleMs);
@@ -215,8 +225,14 @@ export class Layouts {
     worker.on('error', (err) =>
       this.fail(new UpstreamError(`the layout engine failed: ${err.message}`)),
     );
-    this.worker = worker;
+    this.setWorker(worker);
     return worker;
+  }
+
+  private setWorker(worker: Worker | undefined): void {
+    if ((worker === undefined) !== (this.worker === undefined))
+      this.observe.engine?.(worker !== undefined);
+    this.worker = worker;
   }
 
   /** Every waiting layout fails; the thread is stopped and the next layout starts a new one. */
@@ -224,7 +240,7 @@ export class Layouts {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     const w = this.worker;
-    this.worker = undefined;
+    this.setWorker(undefined);
     void w?.terminate();
   }
 }
