@@ -163,3 +163,11 @@ export function layoutInputOf(
       : [],
   };
 }
+
+/** Lays a graph out with an ELK instance (the caller's: a Web Worker's, or the API's thread's). */
+export async function layOut(
+  elk: { layout(graph: ElkNode): Promise<ElkNode> },
+  input: LayoutInput,
+): Promise<LayoutResult> {
+  return boxesOf(await elk.layout(elkGraph(input)));
+}

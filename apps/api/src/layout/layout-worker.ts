@@ -4,13 +4,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { boxesOf, elkGraph, type LayoutInput } from '@meshviz/shared/graph-layout';
+import { layOut, type LayoutInput } from '@meshviz/shared/graph-layout';
 
 const elk = new ELK();
 
 parentPort?.on('message', (message: { id: number; input: LayoutInput }) => {
-  elk.layout(elkGraph(message.input)).then(
-    (laid) => parentPort?.postMessage({ id: message.id, boxes: boxesOf(laid) }),
+  layOut(elk, message.input).then(
+    (boxes) => parentPort?.postMessage({ id: message.id, boxes }),
     (err: unknown) =>
       parentPort?.postMessage({
         id: message.id,

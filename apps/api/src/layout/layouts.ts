@@ -65,7 +65,7 @@ export class Layouts {
   private readonly running = new Map<string, Promise<LayoutResult>>();
   private warmed = false;
   private idle: NodeJS.Timeout | undefined;
-  /** Layouts computed and answers served from the kept ones, for the self metrics. */
+  /** Layouts computed, and answers served from kept or shared ones (the self metrics are told through `observe`). */
   computed = 0;
   reused = 0;
 
@@ -158,7 +158,7 @@ export class Layouts {
     await w?.terminate();
   }
 
-  /** Whether the engine's thread is running (for tests and the self metrics). */
+  /** Whether the engine's thread is running. */
   get engineRunning(): boolean {
     return this.worker !== undefined;
   }

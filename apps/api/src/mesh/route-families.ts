@@ -144,34 +144,27 @@ export function routeContext(
   ];
   const domain = snapshot.clusterDomain;
 
-  // The service whose routes apply: the one called, or (inbound) the one backed by this workload.
-  let service = to;
-  if (!service) {
+  // The service whose routes apply: the one called, or (inbound) the one backed by this
+  // workload. Its retry and timeout annotations configure the routes no object names.
+  let svc: (typeof snapshot.services)[number] | undefined;
+  if (to) {
+    svc = snapshot.services.find((s) => s.namespace === to.namespace && s.name === to.name);
+    if (!svc) throw new NotFoundError(`no service ${to.namespace}/${to.name}`);
+  } else {
     const backing = pods.find(
       (p) =>
         p.namespace === workload.namespace &&
         p.workload.kind === workload.kind &&
         p.workload.name === workload.name,
     );
-    const svc =
+    svc =
       backing &&
       snapshot.services.find(
         (s) => s.namespace === workload.namespace && serviceSelects(s.selector, backing.labels),
       );
-    service = svc ? { namespace: svc.namespace, name: svc.name } : undefined;
-  } else if (
-    !snapshot.services.some((s) => s.namespace === service?.namespace && s.name === service.name)
-  ) {
-    throw new NotFoundError(`no service ${service.namespace}/${service.name}`);
   }
-  // Its retry and timeout annotations configure the routes no object names.
-  const annotations = service
-    ? snapshot.services.find((s) => s.namespace === service?.namespace && s.name === service.name)
-        ?.annotations
-    : undefined;
-  const config = service
-    ? serviceRouteConfig({ ...service, annotations }, profiles, httpRoutes, domain)
-    : undefined;
+  const service = svc && { namespace: svc.namespace, name: svc.name };
+  const config = svc ? serviceRouteConfig(svc, profiles, httpRoutes, domain) : undefined;
   const dstMatch = service
     ? re('dst', `${regexLiteral(`${service.name}.${service.namespace}.svc.${domain}`)}:\\d+`)
     : undefined;

@@ -183,7 +183,8 @@ const resources: KubeObject[] = [
 /**
  * Buoyant's booksapp: traffic -> webapp -> books and authors, with
  * ServiceProfiles, a retryable route, HTTPRoute timeouts (one shadowed by a
- * ServiceProfile), retries by Service annotation (one shadowed by a ServiceProfile), authorization policy that denies one client, an opaque
+ * ServiceProfile), retries by Service annotation (one shadowed by a
+ * ServiceProfile), authorization policy that denies one client, an opaque
  * MySQL StatefulSet, a DaemonSet, a Job, a CronJob and an unmeshed pod left
  * over from before the namespace was annotated for injection.
  */
