@@ -15,6 +15,7 @@ function countResponse(acc: { success: number; failure: number }, s: Sample): vo
 const nodeId = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
 
 interface EdgeAcc {
+  id: string;
   source: string;
   target: string;
   success: number;
@@ -178,10 +179,22 @@ async function buildGraph(
 
   const nodes = new Map<string, GraphNode>();
   const podsByWorkload = new Map<string, { meshed: number }>();
-  for (const wl of workloadsOf(snapshot, pods))
+  const workloads = workloadsOf(snapshot, pods);
+  for (const wl of workloads)
     podsByWorkload.set(nodeId(wl.namespace, wl.kind, wl.name), { meshed: wl.meshedPods });
+  // Node ids and edges are found by the label values themselves (strings the engine holds
+  // once, their hashes known) rather than by an id built per sample: a whole mesh's answer
+  // reads tens of thousands of samples for a few thousand nodes and edges.
+  const ids = new Map<string, Map<string, Map<string, string>>>();
   const ensureNode = (ns: string, kind: GraphNode['kind'], name: string): string => {
+    let byKind = ids.get(ns);
+    if (!byKind) ids.set(ns, (byKind = new Map()));
+    let byName = byKind.get(kind);
+    if (!byName) byKind.set(kind, (byName = new Map()));
+    const known = byName.get(name);
+    if (known !== undefined) return known;
     const id = nodeId(ns, kind, name);
+    byName.set(name, id);
     if (!nodes.has(id)) {
       nodes.set(id, {
         id,
@@ -194,17 +207,21 @@ async function buildGraph(
     }
     return id;
   };
-  for (const wl of workloadsOf(snapshot, pods)) {
+  for (const wl of workloads) {
     if (wanted.has(wl.namespace) && wl.namespace !== snapshot.linkerdNamespace)
       ensureNode(wl.namespace, wl.kind, wl.name);
   }
 
   const edges = new Map<string, EdgeAcc>();
+  const edgesFrom = new Map<string, Map<string, EdgeAcc>>();
   const edgeBetween = (source: string, target: string): EdgeAcc => {
-    const id = `${source}>${target}`;
-    let acc = edges.get(id);
+    let bySource = edgesFrom.get(source);
+    if (!bySource) edgesFrom.set(source, (bySource = new Map()));
+    let acc = bySource.get(target);
     if (!acc) {
+      const id = `${source}>${target}`;
       acc = {
+        id,
         source,
         target,
         success: 0,
@@ -216,6 +233,7 @@ async function buildGraph(
         tcpBytes: 0,
       };
       edges.set(id, acc);
+      bySource.set(target, acc);
     }
     return acc;
   };
@@ -404,11 +422,12 @@ async function buildGraph(
   }
   const clientIdentity = (id: string): string | null =>
     nodes.get(id)?.meshed ? (identities.get(id) ?? null) : null;
-  const edgeList: GraphEdge[] = [...edges.entries()].map(([id, acc]) => {
+  const edgeList: GraphEdge[] = [];
+  for (const acc of edges.values()) {
     const http = acc.success + acc.failure > 0;
     const g = golden(acc.success, acc.failure);
-    return {
-      id,
+    edgeList.push({
+      id: acc.id,
       source: acc.source,
       target: acc.target,
       protocol: http ? 'http' : 'tcp',
@@ -420,8 +439,8 @@ async function buildGraph(
         clientIdentity: clientIdentity(acc.source),
         serverIdentities: [...acc.serverIds].sort(),
       },
-    };
-  });
+    });
+  }
   return {
     window: window.text,
     namespaces: [...wanted].sort(),

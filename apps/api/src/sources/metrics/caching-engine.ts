@@ -117,9 +117,11 @@ export class CachingEngine implements MetricsEngine {
 function approximateBytes(value: unknown): number {
   if (!Array.isArray(value)) return 64;
   let bytes = 0;
+  // Answers hold thousands of samples: no array is made per sample to measure it.
   for (const item of value as { labels?: Record<string, string>; points?: unknown[] }[]) {
     bytes += 48;
-    for (const [k, v] of Object.entries(item.labels ?? {})) bytes += k.length + v.length + 8;
+    const labels = item.labels;
+    if (labels) for (const k in labels) bytes += k.length + (labels[k] as string).length + 8;
     bytes += (item.points?.length ?? 1) * 24;
   }
   return bytes;
