@@ -215,6 +215,84 @@ describe('instant answers from the window ends', () => {
     expect(small.stats().series).toBe(3);
   });
 
+  it('answer responses by class from their rollup as the family summed, through resets, new statuses and forgotten ones', async () => {
+    const small = new SampleStore(12, 3600);
+    let t = 0;
+    for (let i = 0; i < 40; i++) {
+      t = 9000 + i * 10;
+      const out = { direction: 'outbound', dst_service: 'a' };
+      const samples = [
+        sample('response_total', { ...out, classification: 'success', status_code: '200' }, i * 5),
+        // Resets every 15 scrapes.
+        sample('response_total', { ...out, classification: 'success', status_code: '204' }, i % 15),
+        sample('response_total', { direction: 'inbound', classification: 'success' }, i * 2),
+      ];
+      // 503s stop at 20 and are forgotten at 33; 504s start at 25.
+      if (i <= 20)
+        samples.push(
+          sample('response_total', { ...out, classification: 'failure', status_code: '503' }, i),
+        );
+      if (i >= 25)
+        samples.push(
+          sample(
+            'response_total',
+            { ...out, classification: 'failure', status_code: '504' },
+            i * i,
+          ),
+        );
+      small.ingest('p', target, t, samples);
+      small.expire(t);
+    }
+    const e = new EmbeddedEngine(small, 10, () => t);
+    const sumBy = (xs: { labels: Record<string, string>; value: number }[], label: string) => {
+      const out = new Map<string, number>();
+      for (const x of xs)
+        out.set(x.labels[label] ?? '', (out.get(x.labels[label] ?? '') ?? 0) + x.value);
+      return out;
+    };
+    // Windows after the 504s began: a series' first sample inside a window is the one case
+    // where a rollup (which adds no increase for it) and the series' own rate differ.
+    for (const windowSeconds of [20, 60, 100]) {
+      const q = { matchers: [eq('direction', 'outbound')], windowSeconds };
+      const rolled = await e.rate({ ...q, metric: 'response_total', by: ['classification'] });
+      const family = await e.rate({
+        ...q,
+        metric: 'response_total',
+        by: ['classification', 'status_code'],
+      });
+      const expected = sumBy(family, 'classification');
+      expect(rolled.map((x) => x.labels.classification).sort()).toEqual(
+        [...expected.keys()].sort(),
+      );
+      for (const x of rolled)
+        expect(x.value).toBeCloseTo(expected.get(x.labels.classification ?? '') ?? NaN, 9);
+      // A query on a status reads the family itself.
+      const only504 = await e.rate({
+        ...q,
+        metric: 'response_total',
+        matchers: [...q.matchers, eq('status_code', '504')],
+        by: [],
+      });
+      expect(only504[0]?.value).toBeCloseTo(
+        family.find((x) => x.labels.status_code === '504')?.value ?? NaN,
+        9,
+      );
+    }
+    // The rollup holds a series per class and direction, not per status.
+    expect(small.select('response_total:by_class', [], 0, t)).toHaveLength(3);
+    // Its failures: the 503s' 20, then only the 504s' increases after their first sample
+    // (625 at scrape 25), over the twelve scrapes kept (28 to 39).
+    const [failures] = small.select(
+      'response_total:by_class',
+      [eq('classification', 'failure')],
+      0,
+      t,
+    );
+    expect(failures?.values).toEqual(
+      Array.from({ length: 12 }, (_, k) => 20 + (28 + k) ** 2 - 625),
+    );
+  });
+
   it('read a histogram as its buckets: in bound order, by `le` and filtered on it, forgotten one by one', async () => {
     const h = new SampleStore(6, 3600);
     const bucket = (le: string, v: number, labels = {}) =>
@@ -352,6 +430,33 @@ describe('instant answers from the window ends', () => {
     // Half of 0.8/s is 0.4/s: past the 0.2/s at 5, half way to the 0.6/s at 10.
     expect(a?.values['0.5']).toBeCloseTo(5 + 5 * (0.2 / 0.4), 9);
     expect(b?.values['0.5']).toBe(a?.values['0.5']);
+  });
+
+  it('sum histograms with different bounds into one ascending set, whatever order the bounds came in', async () => {
+    const store = new SampleStore(10, 3600);
+    for (let i = 0; i < 6; i++) {
+      // Proxy a (read first) has no bucket at 5; b has one.
+      store.ingest('a', { ...target, pod: 'a' }, 100 + i * 10, [
+        sample('response_latency_ms_bucket', { direction: 'inbound', le: '10' }, 4 * i),
+        sample('response_latency_ms_bucket', { direction: 'inbound', le: '+Inf' }, 4 * i),
+      ]);
+      store.ingest('b', { ...target, pod: 'b' }, 100 + i * 10, [
+        sample('response_latency_ms_bucket', { direction: 'inbound', le: '5' }, 4 * i),
+        sample('response_latency_ms_bucket', { direction: 'inbound', le: '10' }, 4 * i),
+        sample('response_latency_ms_bucket', { direction: 'inbound', le: '+Inf' }, 4 * i),
+      ]);
+    }
+    const [median] = await new EmbeddedEngine(store, 10, () => 150).quantiles({
+      histogram: 'response_latency_ms',
+      matchers: [],
+      by: [],
+      windowSeconds: 40,
+      quantiles: [0.25, 0.75],
+    });
+    // Summed: 0.4/s at 5, 0.8/s at 10 and +Inf. A quarter (0.2/s) falls half way to 5;
+    // three quarters (0.6/s) half way from 5 to 10.
+    expect(median?.values['0.25']).toBeCloseTo(2.5, 9);
+    expect(median?.values['0.75']).toBeCloseTo(7.5, 9);
   });
 
   it('treat an empty label value as no label, and skip series without two samples', async () => {

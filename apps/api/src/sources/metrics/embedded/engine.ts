@@ -9,8 +9,8 @@ import type {
   Sample,
 } from '../engine';
 import { quantileKey } from '../engine';
-import { histogramQuantile } from './histogram';
-import { keepsLabel } from './reduce';
+import { boundsQuantile, histogramQuantile } from './histogram';
+import { familyFor, keepsLabel } from './reduce';
 import type { SampleStore, SeriesView, WindowEnds } from './store';
 
 /**
@@ -48,6 +48,8 @@ export function extrapolatedRate(
       lastT: times[lastIdx] as number,
       lastV: values[lastIdx] as number,
       n: lastIdx - firstIdx + 1,
+      le: Number.NaN,
+      rate: 0,
     },
     t,
     windowSeconds,
@@ -56,10 +58,20 @@ export function extrapolatedRate(
 
 /** The extrapolated rate from a series' samples at the ends of (t - window, t]. */
 export function extrapolate(e: WindowEnds, t: number, windowSeconds: number): number | undefined {
-  if (e.n < 2) return undefined;
+  return extrapolateEnds(e, t, windowSeconds) ? e.rate : undefined;
+}
+
+/**
+ * `extrapolate` for the per-series loops: the rate goes into `e.rate`, a
+ * number written in place, and the answer says whether there is one. A
+ * number returned from a call that is not inlined is boxed: an allocation
+ * per series of a whole-mesh query.
+ */
+function extrapolateEnds(e: WindowEnds, t: number, windowSeconds: number): boolean {
+  if (e.n < 2) return false;
   const rangeStart = t - windowSeconds;
   const sampledInterval = e.lastT - e.firstT;
-  if (sampledInterval <= 0) return undefined;
+  if (sampledInterval <= 0) return false;
   const increase = e.lastV - e.firstV;
   const averageBetween = sampledInterval / (e.n - 1);
   const threshold = averageBetween * 1.1;
@@ -72,7 +84,18 @@ export function extrapolate(e: WindowEnds, t: number, windowSeconds: number): nu
   }
   if (toEnd >= threshold) toEnd = averageBetween / 2;
   const factor = (sampledInterval + toStart + toEnd) / sampledInterval;
-  return (increase * factor) / windowSeconds;
+  e.rate = (increase * factor) / windowSeconds;
+  return true;
+}
+
+/** Bounds and their sums in ascending order of bound (as they almost always come already). */
+function ascending(les: number[], sums: number[]): [number[], number[]] {
+  let ordered = true;
+  for (let i = 1; i < les.length && ordered; i++)
+    ordered = (les[i - 1] as number) <= (les[i] as number);
+  if (ordered) return [les, sums];
+  const order = les.map((_, i) => i).sort((x, y) => (les[x] as number) - (les[y] as number));
+  return [order.map((i) => les[i] as number), order.map((i) => sums[i] as number)];
 }
 
 function groupKey(labels: Record<string, string>, by: string[]): string {
@@ -101,6 +124,13 @@ export class EmbeddedEngine implements MetricsEngine {
     this.minWindowSeconds = 2 * scrapeIntervalSeconds;
   }
 
+  /** The family a rate query reads (the metric or its rollup), once its labels are known to be kept. */
+  private family(q: RateQuery): string {
+    const names = [...q.by, ...q.matchers.map((m) => m.label)];
+    this.checkLabels(q.metric, names);
+    return familyFor(q.metric, names);
+  }
+
   private checkLabels(metric: string, names: string[]): void {
     for (const n of names) {
       if (!keepsLabel(metric, n))
@@ -110,8 +140,7 @@ export class EmbeddedEngine implements MetricsEngine {
 
   /** The series a rate query reads, with samples from `from - window` to `to`, labelled by `by` only. */
   private views(q: RateQuery, from: number, to: number): SeriesView[] {
-    this.checkLabels(q.metric, [...q.by, ...q.matchers.map((m) => m.label)]);
-    return this.store.select(q.metric, q.matchers, from - q.windowSeconds, to, q.by);
+    return this.store.select(this.family(q), q.matchers, from - q.windowSeconds, to, q.by);
   }
 
   private rateAt(q: RateQuery, t: number, views = this.views(q, t, t)): Map<string, Sample> {
@@ -168,17 +197,15 @@ export class EmbeddedEngine implements MetricsEngine {
 
   /** rate() at one time, from each series' samples at the window's ends only. */
   private rateNow(q: RateQuery, t: number): Sample[] {
-    this.checkLabels(q.metric, [...q.by, ...q.matchers.map((m) => m.label)]);
     const groups = this.store.windowEnds(
-      q.metric,
+      this.family(q),
       q.matchers,
       t - q.windowSeconds,
       t,
       q.by,
-      (group, _, ends) => {
-        const r = extrapolate(ends, t, q.windowSeconds);
-        if (r === undefined) return;
-        group.value += r;
+      (group, ends) => {
+        if (!extrapolateEnds(ends, t, q.windowSeconds)) return;
+        group.value += ends.rate;
         group.count++;
       },
     );
@@ -195,11 +222,12 @@ export class EmbeddedEngine implements MetricsEngine {
       t - q.windowSeconds,
       t,
       q.by,
-      (group, le, ends) => {
+      (group, ends) => {
+        const le = ends.le;
         // A bound that is not a number: histogram_quantile skips the bucket (promql/functions.go).
         if (Number.isNaN(le)) return;
-        const r = extrapolate(ends, t, q.windowSeconds);
-        if (r === undefined) return;
+        if (!extrapolateEnds(ends, t, q.windowSeconds)) return;
+        const r = ends.rate;
         const b = (group.buckets ??= { les: [], sums: [], at: 0 });
         let i = b.les[b.at] === le ? b.at : b.les.indexOf(le);
         if (i < 0) {
@@ -215,16 +243,13 @@ export class EmbeddedEngine implements MetricsEngine {
     const out: QuantileSample[] = [];
     for (const g of groups) {
       if (!g.buckets) continue;
-      const { les, sums } = g.buckets;
-      const buckets = les.map((le, i) => ({ le, count: sums[i] as number }));
+      const [les, sums] = ascending(g.buckets.les, g.buckets.sums);
+      const values: Record<string, number> = {};
+      for (const quantile of q.quantiles)
+        values[quantileKey(quantile)] = boundsQuantile(quantile, les, sums);
       out.push({
         labels: g.labels,
-        values: Object.fromEntries(
-          q.quantiles.map((quantile) => [
-            quantileKey(quantile),
-            histogramQuantile(quantile, buckets),
-          ]),
-        ),
+        values,
       });
     }
     return out;

@@ -127,6 +127,41 @@ export const NOT_ON_BUCKETS = new Set([
   'error',
 ]);
 
+/**
+ * Coarser copies of a family, summed at ingest as its series are: a
+ * response family writes a series per status code (and gRPC status, and
+ * error), so the whole-mesh answers (graph, namespaces, mTLS), which read
+ * responses only as success or failure, would otherwise walk several series
+ * for every one they use. A query that neither groups nor filters by a
+ * dropped label reads the rollup; one that does reads the family itself.
+ * A series of the family feeds its rollup's series by the same rules a raw
+ * series feeds a reduced one (a series new to a rollup adds no increase).
+ */
+const ROLLUPS = new Map<string, { name: string; drops: Set<string> }>([
+  [
+    'response_total',
+    { name: 'response_total:by_class', drops: new Set(['status_code', 'grpc_status', 'error']) },
+  ],
+]);
+
+/** The rollup of `metric` and the labels its series keep, when it has one. */
+export function rollupOf(
+  metric: string,
+  labels: Record<string, string>,
+): { name: string; labels: Record<string, string> } | undefined {
+  const rollup = ROLLUPS.get(metric);
+  if (!rollup) return undefined;
+  const kept: Record<string, string> = {};
+  for (const k in labels) if (!rollup.drops.has(k)) kept[k] = labels[k] as string;
+  return { name: rollup.name, labels: kept };
+}
+
+/** The family a query on `metric` reads: its rollup when none of `labels` is one the rollup drops. */
+export function familyFor(metric: string, labels: string[]): string {
+  const rollup = ROLLUPS.get(metric);
+  return rollup && !labels.some((l) => rollup.drops.has(l)) ? rollup.name : metric;
+}
+
 /** Whether the embedded engine keeps `label` on the samples of `metric`. */
 export function keepsLabel(metric: string, label: string): boolean {
   return KEPT_LABELS.has(label) && !(metric.endsWith('_bucket') && NOT_ON_BUCKETS.has(label));

@@ -1,7 +1,7 @@
 import { parseTextFormat, type ParsedSample } from '../../prometheus/text-format';
 import type { Matcher } from '../engine';
 import { Chunk } from './chunks';
-import { GAUGES, KEPT_FAMILIES, reduceLabels, seriesKey } from './reduce';
+import { GAUGES, KEPT_FAMILIES, reduceLabels, rollupOf, seriesKey } from './reduce';
 import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
 import { accepts, labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
 
@@ -17,8 +17,10 @@ interface Column {
   seenSeq: number;
   /** Oldest scrape it still has a sample of. */
   firstSeq: number;
-  /** Its index in its target's columns (and row in the target's recent values). */
+  /** Its index in its target's columns (and in each row of the target's recent values). */
   slot: number;
+  /** The column of its family's rollup it feeds (-1: none). */
+  rollup: number;
 }
 
 /** One reduced series: kept labels of one proxy, indexed by them. */
@@ -133,6 +135,9 @@ class TargetStore implements LineVisitor {
   windowQuery = 0;
   windowFirst = 0;
   windowLast = -1;
+  /** The last answer of seqRange, and the scrape count it was found at. */
+  private range: [number, number] = [1, 0];
+  private rangeSeq = -1;
   /** Reduced series by a 53-bit hash of their name and labels (a string key per series would cost more than its samples). */
   private readonly byKey = new Map<number, number>();
   private raw = new RawTable(64);
@@ -140,8 +145,16 @@ class TargetStore implements LineVisitor {
   /** Per reduced series during a scrape: the sum of increases (counters) or values (gauges). */
   private acc = new Float64Array(16);
   private touched = new Uint8Array(16);
-  /** The last RECENT values of each series, a row of RECENT per series: scrape k's at k % RECENT. */
+  /**
+   * The values of the last RECENT scrapes, a row per scrape (scrape k's at
+   * row k % RECENT), each holding every column at its slot: a query reads
+   * the rows of its window's two ends, each from the start of a target's
+   * columns onwards, in the order the index gives them, so reads run along
+   * memory rather than one cache line per value.
+   */
   recent = new Float64Array(16 * RECENT);
+  /** Columns a row of `recent` has room for. */
+  recentStride = 16;
   /** Reduced series made during this scrape (they start at the raw values). */
   private freshFrom = 0;
   /** The line being ingested (text path) or the sample (parsed path). */
@@ -242,18 +255,30 @@ class TargetStore implements LineVisitor {
     const value = given ?? parseValue(this.body, this.valueStart, this.valueEnd);
     const idx = ref - 1;
     const s = this.series[idx] as Stored;
+    const last = raw.last[slot] as number;
+    raw.last[slot] = value;
     if (s.gauge) {
       this.acc[idx] = (this.touched[idx] ? (this.acc[idx] as number) : 0) + value;
-    } else if (idx >= this.freshFrom) {
-      // A reduced series seen for the first time starts at the raw values, as Prometheus would see them.
-      this.acc[idx] = (this.acc[idx] as number) + value;
-    } else if (!fresh) {
-      const last = raw.last[slot] as number;
-      // A drop is a counter reset: the whole new value is the increase.
-      this.acc[idx] = (this.acc[idx] as number) + (value >= last ? value - last : value);
+      this.touched[idx] = 1;
+      return;
     }
+    // A drop is a counter reset: the whole new value is the increase.
+    this.add(idx, fresh, value, value >= last ? value - last : value);
+  }
+
+  /**
+   * A counter sample fed into column `idx` (and its rollup): its value, and
+   * its increase since the last scrape. A column seen for the first time
+   * starts at the values fed to it, as Prometheus would see them; a series
+   * new to a column that has history adds no increase.
+   */
+  private add(idx: number, fresh: boolean, value: number, increase: number): void {
+    if (idx >= this.freshFrom) this.acc[idx] = (this.acc[idx] as number) + value;
+    else if (!fresh) this.acc[idx] = (this.acc[idx] as number) + increase;
     this.touched[idx] = 1;
-    raw.last[slot] = value;
+    const rollup = (this.series[idx] as Stored).rollup;
+    // Into a rollup, a column new this scrape is a series new to it.
+    if (rollup >= 0) this.add(rollup, fresh || idx >= this.freshFrom, value, increase);
   }
 
   /** The reduced series a new raw series feeds (index + 1), or -1 when meshviz drops it. */
@@ -263,12 +288,33 @@ class TargetStore implements LineVisitor {
     const key = keyHash(seriesKey(sample.name, labels));
     const known = this.byKey.get(key);
     if (known !== undefined) return known + 1;
+    // A rollup's column first: a column's slot is its place in `series`.
+    const rollup = rollupOf(sample.name, labels);
+    const rollupSlot = rollup ? this.column(rollup.name, rollup.labels) : -1;
     const column =
       sample.name.endsWith('_bucket') && labels.le !== undefined
         ? this.newBucket(sample.name, labels)
         : this.newSeries(sample.name, labels);
+    column.rollup = rollupSlot;
     this.series.push(column);
     this.byKey.set(key, this.series.length - 1);
+    this.fit();
+    return this.series.length;
+  }
+
+  /** The column of a series fed by others (a rollup), made when first needed. */
+  private column(name: string, labels: Record<string, string>): number {
+    const key = keyHash(seriesKey(name, labels));
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    this.series.push(this.newSeries(name, labels));
+    this.byKey.set(key, this.series.length - 1);
+    this.fit();
+    return this.series.length - 1;
+  }
+
+  /** Room in the per-column arrays for every column. */
+  private fit(): void {
     if (this.acc.length < this.series.length) {
       const acc = new Float64Array(this.acc.length * 2);
       acc.set(this.acc);
@@ -276,11 +322,8 @@ class TargetStore implements LineVisitor {
       const touched = new Uint8Array(this.touched.length * 2);
       touched.set(this.touched);
       this.touched = touched;
-      const recent = new Float64Array(this.recent.length * 2);
-      recent.set(this.recent);
-      this.recent = recent;
+      this.widenRecent(this.recentStride * 2, (slot) => slot);
     }
-    return this.series.length;
   }
 
   private newSeries(name: string, labels: Record<string, string>): StoredSeries {
@@ -332,6 +375,7 @@ class TargetStore implements LineVisitor {
       seenSeq: this.seq,
       firstSeq: this.seq,
       slot: this.series.length,
+      rollup: -1,
     };
   }
 
@@ -343,7 +387,7 @@ class TargetStore implements LineVisitor {
   private commit(t: number): void {
     const seq = this.seq;
     this.times[seq % this.capacity] = t;
-    const recentAt = seq % RECENT;
+    const row = (seq % RECENT) * this.recentStride;
     for (let idx = 0; idx < this.series.length; idx++) {
       const s = this.series[idx] as Stored;
       let value: number;
@@ -363,7 +407,7 @@ class TargetStore implements LineVisitor {
         s.chunks.push(head);
       }
       head.append(value);
-      this.recent[idx * RECENT + recentAt] = value;
+      this.recent[row + idx] = value;
       if (!Number.isNaN(value)) s.last = value;
       this.acc[idx] = 0;
       this.touched[idx] = 0;
@@ -393,7 +437,28 @@ class TargetStore implements LineVisitor {
 
   /** Scrapes with time in (from, to], as a range of sequence numbers (empty when first > last). */
   seqRange(from: number, to: number): [number, number] {
-    // Scrape times only grow: two binary searches, as every query asks this of every proxy.
+    const at = (k: number) => this.times[k % this.capacity] as number;
+    // Every query asks this of every proxy, and the queries of one answer ask about the same
+    // scrapes with times a few milliseconds apart: the last range, when it still holds, costs
+    // four reads.
+    const f = this.range[0];
+    const l = this.range[1];
+    if (
+      this.rangeSeq === this.seq &&
+      f <= l &&
+      at(f) > from &&
+      (f === this.firstSeq || at(f - 1) <= from) &&
+      at(l) <= to &&
+      (l === this.seq - 1 || at(l + 1) > to)
+    )
+      return this.range;
+    this.range = this.searchRange(from, to);
+    this.rangeSeq = this.seq;
+    return this.range;
+  }
+
+  /** seqRange by two binary searches (scrape times only grow). */
+  private searchRange(from: number, to: number): [number, number] {
     const at = (k: number) => this.times[k % this.capacity] as number;
     let lo = this.firstSeq;
     let hi = this.seq;
@@ -446,12 +511,14 @@ class TargetStore implements LineVisitor {
     const kept = keep.map((i) => this.series[i] as Stored);
     this.series.length = 0;
     this.series.push(...kept);
-    const recent = new Float64Array(this.recent.length);
+    this.widenRecent(this.recentStride, (slot) =>
+      slot < renumber.length ? (renumber[slot] as number) - 1 : -1,
+    );
     kept.forEach((s, i) => {
-      recent.set(this.recent.subarray(s.slot * RECENT, (s.slot + 1) * RECENT), i * RECENT);
       s.slot = i;
+      // A rollup outlives none of the columns feeding it: they keep it seen.
+      if (s.rollup >= 0) s.rollup = (renumber[s.rollup] as number) - 1;
     });
-    this.recent = recent;
     this.byKey.clear();
     // Keys are rebuilt from the index's strings.
     this.series.forEach((s, i) => {
@@ -464,6 +531,20 @@ class TargetStore implements LineVisitor {
       const ref = this.raw.ref[i] as number;
       return ref < 0 ? ref : (renumber[ref - 1] as number);
     });
+  }
+
+  /** Rows of `stride` columns for the recent values, each column moved to `slotOf(slot)` (< 0: dropped). */
+  private widenRecent(stride: number, slotOf: (slot: number) => number): void {
+    const recent = new Float64Array(stride * RECENT);
+    const old = this.recentStride;
+    for (let slot = 0; slot < old; slot++) {
+      const to = slotOf(slot);
+      if (to < 0) continue;
+      for (let r = 0; r < RECENT; r++)
+        recent[r * stride + to] = this.recent[r * old + slot] as number;
+    }
+    this.recent = recent;
+    this.recentStride = stride;
   }
 
   /** Takes a column out of the index (a bucket: out of its histogram, and the histogram with its last bucket). */
@@ -544,9 +625,9 @@ function readEnds(s: Column, capacity: number, ends: WindowEnds): boolean {
     ends.firstT = ring[first % capacity] as number;
     ends.lastT = ring[last % capacity] as number;
     if (first >= target.seq - RECENT) {
-      const row = s.slot * RECENT;
-      ends.firstV = target.recent[row + (first % RECENT)] as number;
-      ends.lastV = target.recent[row + (last % RECENT)] as number;
+      const stride = target.recentStride;
+      ends.firstV = target.recent[(first % RECENT) * stride + s.slot] as number;
+      ends.lastV = target.recent[(last % RECENT) * stride + s.slot] as number;
     } else {
       ends.firstV = valueAt(s, first);
       ends.lastV = last === target.seq - 1 ? s.last : valueAt(s, last);
@@ -607,6 +688,10 @@ export interface WindowEnds {
   lastT: number;
   lastV: number;
   n: number;
+  /** A histogram bucket's bound (NaN for other series): set by `windowEnds`. */
+  le: number;
+  /** Scratch for the rate the reader computes from these ends. */
+  rate: number;
 }
 
 interface GroupEntry {
@@ -656,7 +741,8 @@ class Grouping {
       if (v >= 0) labels[this.names[k] as string] = this.strings[v] ?? '';
     }
     const number = this.labels.length;
-    this.labels.push(labels);
+    // Answers hand these out as their samples' labels, to every caller of every query.
+    this.labels.push(Object.freeze(labels));
     this.byHash.set(h, { ids: ids.slice(), number, next: head });
     return number;
   }
@@ -778,7 +864,8 @@ export class SampleStore {
       if (onLe && !onLe(le ?? '')) return;
       let range = ranges.get(s.target);
       if (!range) ranges.set(s.target, (range = s.target.seqRange(from, to)));
-      const [first, last] = range;
+      const first = range[0];
+      const last = range[1];
       if (first > last) return;
       const times: number[] = [];
       const values: number[] = [];
@@ -832,8 +919,8 @@ export class SampleStore {
 
   /**
    * For each series matching, its samples at the ends of the window (from,
-   * to], given to `visit` with the series' group by `keep` and, for a
-   * histogram's bucket, its bound (NaN for other series). Nothing is decoded
+   * to], given to `visit` with the series' group by `keep` (and, for a
+   * histogram's bucket, its bound in `ends.le`). Nothing is decoded
    * but the window's two ends, and nothing is allocated per series: the
    * whole-mesh answers (graph, namespaces) read a couple of hundred thousand
    * series this way. A histogram's buckets share one group lookup.
@@ -844,7 +931,7 @@ export class SampleStore {
     from: number,
     to: number,
     keep: string[],
-    visit: (group: Group, le: number, ends: WindowEnds) => void,
+    visit: (group: Group, ends: WindowEnds) => void,
   ): Group[] {
     const interner = this.index.interner;
     const empty = interner.lookup('') ?? -1;
@@ -866,7 +953,9 @@ export class SampleStore {
     const groupNumbered = (n: number): Group => {
       let group = byNumber[n];
       if (!group) {
-        group = { labels: { ...grouping.labels[n] }, count: 0, value: 0, buckets: undefined };
+        // The grouping's labels themselves, frozen: a copy per group per query was most of
+        // what a whole-mesh query allocated.
+        group = { labels: grouping.labels[n] ?? {}, count: 0, value: 0, buckets: undefined };
         byNumber[n] = group;
         groups.push(group);
       }
@@ -881,7 +970,15 @@ export class SampleStore {
       }
       return groupNumbered(n);
     };
-    const ends: WindowEnds = { firstT: 0, firstV: 0, lastT: 0, lastV: 0, n: 0 };
+    const ends: WindowEnds = {
+      firstT: 0,
+      firstV: 0,
+      lastT: 0,
+      lastV: 0,
+      n: 0,
+      le: Number.NaN,
+      rate: 0,
+    };
     const query = ++this.windowQueries;
     const capacity = this.capacity;
     /** Sets `ids` to a series' values of the kept labels. */
@@ -904,18 +1001,24 @@ export class SampleStore {
     this.index.forEach(metric, indexed, (s) => {
       const target = s.target;
       if (target.windowQuery !== query) {
-        [target.windowFirst, target.windowLast] = target.seqRange(from, to);
+        // Read by index: a destructuring would make an iterator per proxy per query.
+        const range = target.seqRange(from, to);
+        target.windowFirst = range[0];
+        target.windowLast = range[1];
         target.windowQuery = query;
       }
       if (target.windowFirst > target.windowLast) return;
       if (s.kind === 'series') {
         if (onLe && !onLe('')) return;
         if (!readEnds(s, capacity, ends)) return;
-        visit(groupOf(s), Number.NaN, ends);
+        ends.le = Number.NaN;
+        visit(groupOf(s), ends);
         return;
       }
       let group: Group | undefined;
-      for (const b of s.buckets) {
+      const buckets = s.buckets;
+      for (let k = 0; k < buckets.length; k++) {
+        const b = buckets[k] as Bucket;
         if (onLe && !onLe(b.leText)) continue;
         if (!readEnds(b, capacity, ends)) continue;
         if (leSlot >= 0) {
@@ -923,7 +1026,10 @@ export class SampleStore {
           ids[leSlot] = interner.id(b.leText);
           group = groupNumbered(grouping.number(ids));
         } else group ??= groupOf(s);
-        visit(group, b.le, ends);
+        // The bound goes in `ends`, a number written in place: as an argument to a call that
+        // is not inlined it would be boxed, an allocation per bucket.
+        ends.le = b.le;
+        visit(group, ends);
       }
     });
     return groups;
