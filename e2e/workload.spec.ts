@@ -3,6 +3,7 @@ import { expect, test } from './fixtures/test';
 import { openWithAnswer, WorkloadView } from './pages/mesh-pages';
 import { waitForTraffic } from './support/api';
 import { expectShows } from './support/numbers';
+import { Table } from './support/table';
 
 test.beforeAll(async ({ request }) => waitForTraffic(request));
 
@@ -166,5 +167,52 @@ test("the routes to recommendations show the retries its Service's annotations c
   await expect(await view.routes.cell(name, 'Retries configured')).toHaveText('on 5xx, up to 1');
   await expect(await view.routes.cell(name, 'Configured by')).toContainText(
     'Service booksapp/recommendations annotations',
+  );
+});
+
+test("the routes to emoji-svc show its GRPCRoute, retrying UNAVAILABLE by the route's own annotations", async ({
+  page,
+}) => {
+  const api = await openWithAnswer<RoutesResponse>(
+    page,
+    '/routes?namespace=emojivoto&kind=deployments&name=web&to=emojivoto%2Femoji-svc&refresh=off',
+    '/api/v1/routes',
+  );
+  const view = new WorkloadView(page);
+  // One GRPCRoute takes every RPC of the EmojiService: the scenario's only route to emoji-svc.
+  expect(api.routes.map((r) => [r.name, r.config.source])).toEqual([['emoji-svc', 'GRPCRoute']]);
+  const route = api.routes[0];
+  await expect(await view.routes.cell('emoji-svc', 'Retries configured')).toHaveText(
+    'on unavailable, up to 1',
+  );
+  await expect(await view.routes.cell('emoji-svc', 'Configured by')).toHaveText(
+    "retries: the route's annotations; timeout: the route's annotations",
+  );
+  await expectShows(
+    await view.routes.cell('emoji-svc', 'Retries/s'),
+    route?.retries?.rps ?? null,
+    'retries/s',
+  );
+  await expectShows(
+    await view.routes.cell('emoji-svc', 'Retry success'),
+    route?.retries?.successRate ?? null,
+    'retry success',
+  );
+  // Its 90/10 canary split: the weights the rule gives, and the shares the API counted.
+  const split = new Table(page.getByRole('table', { name: 'Traffic split' }));
+  await expect(await split.cell('emojivoto/emoji-canary-svc', 'Weight')).toHaveText('10.0%');
+  await expect(await split.cell('emojivoto/emoji-svc', 'Weight')).toHaveText('90.0%');
+  const canary = route?.backends?.find((b) => b.name === 'emoji-canary-svc');
+  expect(canary?.share ?? 0, 'the canary takes about a tenth').toBeGreaterThan(0.07);
+  expect(canary?.share ?? 1).toBeLessThan(0.13);
+  await expectShows(
+    await split.cell('emojivoto/emoji-canary-svc', 'Observed share'),
+    canary?.share ?? null,
+    'canary share',
+  );
+  await expectShows(
+    await split.cell('emojivoto/emoji-canary-svc', 'RPS'),
+    canary?.rps ?? null,
+    'canary rps',
   );
 });

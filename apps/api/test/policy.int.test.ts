@@ -196,14 +196,36 @@ describe('route configuration and control plane', () => {
     expect(status).toBe(200);
     expect(body.profile?.name).toBe('books.booksapp.svc.cluster.local');
     expect(body.profile?.routes.find((r) => r.timeout !== null)?.timeout).toBe('300ms');
-    expect(body.httpRoutes).toEqual([
-      expect.objectContaining({ name: 'books-timeout', shadowed: true }),
+    expect(body.routes).toEqual([
+      expect.objectContaining({ kind: 'HTTPRoute', name: 'books-timeout', shadowed: true }),
     ]);
-    expect(body.httpRoutes[0]?.rules[0]?.timeouts).toBe('request 10ms');
-    expect(body.precedence).toMatch(/ignored by the proxies/);
+    expect(body.routes[0]?.rules[0]?.timeouts).toBe('request 10ms');
+    expect(body.precedence).toMatch(/1 HTTPRoute\) are ignored by the proxies/);
     expect((await viaProm.get('/api/v1/namespaces/booksapp/services/nope/config')).status).toBe(
       404,
     );
+  });
+
+  it("describes emoji-svc's GRPCRoute: its method match, and retries and timeout from its annotations", async () => {
+    const { body } = await viaProm.get<ServiceConfig>(
+      '/api/v1/namespaces/emojivoto/services/emoji-svc/config',
+    );
+    expect(body.profile).toBeNull();
+    expect(body.routes).toEqual([
+      expect.objectContaining({
+        kind: 'GRPCRoute',
+        group: 'gateway.networking.k8s.io',
+        name: 'emoji-svc',
+        shadowed: false,
+      }),
+    ]);
+    expect(body.routes[0]?.rules[0]?.matches).toEqual(['Exact emojivoto.v1.EmojiService/*']);
+    expect(body.routes[0]?.annotations.map((a) => a.key)).toEqual([
+      'retry.linkerd.io/grpc',
+      'retry.linkerd.io/limit',
+      'timeout.linkerd.io/request',
+    ]);
+    expect(body.precedence).toMatch(/routes attached to it \(1 GRPCRoute\) configure/);
   });
 
   it('reports the control plane healthy, its version and the proxy versions in use', async () => {

@@ -165,7 +165,7 @@ export const workloadDetailSchema = z.object({
 });
 
 export const routeConfigSchema = z.object({
-  source: z.enum(['ServiceProfile', 'HTTPRoute', 'default']),
+  source: z.enum(['ServiceProfile', 'HTTPRoute', 'GRPCRoute', 'default']),
   /** The object that defines the route: `namespace/name` (and API group for HTTPRoutes). */
   object: z.string().nullable(),
   /**
@@ -198,8 +198,29 @@ export const routeRowSchema = z.object({
       overflowRps: z.number(),
     })
     .nullable(),
+  /**
+   * Where the route sends its attempts (`outbound_{http,grpc}_route_backend_*`): each
+   * backend Service with its configured weight (its share of the rule's weights; null
+   * when no rule lists it, or the rules split differently), its observed share of the
+   * attempts, and its attempts' rate, success and latency. A traffic split when more than
+   * one; null where proxies report no backends (ServiceProfile and inbound routes).
+   */
+  backends: z
+    .array(
+      z.object({
+        namespace: z.string(),
+        name: z.string(),
+        weight: maybe,
+        share: maybe,
+        rps: z.number(),
+        successRate: maybe,
+        latencyMs: latencySchema,
+      }),
+    )
+    .nullable(),
 });
 export type RouteRow = z.infer<typeof routeRowSchema>;
+export type RouteBackend = NonNullable<RouteRow['backends']>[number];
 
 export const routesResponseSchema = z.object({
   window: z.string(),
@@ -215,6 +236,11 @@ export const routesResponseSchema = z.object({
    * families: 50 ms, 500 ms, 1 s, 10 s); null for the fine legacy buckets.
    */
   latencyBucketsMs: z.array(z.number()).nullable(),
+  /**
+   * Bucket bounds (ms) of the backends' latency histogram (`_backend_response_duration_seconds`:
+   * 25 ms to 10 s), whose quantiles are ranges too; null where routes have no backends.
+   */
+  backendLatencyBucketsMs: z.array(z.number()).nullable(),
   errors: errorsSchema,
 });
 export type RoutesResponse = z.infer<typeof routesResponseSchema>;

@@ -105,8 +105,10 @@ export const serviceConfigSchema = z.object({
       retryBudget: z.string().nullable(),
     })
     .nullable(),
-  httpRoutes: z.array(
+  /** Gateway-API routes attached to the Service: HTTPRoutes of either group, GRPCRoutes. */
+  routes: z.array(
     z.object({
+      kind: z.enum(['HTTPRoute', 'GRPCRoute']),
       group: z.string(),
       name: z.string(),
       parents: z.array(z.string()),

@@ -13,6 +13,8 @@ export const DEFAULT_SP_ROUTE = '[DEFAULT]';
  * 0.05, 0.5, 1, 10 s): a p95 interpolated between 50 ms and 500 ms says little more than the range.
  */
 const GATEWAY_ROUTE_BUCKETS_MS = [50, 500, 1000, 10_000];
+/** `outbound_{http,grpc}_route_backend_response_duration_seconds` buckets (mesh-facts §2). */
+const GATEWAY_BACKEND_BUCKETS_MS = [25, 50, 100, 250, 500, 1000, 10_000];
 /** Inbound requests no route label names (older proxies, or no route policy). */
 const DEFAULT_INBOUND_ROUTE = 'default';
 
@@ -27,6 +29,8 @@ export interface RouteFamilies {
   attempts: string[];
   /** Prefixes of the retry counters (`<prefix>_requests_total`, ...), where proxies write them. */
   retries: string[];
+  /** Prefixes of the per-backend families (`<prefix>_requests_total`, ...), where proxies write them. */
+  backends: string[];
   matchers: Matcher[];
   /** The label that names the route. */
   routeLabel: string;
@@ -36,6 +40,8 @@ export interface RouteFamilies {
   toMs: number;
   /** Bucket bounds in ms when too coarse for quantiles to be read as exact, else null. */
   latencyBucketsMs: number[] | null;
+  /** The same for the backend families' histogram. */
+  backendLatencyBucketsMs: number[] | null;
   /** A route's name as shown, from its label value. */
   displayName(raw: string): string;
   /** The label value of a route shown under `name`. */
@@ -67,11 +73,13 @@ export function routeFamilies(
         histograms: ['route_response_latency_ms'],
         attempts: to ? ['route_actual_response_total'] : [],
         retries: [],
+        backends: [],
         matchers: [eq('direction', direction), ...self, dstMatch],
         routeLabel: 'rt_route',
         statusLabels: ['classification'],
         toMs: 1,
         latencyBucketsMs: null,
+        backendLatencyBucketsMs: null,
         displayName: (raw) => raw || DEFAULT_SP_ROUTE,
         routeMatcher: (name) => eq('rt_route', name === DEFAULT_SP_ROUTE ? '' : name),
       },
@@ -87,6 +95,7 @@ export function routeFamilies(
         histograms: fams.map((f) => `${f}_request_duration_seconds`),
         attempts: fams.map((f) => `${f}_backend_response_statuses_total`),
         retries: fams.map((f) => `${f}_retry`),
+        backends: fams.map((f) => `${f}_backend`),
         matchers: [
           ...self,
           eq('parent_namespace', service.namespace),
@@ -97,6 +106,7 @@ export function routeFamilies(
         // Seconds in the Gateway-API families; the contract speaks milliseconds.
         toMs: 1000,
         latencyBucketsMs: GATEWAY_ROUTE_BUCKETS_MS,
+        backendLatencyBucketsMs: GATEWAY_BACKEND_BUCKETS_MS,
         displayName: (raw) => raw,
         routeMatcher: (name) => eq('route_name', name),
       },
@@ -110,11 +120,13 @@ export function routeFamilies(
       histograms: ['response_latency_ms'],
       attempts: [],
       retries: [],
+      backends: [],
       matchers: [eq('direction', 'inbound'), ...self],
       routeLabel: 'route_name',
       statusLabels: ['classification'],
       toMs: 1,
       latencyBucketsMs: null,
+      backendLatencyBucketsMs: null,
       displayName: (raw) => raw || DEFAULT_INBOUND_ROUTE,
       routeMatcher: (name) =>
         name === DEFAULT_INBOUND_ROUTE
@@ -122,6 +134,15 @@ export function routeFamilies(
           : eq('route_name', name),
     },
   };
+}
+
+/** The cluster's Gateway-API routes a Service can be the parent of: HTTPRoutes of both groups, GRPCRoutes. */
+export function gatewayRoutes(deps: Pick<MeshDeps, 'topology'>): CrdObject[] {
+  return [
+    ...deps.topology.list<CrdObject>('httproutes.policy'),
+    ...deps.topology.list<CrdObject>('httproutes.gateway'),
+    ...deps.topology.list<CrdObject>('grpcroutes.gateway'),
+  ];
 }
 
 /** The service whose routes apply to a workload, and that service's route configuration. */
@@ -138,10 +159,6 @@ export function routeContext(
   const profiles = deps.topology.list<CrdObject & { kind: string; metadata: { name: string } }>(
     'serviceprofiles',
   );
-  const httpRoutes = [
-    ...deps.topology.list<CrdObject & { metadata: { name: string } }>('httproutes.policy'),
-    ...deps.topology.list<CrdObject & { metadata: { name: string } }>('httproutes.gateway'),
-  ];
   const domain = snapshot.clusterDomain;
 
   // The service whose routes apply: the one called, or (inbound) the one backed by this
@@ -164,7 +181,7 @@ export function routeContext(
       );
   }
   const service = svc && { namespace: svc.namespace, name: svc.name };
-  const config = svc ? serviceRouteConfig(svc, profiles, httpRoutes, domain) : undefined;
+  const config = svc ? serviceRouteConfig(svc, profiles, gatewayRoutes(deps), domain) : undefined;
   const dstMatch = service
     ? re('dst', `${regexLiteral(`${service.name}.${service.namespace}.svc.${domain}`)}:\\d+`)
     : undefined;

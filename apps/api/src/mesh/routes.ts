@@ -1,8 +1,8 @@
-import type { RouteRow, RoutesResponse } from '@meshviz/shared';
+import type { RouteBackend, RouteRow, RoutesResponse } from '@meshviz/shared';
 import { InputError, NotFoundError } from '../model/errors';
 import { golden, responseFails } from '../model/golden';
 import type { WorkloadKind } from '../model/kinds';
-import { DEFAULT_ROUTE, type RouteConfig } from '../model/route-config';
+import { DEFAULT_ROUTE, type ConfiguredBackend, type RouteConfig } from '../model/route-config';
 import { workloadsOf } from '../model/workloads';
 import type { Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
@@ -79,7 +79,14 @@ async function buildRoutes(
   const row = (name: string, cfg: RouteConfig): RouteRow => {
     let r = rows.get(name);
     if (!r) {
-      r = { name, config: cfg, effective: golden(0, 0), actual: null, retries: null };
+      r = {
+        name,
+        config: cfg,
+        effective: golden(0, 0),
+        actual: null,
+        retries: null,
+        backends: null,
+      };
       rows.set(name, r);
     }
     return r;
@@ -101,7 +108,7 @@ async function buildRoutes(
         ),
       ),
     ).then((r) => r.flat());
-  const [resp, lat, actual, retries] = await Promise.all([
+  const [resp, lat, actual, retries, backends] = await Promise.all([
     statuses(f.responses),
     Promise.all(
       f.histograms.map((histogram) =>
@@ -118,6 +125,7 @@ async function buildRoutes(
     ).then((r) => r.flat()),
     f.attempts.length > 0 ? statuses(f.attempts) : Promise.resolve(undefined),
     retryRates(deps, answer, f, w),
+    backendFigures(deps, answer, f, w),
   ]);
   const rawName = (l: Record<string, string>) => l[f.routeLabel] ?? '';
   const eff = tally(resp, rawName);
@@ -150,6 +158,13 @@ async function buildRoutes(
   if (f.retries.length)
     for (const r of rows.values())
       r.retries ??= { rps: 0, successRate: null, limitExceededRps: 0, overflowRps: 0 };
+  // Every route of families with backends lists them: the observed ones, and those its rules name.
+  if (backends) for (const raw of backends.keys()) row(f.displayName(raw), cfgOf(raw));
+  if (f.backends.length)
+    for (const r of rows.values()) {
+      const configured = config?.splits.get(r.name) ?? [];
+      r.backends = splitRows(backends?.get(r.name) ?? new Map(), configured);
+    }
   const direction = to ? 'outbound' : 'inbound';
 
   return {
@@ -164,8 +179,117 @@ async function buildRoutes(
     ),
     shadowedHttpRoutes: config?.shadowed ?? [],
     latencyBucketsMs: f.latencyBucketsMs,
+    backendLatencyBucketsMs: f.backendLatencyBucketsMs,
     errors: answer.errors,
   };
+}
+
+/** A backend's observed figures: attempts per second, their outcomes, their latency (ms). */
+interface BackendTally {
+  namespace: string;
+  name: string;
+  rps: number;
+  success: number;
+  failure: number;
+  latencyMs: Record<string, number> | undefined;
+}
+
+/**
+ * Per route, per backend Service, what the proxies' backend families say
+ * (`outbound_{http,grpc}_route_backend_requests_total`, `_response_statuses_total`,
+ * `_response_duration_seconds`): every attempt, retries included, where it
+ * went. Undefined for families without backends.
+ */
+async function backendFigures(
+  deps: MeshDeps,
+  answer: Answer,
+  f: RouteFamilies,
+  windowSeconds: number,
+): Promise<Map<string, Map<string, BackendTally>> | undefined> {
+  if (f.backends.length === 0) return undefined;
+  const by = [f.routeLabel, 'backend_namespace', 'backend_name'];
+  const out = new Map<string, Map<string, BackendTally>>();
+  const entry = (l: Record<string, string>): BackendTally => {
+    const raw = l[f.routeLabel] ?? '';
+    const key = `${l.backend_namespace ?? ''}/${l.backend_name ?? ''}`;
+    let byBackend = out.get(raw);
+    if (!byBackend) out.set(raw, (byBackend = new Map()));
+    let t = byBackend.get(key);
+    if (!t) {
+      t = {
+        namespace: l.backend_namespace ?? '',
+        name: l.backend_name ?? '',
+        rps: 0,
+        success: 0,
+        failure: 0,
+        latencyMs: undefined,
+      };
+      byBackend.set(key, t);
+    }
+    return t;
+  };
+  const rate = (metric: string, extra: string[]) =>
+    answer.metrics(
+      deps.engine.rate({ metric, matchers: f.matchers, by: [...by, ...extra], windowSeconds }),
+    );
+  const [requests, statuses, latencies] = await Promise.all([
+    Promise.all(f.backends.map((p) => rate(`${p}_requests_total`, []))),
+    Promise.all(f.backends.map((p) => rate(`${p}_response_statuses_total`, f.statusLabels))),
+    Promise.all(
+      f.backends.map((p) =>
+        answer.metrics(
+          deps.engine.quantiles({
+            histogram: `${p}_response_duration_seconds`,
+            matchers: f.matchers,
+            by,
+            windowSeconds,
+            quantiles: QUANTILES,
+          }),
+        ),
+      ),
+    ),
+  ]);
+  for (const s of requests.flat()) entry(s.labels).rps += s.value;
+  for (const s of statuses.flat()) {
+    const t = entry(s.labels);
+    if (responseFails(s.labels)) t.failure += s.value;
+    else t.success += s.value;
+  }
+  for (const s of latencies.flat()) entry(s.labels).latencyMs = scaled(s.values, f.toMs);
+  return out;
+}
+
+/**
+ * A route's backends as rows: those observed and those its rules configure,
+ * each with its configured weight and observed share; heaviest first.
+ */
+function splitRows(
+  observed: Map<string, BackendTally>,
+  configured: ConfiguredBackend[],
+): RouteBackend[] {
+  const total = [...observed.values()].reduce((sum, t) => sum + t.rps, 0);
+  const keys = new Set([...configured.map((c) => `${c.namespace}/${c.name}`), ...observed.keys()]);
+  return [...keys]
+    .map((key): RouteBackend => {
+      const t = observed.get(key);
+      const c = configured.find((x) => `${x.namespace}/${x.name}` === key);
+      const g = golden(t?.success ?? 0, t?.failure ?? 0, t?.latencyMs);
+      return {
+        namespace: t?.namespace ?? c?.namespace ?? '',
+        name: t?.name ?? c?.name ?? '',
+        weight: c?.weight ?? null,
+        share: total > 0 ? (t?.rps ?? 0) / total : null,
+        rps: t?.rps ?? 0,
+        successRate: g.successRate,
+        latencyMs: g.latencyMs,
+      };
+    })
+    .sort(
+      (a, b) =>
+        (b.weight ?? 0) - (a.weight ?? 0) ||
+        (b.share ?? 0) - (a.share ?? 0) ||
+        a.name.localeCompare(b.name),
+    );
 }
 
 const RETRY_COUNTERS = ['requests', 'successes', 'limit_exceeded', 'overflow'] as const;

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '@meshviz/shared';
 import { NotFoundError } from '../model/errors';
 import { serviceRouteConfig, type CrdObject } from '../model/route-config';
+import { gatewayRoutes } from './route-families';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 
@@ -33,6 +34,23 @@ interface HttpMatch {
   queryParams?: { name: string; value: string }[];
 }
 
+interface GrpcMatch {
+  method?: { type?: string; service?: string; method?: string };
+  headers?: { name: string; value: string }[];
+}
+
+/** A GRPCRoute match: `Exact emojivoto.v1.EmojiService/*`, with its headers. */
+function describeGrpcMatch(m: GrpcMatch): string {
+  const method = m.method
+    ? `${m.method.type ?? 'Exact'} ${m.method.service ?? '*'}/${m.method.method ?? '*'}`
+    : undefined;
+  return (
+    [method, ...(m.headers ?? []).map((h) => `header ${h.name}=${h.value}`)]
+      .filter(Boolean)
+      .join(' ') || 'any RPC'
+  );
+}
+
 function describeMatch(m: HttpMatch): string {
   return (
     [
@@ -55,9 +73,18 @@ function configAnnotations(a: Record<string, string> | undefined) {
     .map(([key, value]) => ({ key, value }));
 }
 
+/** "2 HTTPRoutes and 1 GRPCRoute": the kinds of attached routes, counted. */
+function kinds(routes: CrdObject[]): string {
+  return (['HTTPRoute', 'GRPCRoute'] as const)
+    .map((k) => [k, routes.filter((r) => (r.kind ?? 'HTTPRoute') === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}${n > 1 ? 's' : ''}`)
+    .join(' and ');
+}
+
 /**
  * A Service's route configuration: its ServiceProfile routes, the HTTPRoutes
- * of both API groups attached to it, the retry and timeout annotations, and
+ * of both API groups and the GRPCRoutes attached to it, the retry and timeout annotations, and
  * which of them the proxies use (a ServiceProfile shadows HTTPRoutes).
  */
 export function serviceConfigView(deps: MeshDeps, namespace: string, name: string): ServiceConfig {
@@ -70,7 +97,7 @@ export function serviceConfigView(deps: MeshDeps, namespace: string, name: strin
   const cfg = serviceRouteConfig(
     { namespace, name, annotations: svc.metadata.annotations },
     deps.topology.list('serviceprofiles'),
-    [...deps.topology.list('httproutes.policy'), ...deps.topology.list('httproutes.gateway')],
+    gatewayRoutes(deps),
     snapshot.clusterDomain,
   );
   type SpSpec = {
@@ -88,7 +115,7 @@ export function serviceConfigView(deps: MeshDeps, namespace: string, name: strin
     parentRefs?: { kind?: string; name?: string; namespace?: string; port?: number }[];
     hostnames?: string[];
     rules?: {
-      matches?: HttpMatch[];
+      matches?: (HttpMatch & GrpcMatch)[];
       timeouts?: { request?: string; backendRequest?: string };
       backendRefs?: { name?: string; port?: number; weight?: number }[];
     }[];
@@ -113,9 +140,11 @@ export function serviceConfigView(deps: MeshDeps, namespace: string, name: strin
             : null,
         }
       : null,
-    httpRoutes: cfg.httpRoutes.map((r) => {
+    routes: cfg.attached.map((r) => {
       const spec = (r.spec ?? {}) as RouteSpec;
+      const grpc = r.kind === 'GRPCRoute';
       return {
+        kind: grpc ? ('GRPCRoute' as const) : ('HTTPRoute' as const),
         group: (r.apiVersion ?? '').split('/')[0] ?? '',
         name: r.metadata?.name ?? '',
         parents: (spec.parentRefs ?? []).map(
@@ -126,7 +155,7 @@ export function serviceConfigView(deps: MeshDeps, namespace: string, name: strin
         rules: (spec.rules ?? []).map((rule) => {
           const t = rule.timeouts;
           return {
-            matches: (rule.matches ?? [{}]).map(describeMatch),
+            matches: (rule.matches ?? [{}]).map(grpc ? describeGrpcMatch : describeMatch),
             timeouts: t
               ? [
                   t.request && `request ${t.request}`,
@@ -149,17 +178,17 @@ export function serviceConfigView(deps: MeshDeps, namespace: string, name: strin
     annotations: configAnnotations(svc.metadata.annotations),
     precedence: cfg.profile
       ? `ServiceProfile ${cfg.profile.metadata?.name} configures this service's routes${
-          cfg.httpRoutes.length
-            ? `; the ${cfg.httpRoutes.length} HTTPRoute(s) attached to it are ignored by the proxies while it exists`
+          cfg.attached.length
+            ? `; the ${cfg.attached.length} route(s) attached to it (${kinds(cfg.attached)}) are ignored by the proxies while it exists`
             : ''
         }${
           cfg.ignoredAnnotations.length
             ? `; the Service's ${cfg.ignoredAnnotations.join(', ')} ${cfg.ignoredAnnotations.length > 1 ? 'are' : 'is'} ignored too`
             : ''
         }.`
-      : cfg.httpRoutes.length
-        ? `No ServiceProfile: the attached HTTPRoute(s) configure routing, timeouts and retries.`
-        : `No ServiceProfile and no HTTPRoute: every request takes the default route${
+      : cfg.attached.length
+        ? `No ServiceProfile: the routes attached to it (${kinds(cfg.attached)}) configure routing, timeouts and retries.`
+        : `No ServiceProfile and no HTTPRoute or GRPCRoute: every request takes the default route${
             cfg.defaultRoute.configuredBy
               ? `, with retries and timeouts from the Service's annotations`
               : ''

@@ -22,6 +22,16 @@ const httpRoute = (
   },
 });
 
+const grpcRoute = (name: string, svc: string, annotations: Record<string, string> = {}) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'GRPCRoute',
+  metadata: { name, namespace: 'ns', annotations },
+  spec: {
+    parentRefs: [{ group: 'core', kind: 'Service', name: svc }],
+    rules: [{ matches: [{ method: { service: 'emojivoto.v1.EmojiService' } }] }],
+  },
+});
+
 describe('route configuration precedence', () => {
   it('when a Service has a ServiceProfile, its routes apply and its HTTPRoutes are shadowed', () => {
     const cfg = serviceRouteConfig(
@@ -170,5 +180,81 @@ describe('route configuration precedence', () => {
     expect(retries({ 'retry.linkerd.io/http': '504-500' })).toBe(
       'invalid retry.linkerd.io/http "504-500"',
     );
+  });
+
+  it("reads a GRPCRoute's retries from retry.linkerd.io/grpc and its timeout from annotations, as parse_grpc_retry and parse_timeouts do", () => {
+    const svc = {
+      namespace: 'ns',
+      name: 'emoji',
+      annotations: {
+        'retry.linkerd.io/grpc': 'internal',
+        'retry.linkerd.io/http': '5xx',
+        'timeout.linkerd.io/request': '5s',
+      },
+    };
+    const cfg = serviceRouteConfig(
+      svc,
+      [],
+      [
+        grpcRoute('own', 'emoji', {
+          'retry.linkerd.io/grpc': 'unavailable,Deadline-Exceeded',
+          'retry.linkerd.io/limit': '2',
+          'timeout.linkerd.io/request': '1s',
+        }),
+        // No retry annotation of its own: the Service's gRPC conditions, never its HTTP ones.
+        grpcRoute('inherits', 'emoji', { 'retry.linkerd.io/http': '5xx' }),
+        grpcRoute('bad', 'emoji', { 'retry.linkerd.io/grpc': 'unknown' }),
+      ],
+      'cluster.local',
+    );
+    expect(cfg.routes.get('own')).toEqual({
+      source: 'GRPCRoute',
+      object: 'GRPCRoute.gateway.networking.k8s.io/ns/own',
+      configuredBy: "retries: the route's annotations; timeout: the route's annotations",
+      retries: 'on unavailable,Deadline-Exceeded, up to 2',
+      timeout: 'request 1s',
+    });
+    expect(cfg.routes.get('inherits')).toMatchObject({
+      retries: 'on internal, up to 1',
+      timeout: 'request 5s',
+      configuredBy: 'retries: Service ns/emoji annotations; timeout: Service ns/emoji annotations',
+    });
+    expect(cfg.routes.get('bad')?.retries).toBe('invalid retry.linkerd.io/grpc "unknown"');
+    expect(cfg.attached.map((r) => r.metadata?.name)).toEqual(['own', 'inherits', 'bad']);
+  });
+
+  it("gives a route's split as shares of its rules' weights, only when every rule splits alike", () => {
+    const split = (name: string, rules: { backendRefs?: object[] }[]) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: 'ns' },
+      spec: { parentRefs: [{ group: 'core', kind: 'Service', name: 'web' }], rules },
+    });
+    const canary = [
+      { name: 'web', port: 80, weight: 90 },
+      { name: 'web-canary', port: 80, weight: 10 },
+    ];
+    const cfg = serviceRouteConfig(
+      { namespace: 'ns', name: 'web' },
+      [],
+      [
+        split('canary', [{ backendRefs: canary }, { backendRefs: [...canary].reverse() }, {}]),
+        // No weights: 1 each.
+        split('even', [{ backendRefs: [{ name: 'a' }, { name: 'b', namespace: 'other' }] }]),
+        split('differs', [{ backendRefs: canary }, { backendRefs: [{ name: 'web' }] }]),
+        split('parent', [{}]),
+      ],
+      'cluster.local',
+    );
+    expect(cfg.splits.get('canary')).toEqual([
+      { namespace: 'ns', name: 'web', weight: 0.9 },
+      { namespace: 'ns', name: 'web-canary', weight: 0.1 },
+    ]);
+    expect(cfg.splits.get('even')).toEqual([
+      { namespace: 'ns', name: 'a', weight: 0.5 },
+      { namespace: 'other', name: 'b', weight: 0.5 },
+    ]);
+    expect(cfg.splits.has('differs')).toBe(false);
+    expect(cfg.splits.has('parent')).toBe(false);
   });
 });

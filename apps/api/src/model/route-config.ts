@@ -1,8 +1,8 @@
 /**
  * What the Linkerd CRDs configure for a Service's routes (mesh-facts §5):
- * a ServiceProfile takes precedence, and HTTPRoutes whose parent is that
+ * a ServiceProfile takes precedence, and routes whose parent is that
  * Service are then ignored by the proxies; otherwise HTTPRoutes of either
- * API group apply; otherwise the default route.
+ * API group and GRPCRoutes apply; otherwise the default route.
  */
 export interface CrdObject {
   apiVersion?: string;
@@ -28,11 +28,21 @@ interface HttpRouteSpec {
     namespace?: string;
     port?: number;
   }[];
-  rules?: { timeouts?: { request?: string; backendRequest?: string } }[];
+  rules?: {
+    timeouts?: { request?: string; backendRequest?: string };
+    backendRefs?: { kind?: string; name?: string; namespace?: string; weight?: number }[];
+  }[];
+}
+
+/** A route's backend Service and its share of the rule's weights. */
+export interface ConfiguredBackend {
+  namespace: string;
+  name: string;
+  weight: number;
 }
 
 export interface RouteConfig {
-  source: 'ServiceProfile' | 'HTTPRoute' | 'default';
+  source: 'ServiceProfile' | 'HTTPRoute' | 'GRPCRoute' | 'default';
   object: string | null;
   /** Where the retries and timeout come from; null when neither is configured. */
   configuredBy: string | null;
@@ -42,9 +52,15 @@ export interface RouteConfig {
 
 export interface ServiceRouteConfig {
   profile: CrdObject | undefined;
-  httpRoutes: CrdObject[];
+  /** Gateway-API routes attached to the Service (HTTPRoutes, GRPCRoutes). */
+  attached: CrdObject[];
   /** Route name -> its configuration. */
   routes: Map<string, RouteConfig>;
+  /**
+   * Route name -> its backends' weights, when every rule that lists backends lists the
+   * same split (as shares of the rule's weights, summing to 1).
+   */
+  splits: Map<string, ConfiguredBackend[]>;
   /** Requests no route names (the proxies' default route): the Service's annotations apply. */
   defaultRoute: RouteConfig;
   shadowed: { object: string; reason: string }[];
@@ -72,25 +88,34 @@ function validHttpCondition(cond: string): boolean {
 
 const isZeroDuration = (v: string) => /^0+(\.0+)?(ms|s|m|h)?$/.test(v.trim());
 
+/** The conditions `retry.linkerd.io/grpc` accepts (`parse_grpc_retry`, any case). */
+const GRPC_CONDITIONS = /^(cancelled|deadline-exceeded|internal|resource-exhausted|unavailable)$/i;
+
 /**
- * HTTP retries from annotations, read as linkerd2's policy controller reads
- * them (`parse_http_retry`): configured when any of `retry.linkerd.io/http`,
- * `limit` (0 counts as unset) or `timeout` (zero counts as unset) is there;
- * the limit defaults to 1; `retry.linkerd.io/grpc` is not read for HTTP.
- * Null when none is set, so the parent Service's annotations apply.
+ * Retries from annotations, read as linkerd2's policy controller reads them
+ * (`parse_http_retry` for HTTP routes, `parse_grpc_retry` for GRPCRoutes):
+ * configured when any of the protocol's conditions (`retry.linkerd.io/http`
+ * or `retry.linkerd.io/grpc`), `limit` (0 counts as unset) or `timeout`
+ * (zero counts as unset) is there; the limit defaults to 1; the other
+ * protocol's conditions are not read. Null when none is set, so the parent
+ * Service's annotations apply.
  */
-function retryAnnotations(a: Record<string, string> | undefined): string | null {
-  const http = a?.['retry.linkerd.io/http'];
+function retryAnnotations(
+  a: Record<string, string> | undefined,
+  protocol: 'http' | 'grpc' = 'http',
+): string | null {
+  const key = `retry.linkerd.io/${protocol}`;
+  const http = a?.[key];
+  const valid = protocol === 'http' ? validHttpCondition : (c: string) => GRPC_CONDITIONS.test(c);
   const limitText = a?.['retry.linkerd.io/limit'];
   const limit = limitText !== undefined && Number(limitText) !== 0 ? limitText : undefined;
   const timeoutText = a?.['retry.linkerd.io/timeout'];
   const timeout =
     timeoutText !== undefined && !isZeroDuration(timeoutText) ? timeoutText : undefined;
   if (http === undefined && limit === undefined && timeout === undefined) return null;
-  if (http !== undefined && !http.split(',').every(validHttpCondition))
-    return `invalid retry.linkerd.io/http "${http}"`;
+  if (http !== undefined && !http.split(',').every(valid)) return `invalid ${key} "${http}"`;
   return [
-    http === undefined ? 'no retry.linkerd.io/http conditions' : `on ${http}`,
+    http === undefined ? `no ${key} conditions` : `on ${http}`,
     `up to ${limit ?? 1}`,
     timeout ? `each within ${timeout}` : '',
   ]
@@ -125,7 +150,8 @@ function configuredBy(
 export function serviceRouteConfig(
   service: { namespace: string; name: string; annotations?: Record<string, string> },
   profiles: CrdObject[],
-  httpRoutes: CrdObject[],
+  /** HTTPRoutes and GRPCRoutes of the cluster; those whose parent is the Service count. */
+  gatewayRoutes: CrdObject[],
   clusterDomain: string,
 ): ServiceRouteConfig {
   const profile = profiles.find(
@@ -133,7 +159,7 @@ export function serviceRouteConfig(
       p.metadata?.namespace === service.namespace &&
       p.metadata?.name === `${service.name}.${service.namespace}.svc.${clusterDomain}`,
   );
-  const attached = httpRoutes.filter((r) =>
+  const attached = gatewayRoutes.filter((r) =>
     ((r.spec as HttpRouteSpec | undefined)?.parentRefs ?? []).some(
       (p) =>
         (p.kind ?? '') === 'Service' &&
@@ -143,6 +169,7 @@ export function serviceRouteConfig(
     ),
   );
   const routes = new Map<string, RouteConfig>();
+  const splits = new Map<string, ConfiguredBackend[]>();
   const shadowed: { object: string; reason: string }[] = [];
   const svcRef = `Service ${service.namespace}/${service.name}`;
   const svcRetries = retryAnnotations(service.annotations);
@@ -192,7 +219,11 @@ export function serviceRouteConfig(
       });
   } else {
     for (const r of attached) {
-      const rules = (r.spec as HttpRouteSpec | undefined)?.rules ?? [];
+      const split = splitOf(r, service.namespace);
+      if (split) splits.set(r.metadata?.name ?? '', split);
+      const grpc = r.kind === 'GRPCRoute';
+      // A GRPCRoute has no timeouts field: its timeouts are annotations only.
+      const rules = grpc ? [] : ((r.spec as HttpRouteSpec | undefined)?.rules ?? []);
       const timeouts = [
         ...new Set(
           rules
@@ -201,13 +232,14 @@ export function serviceRouteConfig(
         ),
       ];
       // A route's own annotations, when it has any, replace all of its Service's.
-      const ownRetries = retryAnnotations(r.metadata?.annotations);
+      const ownRetries = retryAnnotations(r.metadata?.annotations, grpc ? 'grpc' : 'http');
       const ownTimeout = timeoutAnnotations(r.metadata?.annotations);
       const ruleTimeout = timeouts.length ? timeouts.map((t) => `request ${t}`).join(', ') : null;
-      const retries = ownRetries ?? svcRetries;
+      const retries =
+        ownRetries ?? (grpc ? retryAnnotations(service.annotations, 'grpc') : svcRetries);
       const timeout = ruleTimeout ?? ownTimeout ?? svcTimeout;
       routes.set(r.metadata?.name ?? '', {
-        source: 'HTTPRoute',
+        source: grpc ? 'GRPCRoute' : 'HTTPRoute',
         object: ref(r),
         configuredBy: configuredBy(
           {
@@ -229,7 +261,33 @@ export function serviceRouteConfig(
       });
     }
   }
-  return { profile, httpRoutes: attached, routes, defaultRoute, shadowed, ignoredAnnotations };
+  return { profile, attached, routes, splits, defaultRoute, shadowed, ignoredAnnotations };
+}
+
+/**
+ * A route's split: the Service backends of its rules with their shares of the rule's
+ * weights (Gateway API: 1 unless given), when every rule listing backends agrees.
+ * Undefined when no rule lists one (requests go to the parent) or rules differ.
+ */
+function splitOf(route: CrdObject, namespace: string): ConfiguredBackend[] | undefined {
+  const rules = ((route.spec as HttpRouteSpec | undefined)?.rules ?? []).filter(
+    (x) => (x.backendRefs ?? []).length > 0,
+  );
+  const splits = rules.map((rule) => {
+    const refs = (rule.backendRefs ?? []).filter((b) => (b.kind ?? 'Service') === 'Service');
+    const total = refs.reduce((sum, b) => sum + (b.weight ?? 1), 0);
+    return refs
+      .map((b) => ({
+        namespace: b.namespace ?? route.metadata?.namespace ?? namespace,
+        name: b.name ?? '',
+        weight: total > 0 ? (b.weight ?? 1) / total : 0,
+      }))
+      .sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+  });
+  const [first] = splits;
+  return first && splits.every((s) => JSON.stringify(s) === JSON.stringify(first))
+    ? first
+    : undefined;
 }
 
 export const DEFAULT_ROUTE: RouteConfig = {

@@ -185,6 +185,14 @@ export const RESOURCES: readonly ResourceType[] = [
     singular: 'httproute',
     namespaced: true,
   },
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'GRPCRoute',
+    plural: 'grpcroutes',
+    singular: 'grpcroute',
+    namespaced: true,
+  },
   // A controller Linkerd has no special code for: Argo Rollouts.
   {
     group: 'argoproj.io',

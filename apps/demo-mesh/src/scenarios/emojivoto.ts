@@ -32,7 +32,10 @@ function serviceProfile(
  * Linkerd's emojivoto: vote-bot -> web (HTTP), web -> emoji and voting (gRPC).
  * Voting fails every vote for :doughnut:, as the real app does, so web's
  * /api/vote fails for those votes too. Also: `web` calls an unmeshed
- * `geo-lookup` (plaintext, not_provided_by_service_discovery).
+ * `geo-lookup` (plaintext, not_provided_by_service_discovery). emoji's store
+ * is unavailable now and then, and web's proxy retries those RPCs once
+ * through a GRPCRoute's annotations; the same route sends a tenth of them to
+ * a canary of the next release.
  */
 export function emojivoto(): Scenario {
   const votes = ['VoteJoy', 'VoteSunglasses', 'VoteHeart', 'Vote100', 'VoteRocket', 'VoteBeer'];
@@ -70,6 +73,19 @@ export function emojivoto(): Scenario {
         ],
         image: 'docker.l5d.io/buoyantio/emojivoto-emoji-svc:v11',
       },
+      // The next emoji release, taking a tenth of emoji-svc's RPCs through its GRPCRoute.
+      {
+        namespace: NS,
+        name: 'emoji-canary',
+        kind: 'Deployment',
+        meshed: true,
+        serviceAccount: 'emoji',
+        ports: [
+          { name: 'grpc', port: 8080, protocol: 'grpc' },
+          { name: 'prom', port: 8801, protocol: 'http' },
+        ],
+        image: 'docker.l5d.io/buoyantio/emojivoto-emoji-svc:v12',
+      },
       {
         namespace: NS,
         name: 'voting',
@@ -103,6 +119,14 @@ export function emojivoto(): Scenario {
         namespace: NS,
         name: 'emoji-svc',
         workload: 'emoji',
+        port: 8080,
+        targetPort: 8080,
+        protocol: 'grpc',
+      },
+      {
+        namespace: NS,
+        name: 'emoji-canary-svc',
+        workload: 'emoji-canary',
         port: 8080,
         targetPort: 8080,
         protocol: 'grpc',
@@ -193,6 +217,34 @@ export function emojivoto(): Scenario {
       },
     ],
     resources: [
+      // emoji-svc has no ServiceProfile: its RPCs take this GRPCRoute, which retries
+      // UNAVAILABLE once (linkerd2 policy controller, parse_grpc_retry).
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'GRPCRoute',
+        metadata: {
+          name: 'emoji-svc',
+          namespace: NS,
+          annotations: {
+            'retry.linkerd.io/grpc': 'unavailable',
+            'retry.linkerd.io/limit': '1',
+            'timeout.linkerd.io/request': '2s',
+          },
+        },
+        spec: {
+          parentRefs: [{ group: 'core', kind: 'Service', name: 'emoji-svc', port: 8080 }],
+          rules: [
+            {
+              matches: [{ method: { type: 'Exact', service: EMOJI.slice(1) } }],
+              // A 90/10 canary split.
+              backendRefs: [
+                { name: 'emoji-svc', port: 8080, weight: 90 },
+                { name: 'emoji-canary-svc', port: 8080, weight: 10 },
+              ],
+            },
+          ],
+        },
+      },
       serviceProfile('web-svc', [
         { name: 'GET /api/list', condition: { method: 'GET', pathRegex: '/api/list' } },
         { name: 'GET /api/vote', condition: { method: 'GET', pathRegex: '/api/vote' } },

@@ -114,3 +114,5 @@ export class Sequence {
 
 export const GOLDEN = 0.6180339887498949;
 export const SILVER = 0.41421356237309515;
+/** The bronze ratio's fraction, (√13 − 3) / 2: a third sequence, unrelated to the other two. */
+export const BRONZE = 0.30277563773199456;

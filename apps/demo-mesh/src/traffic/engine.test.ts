@@ -139,6 +139,70 @@ describe('traffic engine', () => {
     );
   });
 
+  it("retries UNAVAILABLE once through emoji-svc's GRPCRoute, and nothing else", () => {
+    const c = simulate(emojivoto(), 600);
+    const route = ['parent_name="emoji-svc"', 'route_kind="GRPCRoute"', 'route_name="emoji-svc"'];
+    const attempts = total(c, 'outbound_grpc_route_backend_requests_total', ...route);
+    const retries = total(c, 'outbound_grpc_route_retry_requests_total', ...route);
+    const ok = total(c, 'outbound_grpc_route_retry_successes_total', ...route);
+    const exceeded = total(c, 'outbound_grpc_route_retry_limit_exceeded_total', ...route);
+    const requests = attempts - retries;
+    // web asks 4.5 RPCs a second of emoji; 4% of the 3.5/s FindByShortcode are UNAVAILABLE.
+    expect(requests).toBeGreaterThan(4.5 * 600 * 0.9);
+    // Every UNAVAILABLE attempt was either retried or ran out of retries.
+    expect(retries + exceeded).toBe(
+      total(
+        c,
+        'outbound_grpc_route_backend_response_statuses_total',
+        ...route,
+        'grpc_status="UNAVAILABLE"',
+      ),
+    );
+    expect(retries / (3.5 * 600)).toBeGreaterThan(0.02);
+    expect(retries / (3.5 * 600)).toBeLessThan(0.06);
+    expect(ok + exceeded).toBe(retries);
+    // What web saw: only the RPCs whose retry was UNAVAILABLE too, and every one of them.
+    expect(
+      total(c, 'outbound_grpc_route_request_statuses_total', ...route, 'grpc_status="UNAVAILABLE"'),
+    ).toBe(exceeded);
+    // The route's 90/10 split: the canary takes a tenth of the attempts, retries included.
+    const toCanary = total(
+      c,
+      'outbound_grpc_route_backend_requests_total',
+      ...route,
+      'backend_name="emoji-canary-svc"',
+    );
+    expect(toCanary / attempts).toBeGreaterThan(0.09);
+    expect(toCanary / attempts).toBeLessThan(0.11);
+    // ...and the canary's pods served them, under the name web asked for.
+    const canaryPods = c.podsOf('emojivoto', 'emoji-canary');
+    expect(canaryPods.length).toBeGreaterThan(0);
+    const served = canaryPods
+      .flatMap((p) => p.proxy?.render().split('\n') ?? [])
+      .filter(
+        (l) =>
+          l.startsWith('request_total{') &&
+          l.includes('direction="inbound"') &&
+          l.includes('authority="emoji-svc.emojivoto.svc.cluster.local:8080"'),
+      )
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(served).toBe(toCanary);
+    expect(
+      total(
+        c,
+        'request_total',
+        'direction="outbound"',
+        'authority="emoji-svc.emojivoto.svc.cluster.local:8080"',
+        'dst_deployment="emoji-canary"',
+        'dst_service="emoji-canary-svc"',
+      ),
+    ).toBe(toCanary);
+    // voting-svc has a ServiceProfile and the doughnut's UNKNOWN is not retryable anyway.
+    expect(total(c, 'outbound_grpc_route_retry_requests_total', 'parent_name="voting-svc"')).toBe(
+      0,
+    );
+  });
+
   it('denies a client the policy does not name, and only that client', () => {
     const c = simulate(booksapp(), 30);
     expect(total(c, 'inbound_http_authz_deny_total', 'client_id="audit-bot.')).toBeGreaterThan(5);

@@ -3,7 +3,7 @@ import { AdminTraffic } from '../proxy/admin-traffic';
 import { labelText } from '../proxy/registry';
 import { rngFor, type Rng } from '../rng';
 import type { IncidentSpec, RequestClass, ServiceSpec } from '../scenarios/types';
-import { GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
+import { BRONZE, GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
 import {
   authorityOf,
   authzLabels,
@@ -18,7 +18,7 @@ import {
 import { resolveInbound, resolveOutbound, type OutboundRoute } from './policy';
 import { ProxyRecorder } from './recorder';
 import { RetryBudget } from './retry-budget';
-import type { ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
+import type { BackendRuntime, ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
 import { VizScrapes } from './viz-scrapes';
 
 /** Proxy overhead added to what the client sees. */
@@ -71,10 +71,31 @@ export class TrafficEngine {
         const route = resolveOutbound(cluster, svc, cls);
         const spBase = (direction: string) =>
           labelText({ direction, dst: authorityOf(svc), rt_route: route.rtRoute ?? '' });
+        const backends: BackendRuntime[] = (
+          route.backends ?? [{ namespace: svc.namespace, name: svc.name, weight: 1 }]
+        ).flatMap((b) => {
+          const spec = cluster.service(b.namespace, b.name)?.spec;
+          return spec && b.weight > 0
+            ? [
+                {
+                  svc: spec,
+                  weight: b.weight,
+                  gwBackend: labelText({
+                    ...gatewayRouteLabels(svc, route),
+                    ...backendLabels(spec),
+                  }),
+                },
+              ]
+            : [];
+        });
+        if (backends.length === 0)
+          throw new Error(`call ${call.from} -> ${call.to}: its route has no existing backend`);
         this.classes.push({
           call,
           cls,
           svc,
+          backends,
+          backendSeq: new Sequence(seq.next(), BRONZE),
           clientNs,
           clientWorkload,
           route,
@@ -83,7 +104,6 @@ export class TrafficEngine {
             spIn: spBase('inbound'),
             gwRoute: labelText(gatewayRouteLabels(svc, route)),
             gwRequest: labelText({ ...gatewayRouteLabels(svc, route), hostname: '' }),
-            gwBackend: labelText({ ...gatewayRouteLabels(svc, route), ...backendLabels(svc) }),
             family: call.protocol === 'grpc' ? 'outbound_grpc_route' : 'outbound_http_route',
           },
           dist: new LogNormal(cls.latency),
@@ -141,8 +161,8 @@ export class TrafficEngine {
 
   private tickClass(c: ClassRuntime, dt: number, t: number): void {
     const clients = this.cluster.podsOf(c.clientNs, c.clientWorkload);
-    const servers = this.cluster.endpointsOf(c.svc.namespace, c.svc.name);
-    if (clients.length === 0 || servers.length === 0) return;
+    const servers = c.backends.map((b) => this.cluster.endpointsOf(b.svc.namespace, b.svc.name));
+    if (clients.length === 0 || servers.every((s) => s.length === 0)) return;
     const jitter = 1 + (this.rng.next() * 2 - 1) * RATE_JITTER;
     c.due += c.cls.rps * dt * jitter;
     const n = Math.floor(c.due);
@@ -208,10 +228,27 @@ export class TrafficEngine {
   }
 
   /** One request as the calling app sees it: attempts, retries, timeout. */
+  /** A backend by weight, for one attempt (each attempt, retries too, picks anew, as Linkerd's do). */
+  private pickBackend(c: ClassRuntime, servers: SimPod[][]): number {
+    if (c.backends.length === 1) return 0;
+    const total = c.backends.reduce((sum, b) => sum + b.weight, 0);
+    let draw = c.backendSeq.next() * total;
+    let pick = c.backends.length - 1;
+    for (let i = 0; i < c.backends.length; i++) {
+      draw -= (c.backends[i] as BackendRuntime).weight;
+      if (draw < 0) {
+        pick = i;
+        break;
+      }
+    }
+    // A backend without endpoints: the first one that has some.
+    return (servers[pick]?.length ?? 0) > 0 ? pick : servers.findIndex((s) => s.length > 0);
+  }
+
   private request(
     c: ClassRuntime,
     client: SimPod,
-    servers: SimPod[],
+    serversByBackend: SimPod[][],
     incident: { extraFailure: number; latencyFactor: number },
   ): void {
     this.requests++;
@@ -223,8 +260,11 @@ export class TrafficEngine {
     let skippedNoBudget = false;
     let limitExceeded = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const b = this.pickBackend(c, serversByBackend);
+      const backend = c.backends[b] as BackendRuntime;
+      const servers = serversByBackend[b] as SimPod[];
       const server = servers[(c.rotation + attempt) % servers.length] as SimPod;
-      const pair = this.pair(client, server, c.svc);
+      const pair = this.pair(client, server, backend.svc, c.svc);
       let outcome = this.sampleOutcome(c, incident, attempt === 0);
       if (!pair.decision.allowed) {
         outcome = {
@@ -256,8 +296,10 @@ export class TrafficEngine {
         !seen.error &&
         (retry.kind === 'budget'
           ? seen.failure
-          : retry.statuses.some(([lo, hi]) => seen.status >= lo && seen.status <= hi));
-      this.recorder.attempt(pair, c, client, seen, attempt > 0, retryable);
+          : c.grpc
+            ? seen.grpcStatus !== undefined && retry.grpc.includes(seen.grpcStatus)
+            : retry.statuses.some(([lo, hi]) => seen.status >= lo && seen.status <= hi));
+      this.recorder.attempt(pair, c, backend, client, seen, attempt > 0, retryable);
       last = seen;
       if (!retry || !retryable) break;
       if (retry.kind === 'budget' ? !budget?.tryRetry() : attempt + 1 > retry.limit) {
@@ -290,7 +332,8 @@ export class TrafficEngine {
     return b;
   }
 
-  private pair(client: SimPod, server: SimPod, svc: ServiceSpec): PairHandle {
+  /** The handles of a client and one endpoint of `svc`, which `parent`'s route sent it to. */
+  private pair(client: SimPod, server: SimPod, svc: ServiceSpec, parent = svc): PairHandle {
     let byServer = this.pairs.get(client);
     if (!byServer) {
       byServer = new Map();
@@ -311,14 +354,14 @@ export class TrafficEngine {
         inResponse: new Map(),
         inLatency: new Map(),
         decision,
-        outBase: outboundLabels(server, svc),
+        outBase: outboundLabels(server, svc, parent),
         inTls: labelText(inboundTls(client)),
         outTcpBase: outboundLabels(server, svc)
           .replace(/authority="[^"]*",/, '')
           .replace('direction="outbound",', 'direction="outbound",peer="dst",'),
         inBase: labelText({
           direction: 'inbound',
-          authority: authorityOf(svc),
+          authority: authorityOf(parent),
           ...inboundTarget(server, svc),
           ...inboundTls(client),
           ...srvLabels(decision),

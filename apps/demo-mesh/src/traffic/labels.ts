@@ -10,10 +10,15 @@ export function authorityOf(svc: ServiceSpec): string {
   return `${svc.name}.${svc.namespace}.svc.${CLUSTER_DOMAIN}:${svc.port}`;
 }
 
-/** Outbound labels of a client's proxy towards one endpoint, with the destination metadata service discovery gives. */
-export function outboundLabels(server: SimPod, svc: ServiceSpec): string {
+/**
+ * Outbound labels of a client's proxy towards one endpoint of `backend`, with
+ * the destination metadata service discovery gives for it; `authority` is
+ * what the app asked for, the route's parent (the backend itself unless
+ * the route splits traffic).
+ */
+export function outboundLabels(server: SimPod, backend: ServiceSpec, parent = backend): string {
   return labelText(
-    endpointLabels(server, svc.targetPort, authorityOf(svc), { dst_service: svc.name }),
+    endpointLabels(server, backend.targetPort, authorityOf(parent), { dst_service: backend.name }),
   );
 }
 

@@ -7,7 +7,7 @@ import type { RequestClass, ServiceSpec } from '../scenarios/types';
 
 /** How the client's proxy routes a request class to a service (mesh-facts §5 precedence). */
 export interface OutboundRoute {
-  source: 'serviceprofile' | 'httproute' | 'default';
+  source: 'serviceprofile' | 'httproute' | 'grpcroute' | 'default';
   /** ServiceProfile route name (`rt_route`); '' when no SP route matched. */
   rtRoute?: string;
   /** Gateway-API route labels. */
@@ -16,10 +16,16 @@ export interface OutboundRoute {
   routeName: string;
   routeNamespace: string;
   timeoutMs?: number;
+  /** The matched rule's `backendRefs` (a traffic split when more than one); none: the parent Service. */
+  backends?: { namespace: string; name: string; weight: number }[];
   retry?:
     | { kind: 'budget'; ratio: number; minPerSecond: number; ttlSeconds: number }
-    /** From annotations: at most `limit` retries of responses whose status is in `statuses`. */
-    | { kind: 'limit'; limit: number; statuses: [number, number][] };
+    /**
+     * From annotations: at most `limit` retries of responses whose HTTP status is in
+     * `statuses` (`retry.linkerd.io/http`) or, for gRPC, whose status code is in `grpc`
+     * (`retry.linkerd.io/grpc`).
+     */
+    | { kind: 'limit'; limit: number; statuses: [number, number][]; grpc: number[] };
   /** Status classes a ServiceProfile marks as failures, overriding the default 5xx rule. */
   responseClasses?: { min: number; max: number; isFailure: boolean }[];
 }
@@ -64,6 +70,7 @@ interface HttpRouteMatch {
 }
 interface HttpRouteRule {
   matches?: HttpRouteMatch[];
+  backendRefs?: BackendRef[];
   timeouts?: { request?: string; backendRequest?: string };
 }
 
@@ -87,10 +94,44 @@ function matchesHttpRoute(m: HttpRouteMatch, method: string, path: string): bool
 
 /** HTTPRoutes of both API groups whose parent is the Service. */
 export function httpRoutesFor(cluster: Cluster, svc: ServiceSpec): KubeObject[] {
-  return [
+  return childrenOf(svc, [
     ...cluster.resources('policy.linkerd.io/v1beta3', 'HTTPRoute', svc.namespace),
     ...cluster.resources('gateway.networking.k8s.io/v1', 'HTTPRoute', svc.namespace),
-  ].filter((r) =>
+  ]);
+}
+
+/** GRPCRoutes (the Gateway API's: Linkerd's policy controller reads no other) whose parent is the Service. */
+export function grpcRoutesFor(cluster: Cluster, svc: ServiceSpec): KubeObject[] {
+  return childrenOf(
+    svc,
+    cluster.resources('gateway.networking.k8s.io/v1', 'GRPCRoute', svc.namespace),
+  );
+}
+
+interface BackendRef {
+  name?: string;
+  namespace?: string;
+  kind?: string;
+  weight?: number;
+}
+
+/** A rule's Service backends with their weights (Gateway API: weight 1 unless given). */
+function backendsOf(
+  refs: BackendRef[] | undefined,
+  namespace: string,
+): OutboundRoute['backends'] | undefined {
+  const backends = (refs ?? [])
+    .filter((b) => (b.kind ?? 'Service') === 'Service' && b.name)
+    .map((b) => ({
+      namespace: b.namespace ?? namespace,
+      name: b.name ?? '',
+      weight: b.weight ?? 1,
+    }));
+  return backends.length ? backends : undefined;
+}
+
+function childrenOf(svc: ServiceSpec, routes: KubeObject[]): KubeObject[] {
+  return routes.filter((r) =>
     (
       (r.spec as { parentRefs?: { kind?: string; group?: string; name?: string }[] }).parentRefs ??
       []
@@ -101,6 +142,23 @@ export function httpRoutesFor(cluster: Cluster, svc: ServiceSpec): KubeObject[] 
         p.name === svc.name,
     ),
   );
+}
+
+interface GrpcRouteMatch {
+  method?: { type?: string; service?: string; method?: string };
+}
+
+/** A GRPCRoute match against a request path `/package.Service/Method`. */
+function matchesGrpcRoute(m: GrpcRouteMatch, path: string): boolean {
+  const [, service = '', method = ''] = /^\/([^/]*)\/([^/]*)$/.exec(path) ?? [];
+  const want = m.method;
+  if (!want) return true;
+  const same = (pattern: string | undefined, value: string) =>
+    pattern === undefined ||
+    (want.type === 'RegularExpression'
+      ? new RegExp(`^(?:${pattern})$`).test(value)
+      : pattern === value);
+  return same(want.service, service) && same(want.method, method);
 }
 
 export function serviceProfileFor(cluster: Cluster, svc: ServiceSpec): KubeObject | undefined {
@@ -121,21 +179,37 @@ function statusRange(text: string): [number, number][] {
   return m ? [[Number(m[1]), Number(m[2] ?? m[1])]] : [];
 }
 
+/** gRPC status codes `retry.linkerd.io/grpc` may name. */
+const GRPC_RETRY_CODES: Record<string, number> = {
+  cancelled: 1,
+  'deadline-exceeded': 4,
+  'resource-exhausted': 8,
+  internal: 13,
+  unavailable: 14,
+};
+
 /**
- * HTTP retries from `retry.linkerd.io/*` annotations: set when any of `http`, `limit`
- * or `timeout` is; the limit defaults to 1. Undefined when none is set.
+ * Retries from `retry.linkerd.io/*` annotations: set when any of the
+ * protocol's conditions (`http` or `grpc`), `limit` or `timeout` is; the
+ * limit defaults to 1. Undefined when none is set.
  */
 function annotationRetry(
   a: Record<string, string> | undefined,
+  protocol: 'http' | 'grpc',
 ): OutboundRoute['retry'] | undefined {
-  const http = a?.['retry.linkerd.io/http'];
+  const conditions = a?.[`retry.linkerd.io/${protocol}`];
   const limit = Number(a?.['retry.linkerd.io/limit'] ?? 0) || 0;
   const timeout = ms(a?.['retry.linkerd.io/timeout']) ?? 0;
-  if (http === undefined && limit === 0 && timeout === 0) return undefined;
+  if (conditions === undefined && limit === 0 && timeout === 0) return undefined;
+  const list = (conditions ?? '').split(',');
   return {
     kind: 'limit',
     limit: limit || 1,
-    statuses: (http ?? '').split(',').flatMap(statusRange),
+    statuses: protocol === 'http' ? list.flatMap(statusRange) : [],
+    grpc:
+      protocol === 'grpc'
+        ? list.flatMap((c) => GRPC_RETRY_CODES[c.trim().toLowerCase()] ?? [])
+        : [],
   };
 }
 
@@ -184,6 +258,35 @@ export function resolveOutbound(
         : {}),
     };
   }
+  if (svc.protocol === 'grpc') {
+    for (const r of grpcRoutesFor(cluster, svc)) {
+      const rules =
+        (r.spec as { rules?: { matches?: GrpcRouteMatch[]; backendRefs?: BackendRef[] }[] })
+          .rules ?? [];
+      const rule = rules.find((x) =>
+        (x.matches?.length ? x.matches : [{}]).some((m) => matchesGrpcRoute(m, cls.path)),
+      );
+      if (!rule) continue;
+      const backends = backendsOf(rule.backendRefs, r.metadata.namespace ?? svc.namespace);
+      const annotations = r.metadata.annotations ?? {};
+      const retry =
+        annotationRetry(annotations, 'grpc') ?? annotationRetry(svc.annotations, 'grpc');
+      // A GRPCRoute has no timeouts of its own: only annotations set them.
+      const timeoutMs =
+        ms(annotations['timeout.linkerd.io/request']) ??
+        ms(svc.annotations?.['timeout.linkerd.io/request']);
+      return {
+        source: 'grpcroute',
+        routeGroup: 'gateway.networking.k8s.io',
+        routeKind: 'GRPCRoute',
+        routeName: r.metadata.name,
+        routeNamespace: r.metadata.namespace ?? svc.namespace,
+        ...(backends ? { backends } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(retry ? { retry } : {}),
+      };
+    }
+  }
   for (const r of httpRoutesFor(cluster, svc)) {
     const rules = (r.spec as { rules?: HttpRouteRule[] }).rules ?? [];
     const rule = rules.find((x) =>
@@ -193,23 +296,25 @@ export function resolveOutbound(
     const group = r.apiVersion.split('/')[0] ?? '';
     const annotations = r.metadata.annotations ?? {};
     // The route's own retry annotations replace all of its Service's.
-    const retry = annotationRetry(annotations) ?? annotationRetry(svc.annotations);
+    const retry = annotationRetry(annotations, 'http') ?? annotationRetry(svc.annotations, 'http');
     const timeoutMs =
       ms(rule.timeouts?.request) ??
       ms(annotations['timeout.linkerd.io/request']) ??
       ms(svc.annotations?.['timeout.linkerd.io/request']);
+    const backends = backendsOf(rule.backendRefs, r.metadata.namespace ?? svc.namespace);
     return {
       source: 'httproute',
       routeGroup: group,
       routeKind: 'HTTPRoute',
       routeName: r.metadata.name,
       routeNamespace: r.metadata.namespace ?? svc.namespace,
+      ...(backends ? { backends } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(retry ? { retry } : {}),
     };
   }
   // The default route: the Service's annotations configure it.
-  const retry = annotationRetry(svc.annotations);
+  const retry = annotationRetry(svc.annotations, svc.protocol === 'grpc' ? 'grpc' : 'http');
   const timeoutMs = ms(svc.annotations?.['timeout.linkerd.io/request']);
   return {
     source: 'default',

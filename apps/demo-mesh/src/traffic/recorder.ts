@@ -6,7 +6,14 @@ import {
 } from '../proxy/families';
 import { labelText, type ProxyRegistry } from '../proxy/registry';
 import { authzLabels, inboundTarget, routeLabels, srvLabels } from './labels';
-import type { ClassRuntime, Outcome, PairHandle, Series, TcpHandle } from './runtime';
+import type {
+  BackendRuntime,
+  ClassRuntime,
+  Outcome,
+  PairHandle,
+  Series,
+  TcpHandle,
+} from './runtime';
 
 const DEFAULT_REQUEST_BYTES = 320;
 const DEFAULT_RESPONSE_BYTES = 1400;
@@ -156,6 +163,7 @@ export class ProxyRecorder {
   attempt(
     pair: PairHandle,
     c: ClassRuntime,
+    backend: BackendRuntime,
     client: SimPod,
     o: Outcome,
     isRetry: boolean,
@@ -195,17 +203,19 @@ export class ProxyRecorder {
       ).value++;
       return;
     }
-    const { family, gwBackend, gwRoute } = c.labels;
-    this.cached(client, c, 'bereq', () =>
+    const { family, gwRoute } = c.labels;
+    const gwBackend = backend.gwBackend;
+    const be = backend.svc.name;
+    this.cached(client, c, `bereq|${be}`, () =>
       proxy.counter(`${family}_backend_requests_total`, gwBackend),
     ).value++;
-    this.cached(client, c, `beresp|${sKey}`, () =>
+    this.cached(client, c, `beresp|${be}|${sKey}`, () =>
       proxy.counter(
         `${family}_backend_response_statuses_total`,
         `${gwBackend},${ProxyRecorder.routeStatusLabels(c, o)}`,
       ),
     ).value++;
-    this.cached(client, c, 'bedur', () =>
+    this.cached(client, c, `bedur|${be}`, () =>
       proxy.histogram(
         `${family}_backend_response_duration_seconds`,
         gwBackend,

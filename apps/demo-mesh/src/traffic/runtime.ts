@@ -12,10 +12,23 @@ export interface Outcome {
   latencyMs: number;
 }
 
+/** One backend of a route: the Service requests go to, its weight, its backend labels. */
+export interface BackendRuntime {
+  svc: ServiceSpec;
+  weight: number;
+  /** Parent + route + backend labels (backend families). */
+  gwBackend: string;
+}
+
 export interface ClassRuntime {
   call: CallSpec;
   cls: RequestClass;
+  /** The Service the app calls: the route's parent. */
   svc: ServiceSpec;
+  /** Where its route sends requests: the parent itself, or the rule's weighted backends. */
+  backends: BackendRuntime[];
+  /** Picks a backend per attempt, so shares over any window match the weights. */
+  backendSeq: Sequence;
   clientNs: string;
   clientWorkload: string;
   route: OutboundRoute;
@@ -33,8 +46,6 @@ export interface ClassRuntime {
     gwRoute: string;
     /** ...plus `hostname` (request families). */
     gwRequest: string;
-    /** ...plus backend labels (backend families). */
-    gwBackend: string;
     family: 'outbound_http_route' | 'outbound_grpc_route';
   };
 }

@@ -54,10 +54,10 @@ export function ServiceConfigView({ namespace, name }: { namespace: string; name
             {c.precedence}
           </p>
           {c.profile && <Profile p={c.profile} />}
-          {c.httpRoutes.map((r) => (
-            <div key={`${r.group}/${r.name}`}>
+          {c.routes.map((r) => (
+            <div key={`${r.kind}.${r.group}/${r.name}`}>
               <h3>
-                HTTPRoute <code>{r.name}</code> <span className="kind">({r.group})</span>
+                {r.kind} <code>{r.name}</code> <span className="kind">({r.group})</span>
                 {r.shadowed && (
                   <span className="badge badge-warning">shadowed by the ServiceProfile</span>
                 )}
@@ -105,7 +105,7 @@ export function ServiceConfigView({ namespace, name }: { namespace: string; name
               </ul>
             </>
           )}
-          {!c.profile && c.httpRoutes.length === 0 && c.annotations.length === 0 && (
+          {!c.profile && c.routes.length === 0 && c.annotations.length === 0 && (
             <Empty>No route configuration: requests take the default route.</Empty>
           )}
         </section>

@@ -10,6 +10,7 @@ import { GoldenCharts } from '../../components/GoldenCharts';
 import { SuccessRate } from '../../components/Metric';
 import { QueryState } from '../../components/QueryState';
 import { formatLatency, formatRps } from '../../format/format';
+import { TrafficSplit } from './TrafficSplit';
 
 /** The defining object (`ServiceProfile.linkerd.io/ns/name`), or the proxy's default route. */
 function configText(r: RouteRow): string {
@@ -157,7 +158,7 @@ export function RoutesTable({
       )}
       {data.shadowedHttpRoutes.map((s) => (
         <p key={s.object} className="note" role="note">
-          HTTPRoute <code>{s.object}</code> is shadowed: {s.reason}
+          <code>{s.object}</code> is shadowed: {s.reason}
         </p>
       ))}
       <DataTable
@@ -170,6 +171,7 @@ export function RoutesTable({
         defaultSort=""
         empty="No routes with traffic or configuration in the window."
       />
+      <TrafficSplit data={data} />
       {chart && <RouteChart workload={workload} to={to} route={chart} />}
     </div>
   );

@@ -1,0 +1,89 @@
+import type { RouteBackend, RoutesResponse } from '@meshviz/shared';
+import { DataTable, type Column } from '../../components/DataTable';
+import { SuccessRate } from '../../components/Metric';
+import { formatLatency, formatLatencyBucket, formatPercent, formatRps } from '../../format/format';
+
+interface SplitRow extends RouteBackend {
+  route: string;
+}
+
+/**
+ * Where each route's attempts went: its backend Services with the weight its
+ * rules give them next to the share they took, and each one's success and
+ * latency, as `linkerd viz stat-outbound` lists backends. A canary shows as
+ * a backend with a small weight; a share far from its weight, or a backend
+ * that fails where the others do not, is what to look at.
+ */
+export function TrafficSplit({ data }: { data: RoutesResponse }) {
+  // Routes that split (or are configured to): more than one backend, or a weight.
+  const rows: SplitRow[] = data.routes
+    .filter((r) => (r.backends?.length ?? 0) > 1 || r.backends?.some((b) => b.weight !== null))
+    .flatMap((r) => (r.backends ?? []).map((b) => ({ ...b, route: r.name })));
+  if (rows.length === 0) return null;
+  const bounds = data.backendLatencyBucketsMs;
+  const latency = (v: number | null) =>
+    bounds ? formatLatencyBucket(v, bounds) : formatLatency(v);
+  const columns: Column<SplitRow>[] = [
+    { key: 'route', header: 'Route', value: (r) => r.route, render: (r) => <code>{r.route}</code> },
+    {
+      key: 'backend',
+      header: 'Backend',
+      value: (r) => `${r.namespace}/${r.name}`,
+      render: (r) => <code>{`${r.namespace}/${r.name}`}</code>,
+    },
+    {
+      key: 'weight',
+      header: 'Weight',
+      numeric: true,
+      value: (r) => r.weight,
+      render: (r) => formatPercent(r.weight),
+    },
+    {
+      key: 'share',
+      header: 'Observed share',
+      numeric: true,
+      value: (r) => r.share,
+      render: (r) => formatPercent(r.share),
+    },
+    {
+      key: 'rps',
+      header: 'RPS',
+      numeric: true,
+      value: (r) => r.rps,
+      render: (r) => formatRps(r.rps),
+    },
+    {
+      key: 'sr',
+      header: 'Success rate',
+      numeric: true,
+      value: (r) => r.successRate,
+      render: (r) => <SuccessRate value={r.successRate} />,
+    },
+    {
+      key: 'p95',
+      header: 'Latency p95',
+      numeric: true,
+      value: (r) => r.latencyMs.p95,
+      render: (r) => latency(r.latencyMs.p95),
+    },
+  ];
+  return (
+    <section aria-label="Traffic split" className="traffic-split">
+      <h3>Traffic split</h3>
+      <p className="caption">
+        Where each route sent its attempts (retries included) over the last {data.window}: the
+        weight its rules give each backend Service, the share of attempts it took, and how they
+        fared.
+      </p>
+      <DataTable
+        id="split"
+        label="Traffic split"
+        rows={rows}
+        columns={columns}
+        rowKey={(r) => `${r.route}>${r.namespace}/${r.name}`}
+        defaultSort=""
+        empty="No backends in the window."
+      />
+    </section>
+  );
+}
