@@ -18,7 +18,7 @@ let viaProm: RunningApi;
 beforeAll(async () => {
   mesh = await startDemoMesh({
     scenario: 'emojivoto',
-    podSubnetOctet: 78,
+    podSubnetOctet: 73,
     incidents: false,
     defaultInboundPolicies: { emojivoto: 'deny' },
   });
@@ -51,8 +51,8 @@ describe('API on a default-deny namespace', () => {
       },
       20_000,
     );
-    // vote-bot, web, emoji, voting: geo-lookup has no proxy.
-    expect(denial.message).toContain("4 proxies in namespace emojivoto deny meshviz's scrapes");
+    // vote-bot, web, emoji, emoji-canary, voting: geo-lookup has no proxy.
+    expect(denial.message).toContain("5 proxies in namespace emojivoto deny meshviz's scrapes");
     expect(denial.message).toContain('allow-scrapes --namespace emojivoto');
     const { body } = await api.get<NamespacesResponse>('/api/v1/namespaces');
     expect(body.errors.filter((e) => e.source === 'proxy')).toHaveLength(1);
@@ -65,13 +65,13 @@ describe('API on a default-deny namespace', () => {
       'Prometheus to fail to scrape emojivoto',
       async () => {
         const { body } = await viaProm.get<NamespacesResponse>('/api/v1/namespaces');
-        // Prometheus scrapes its targets at different offsets: wait until it has tried all four.
-        return body.errors.find((e) => e.source === 'proxy' && e.message.includes('4 proxies'));
+        // Prometheus scrapes its targets at different offsets: wait until it has tried all five.
+        return body.errors.find((e) => e.source === 'proxy' && e.message.includes('5 proxies'));
       },
       45_000,
     );
     expect(denial.message).toContain(
-      '4 proxies in namespace emojivoto cannot be scraped by Prometheus',
+      '5 proxies in namespace emojivoto cannot be scraped by Prometheus',
     );
     expect(denial.message).toContain('linkerd viz allow-scrapes --namespace emojivoto');
   }, 60_000);

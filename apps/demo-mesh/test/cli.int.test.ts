@@ -69,8 +69,9 @@ describe('npm run demo-mesh', () => {
       const admin = sd.filter(
         (g) => g.labels.__meta_kubernetes_pod_container_port_name === 'linkerd-admin',
       );
-      // 3 control-plane pods, linkerd-viz's Prometheus, vote-bot, web, emoji, voting.
-      expect(admin.length).toBe(8);
+      // 3 control-plane pods, linkerd-viz's Prometheus, vote-bot, web, emoji, emoji-canary,
+      // voting.
+      expect(admin.length).toBe(9);
       expect(sd.length).toBeGreaterThan(admin.length);
       const [namesA, namesB, namesC] = await Promise.all(
         [a, b, c].map((x) => podNames(x.lines['kube-api'] ?? '')),
