@@ -53,6 +53,7 @@ test('the findings page lists every finding the API returned, and the navigation
     'policy-target-missing',
     'httproute-shadowed',
     'annotation-shadowed',
+    'annotation-misplaced',
     'serviceprofile-without-service',
     'injection-pending',
     'proxy-version-mismatch',

@@ -80,6 +80,11 @@ describe('findings', () => {
     // Annotations: books' retry annotation, which its ServiceProfile makes ignored;
     // recommendations' are in effect (no profile) and are not flagged.
     expect(objectsOf('annotation-shadowed')).toEqual(['Service booksapp/books']);
+    // reference/retries.md: retry.linkerd.io/http is not valid on a GRPCRoute.
+    expect(objectsOf('annotation-misplaced')).toEqual([
+      'GRPCRoute.gateway.networking.k8s.io/emojivoto/emoji-svc',
+    ]);
+    expect(withCode(body, 'annotation-misplaced')[0]?.message).toContain('retry.linkerd.io/http');
     expect(withCode(body, 'annotation-shadowed')[0]?.message).toContain('retry.linkerd.io/http');
     // ServiceProfiles: only the one named for a Service that does not exist.
     expect(objectsOf('serviceprofile-without-service')).toEqual([
@@ -222,6 +227,7 @@ describe('route configuration and control plane', () => {
     expect(body.routes[0]?.rules[0]?.matches).toEqual(['Exact emojivoto.v1.EmojiService/*']);
     expect(body.routes[0]?.annotations.map((a) => a.key)).toEqual([
       'retry.linkerd.io/grpc',
+      'retry.linkerd.io/http',
       'retry.linkerd.io/limit',
       'timeout.linkerd.io/request',
     ]);

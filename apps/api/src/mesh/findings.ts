@@ -102,6 +102,20 @@ export async function findingsView(
         ],
         fix: 'Configure retries (isRetryable, retryBudget) and timeouts in the ServiceProfile, or delete the ServiceProfile so that the annotations take effect.',
       });
+    // linkerd/website reference/retries.md: retry.linkerd.io/http is not valid on a
+    // GRPCRoute, retry.linkerd.io/grpc not on an HTTPRoute (the policy controller reads
+    // only its kind's conditions: parse_http_retry, parse_grpc_retry).
+    for (const m of cfg.misplacedAnnotations)
+      out.push({
+        severity: 'warning',
+        code: 'annotation-misplaced',
+        message: `${m.object} has ${m.keys.join(', ')}, which Linkerd does not read on a ${m.kind}: those retry conditions do nothing.`,
+        objects: [m.object],
+        fix:
+          m.kind === 'GRPCRoute'
+            ? 'Name gRPC statuses in retry.linkerd.io/grpc (cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) instead.'
+            : 'Name HTTP statuses in retry.linkerd.io/http (5xx, gateway-error, 504, 500-504) instead.',
+      });
   }
 
   for (const w of workloadsOf(snapshot, pods)) {

@@ -201,7 +201,8 @@ describe('route configuration precedence', () => {
           'retry.linkerd.io/limit': '2',
           'timeout.linkerd.io/request': '1s',
         }),
-        // No retry annotation of its own: the Service's gRPC conditions, never its HTTP ones.
+        // No retry annotation of its own that a GRPCRoute reads: the Service's gRPC conditions,
+        // never its HTTP ones, and its own HTTP conditions are named as misplaced.
         grpcRoute('inherits', 'emoji', { 'retry.linkerd.io/http': '5xx' }),
         grpcRoute('bad', 'emoji', { 'retry.linkerd.io/grpc': 'unknown' }),
       ],
@@ -221,6 +222,13 @@ describe('route configuration precedence', () => {
     });
     expect(cfg.routes.get('bad')?.retries).toBe('invalid retry.linkerd.io/grpc "unknown"');
     expect(cfg.attached.map((r) => r.metadata?.name)).toEqual(['own', 'inherits', 'bad']);
+    expect(cfg.misplacedAnnotations).toEqual([
+      {
+        object: 'GRPCRoute.gateway.networking.k8s.io/ns/inherits',
+        kind: 'GRPCRoute',
+        keys: ['retry.linkerd.io/http'],
+      },
+    ]);
   });
 
   it("gives a route's split as shares of its rules' weights, only when every rule splits alike", () => {

@@ -69,6 +69,11 @@ export interface ServiceRouteConfig {
    * proxies ignore because a ServiceProfile exists for it.
    */
   ignoredAnnotations: string[];
+  /**
+   * Retry annotations on attached routes that their kind does not read:
+   * `retry.linkerd.io/grpc` on an HTTPRoute, `retry.linkerd.io/http` on a GRPCRoute.
+   */
+  misplacedAnnotations: { object: string; kind: string; keys: string[] }[];
 }
 
 function ref(o: CrdObject): string {
@@ -261,7 +266,22 @@ export function serviceRouteConfig(
       });
     }
   }
-  return { profile, attached, routes, splits, defaultRoute, shadowed, ignoredAnnotations };
+  const misplacedAnnotations = attached.flatMap((r) => {
+    const other = r.kind === 'GRPCRoute' ? 'retry.linkerd.io/http' : 'retry.linkerd.io/grpc';
+    return r.metadata?.annotations?.[other] === undefined
+      ? []
+      : [{ object: ref(r), kind: r.kind ?? 'HTTPRoute', keys: [other] }];
+  });
+  return {
+    profile,
+    attached,
+    routes,
+    splits,
+    defaultRoute,
+    shadowed,
+    ignoredAnnotations,
+    misplacedAnnotations,
+  };
 }
 
 /**

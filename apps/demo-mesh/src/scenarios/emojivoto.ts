@@ -227,6 +227,8 @@ export function emojivoto(): Scenario {
           namespace: NS,
           annotations: {
             'retry.linkerd.io/grpc': 'unavailable',
+            // A slip from an HTTPRoute: Linkerd reads no HTTP conditions on a GRPCRoute.
+            'retry.linkerd.io/http': '5xx',
             'retry.linkerd.io/limit': '1',
             'timeout.linkerd.io/request': '2s',
           },
