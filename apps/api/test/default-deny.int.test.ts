@@ -18,7 +18,7 @@ let viaProm: RunningApi;
 beforeAll(async () => {
   mesh = await startDemoMesh({
     scenario: 'emojivoto',
-    podSubnetOctet: 73,
+    podSubnetOctet: 70,
     incidents: false,
     defaultInboundPolicies: { emojivoto: 'deny' },
   });
