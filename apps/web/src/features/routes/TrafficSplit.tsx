@@ -15,9 +15,10 @@ interface SplitRow extends RouteBackend {
  * that fails where the others do not, is what to look at.
  */
 export function TrafficSplit({ data }: { data: RoutesResponse }) {
-  // Routes that split (or are configured to): more than one backend, or a weight.
+  // Routes that split: more than one backend, configured or seen (one backend taking
+  // everything is the route's parent, or a rule's only backendRef, and says nothing new).
   const rows: SplitRow[] = data.routes
-    .filter((r) => (r.backends?.length ?? 0) > 1 || r.backends?.some((b) => b.weight !== null))
+    .filter((r) => (r.backends?.length ?? 0) > 1)
     .flatMap((r) => (r.backends ?? []).map((b) => ({ ...b, route: r.name })));
   if (rows.length === 0) return null;
   const bounds = data.backendLatencyBucketsMs;
