@@ -1,10 +1,10 @@
-import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { RouteRow, RoutesResponse } from '@meshviz/shared';
 import { timeseriesQuery, type WorkloadRef } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
 import { useParam, useWindow } from '../../app/url-state';
 import { DataTable, type Column } from '../../components/DataTable';
+import { figureColumn } from '../../components/figure-column';
 import { goldenColumns } from '../../components/golden-columns';
 import { GoldenCharts } from '../../components/GoldenCharts';
 import { SuccessRate } from '../../components/Metric';
@@ -17,29 +17,14 @@ function configText(r: RouteRow): string {
   return r.config.object ?? (r.config.source === 'default' ? 'default route' : r.config.source);
 }
 
-/** A sortable numeric column of a figure the row may lack (shown as a dash). */
-function figureColumn(
-  key: string,
-  header: string,
-  get: (r: RouteRow) => number | null | undefined,
-  show: (value: number | null) => ReactNode,
-): Column<RouteRow> {
-  return {
-    key,
-    header,
-    numeric: true,
-    value: (r) => get(r) ?? null,
-    render: (r) => show(get(r) ?? null),
-  };
-}
 const rpsColumn = (key: string, header: string, get: (r: RouteRow) => number | null | undefined) =>
-  figureColumn(key, header, get, formatRps);
+  figureColumn<RouteRow>(key, header, get, formatRps);
 /** With the health mark beside the rate. */
 const successColumn = (
   key: string,
   header: string,
   get: (r: RouteRow) => number | null | undefined,
-) => figureColumn(key, header, get, (v) => <SuccessRate value={v} />);
+) => figureColumn<RouteRow>(key, header, get, (v) => <SuccessRate value={v} />);
 
 function RouteChart({
   workload,

@@ -1,5 +1,6 @@
 import type { RouteBackend, RoutesResponse } from '@meshviz/shared';
 import { DataTable, type Column } from '../../components/DataTable';
+import { figureColumn } from '../../components/figure-column';
 import { SuccessRate } from '../../components/Metric';
 import { formatLatency, formatLatencyBucket, formatPercent, formatRps } from '../../format/format';
 
@@ -32,41 +33,16 @@ export function TrafficSplit({ data }: { data: RoutesResponse }) {
       value: (r) => `${r.namespace}/${r.name}`,
       render: (r) => <code>{`${r.namespace}/${r.name}`}</code>,
     },
-    {
-      key: 'weight',
-      header: 'Weight',
-      numeric: true,
-      value: (r) => r.weight,
-      render: (r) => formatPercent(r.weight),
-    },
-    {
-      key: 'share',
-      header: 'Observed share',
-      numeric: true,
-      value: (r) => r.share,
-      render: (r) => formatPercent(r.share),
-    },
-    {
-      key: 'rps',
-      header: 'RPS',
-      numeric: true,
-      value: (r) => r.rps,
-      render: (r) => formatRps(r.rps),
-    },
-    {
-      key: 'sr',
-      header: 'Success rate',
-      numeric: true,
-      value: (r) => r.successRate,
-      render: (r) => <SuccessRate value={r.successRate} />,
-    },
-    {
-      key: 'p95',
-      header: 'Latency p95',
-      numeric: true,
-      value: (r) => r.latencyMs.p95,
-      render: (r) => latency(r.latencyMs.p95),
-    },
+    figureColumn<SplitRow>('weight', 'Weight', (r) => r.weight, formatPercent),
+    figureColumn<SplitRow>('share', 'Observed share', (r) => r.share, formatPercent),
+    figureColumn<SplitRow>('rps', 'RPS', (r) => r.rps, formatRps),
+    figureColumn<SplitRow>(
+      'sr',
+      'Success rate',
+      (r) => r.successRate,
+      (v) => <SuccessRate value={v} />,
+    ),
+    figureColumn<SplitRow>('p95', 'Latency p95', (r) => r.latencyMs.p95, latency),
   ];
   return (
     <section aria-label="Traffic split" className="traffic-split">
