@@ -105,6 +105,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
   const layouts = new Layouts(DEFAULT_LAYOUTS, {
     answered: (reused) => selfMetrics.layouts.inc({ result: reused ? 'kept' : 'laid_out' }),
     engine: (running) => selfMetrics.layoutEngine.set(running ? 1 : 0),
+    inProgress: (n) => selfMetrics.layoutsInProgress.set(n),
   });
   const app = createApp({
     log,

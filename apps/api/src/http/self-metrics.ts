@@ -79,6 +79,11 @@ export class SelfMetrics {
     help: "1 while the graph layout engine's thread runs (about 110 MiB), 0 before and after it idles out.",
     registers: [this.registry],
   });
+  readonly layoutsInProgress = new Gauge({
+    name: 'meshviz_graph_layouts_in_progress',
+    help: "Layouts the engine's thread is doing or has waiting, its warm-up practice included: meanwhile it takes a core.",
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'meshviz_' });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { layoutInputSchema } from '@meshviz/shared';
 import type { LayoutInput } from '@meshviz/shared/graph-layout';
 import { BusyError } from '../model/errors';
@@ -116,6 +116,21 @@ describe('layouts in the API', () => {
       await layouts.close();
     }
   });
+
+  it("tell how many layouts the engine's thread has to do, its warm-up practice included", async () => {
+    const told: number[] = [];
+    const layouts = new Layouts(undefined, { inProgress: (n) => told.push(n) });
+    try {
+      layouts.warm();
+      expect(told).toEqual([1]);
+      // A real layout waits beside the practice step in progress; no further step starts.
+      await layouts.layout(graph(5));
+      expect(Math.max(...told)).toBe(2);
+      await vi.waitFor(() => expect(told.at(-1)).toBe(0), { timeout: 20_000, interval: 20 });
+    } finally {
+      await layouts.close();
+    }
+  }, 30_000);
 
   it('name what is wrong with a graph that cannot be laid out', () => {
     const bad = (g: unknown) => {

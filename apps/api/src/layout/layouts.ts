@@ -71,10 +71,14 @@ export class Layouts {
 
   constructor(
     private readonly options: LayoutsOptions = DEFAULT_LAYOUTS,
-    /** Told of each answer (kept or laid out) and of the engine's thread starting and stopping. */
+    /**
+     * Told of each answer (kept or laid out), of the engine's thread starting and stopping,
+     * and of how many layouts (practice included) its thread has to do.
+     */
     private readonly observe: {
       answered?: (reused: boolean) => void;
       engine?: (running: boolean) => void;
+      inProgress?: (layouts: number) => void;
     } = {},
   ) {}
 
@@ -198,6 +202,7 @@ export class Layouts {
           reject(e);
         },
       });
+      this.observe.inProgress?.(this.pending.size);
       worker.postMessage({ id, input });
     });
   }
@@ -217,6 +222,7 @@ export class Layouts {
     worker.on('message', (m: { id: number; boxes?: LayoutResult; error?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
+      this.observe.inProgress?.(this.pending.size);
       this.armIdle();
       if (!p) return;
       if (m.boxes) p.resolve(m.boxes);
@@ -239,6 +245,7 @@ export class Layouts {
   private fail(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    this.observe.inProgress?.(0);
     const w = this.worker;
     this.setWorker(undefined);
     void w?.terminate();

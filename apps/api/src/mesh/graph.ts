@@ -267,33 +267,31 @@ async function buildGraph(
           return true;
         };
   for (const [resp, req, lat, tcp, unownedResp, unownedReq] of scoped) {
-    for (const s of resp.filter(dedupe)) {
-      const acc = edgeOf(s.labels);
+    for (const s of resp) {
+      const acc = dedupe(s) ? edgeOf(s.labels) : undefined;
       if (acc) countResponse(acc, s);
     }
-    for (const s of unownedResp.filter(dedupe)) {
-      const acc = edgeOfUnowned(s.labels);
+    for (const s of unownedResp) {
+      const acc = dedupe(s) ? edgeOfUnowned(s.labels) : undefined;
       if (acc) countResponse(acc, s);
     }
-    for (const s of [
-      ...req.filter(dedupe).map((x) => [x, edgeOf(x.labels)] as const),
-      ...unownedReq.filter(dedupe).map((x) => [x, edgeOfUnowned(x.labels)] as const),
-    ]) {
-      const [sample, acc] = s;
-      if (!acc) continue;
+    const countTls = (acc: EdgeAcc | undefined, sample: Sample) => {
+      if (!acc) return;
       const labels = sample.labels;
       const reason = tlsReason(labels);
       if (reason === undefined) acc.secured += sample.value;
       else acc.plain.set(reason, (acc.plain.get(reason) ?? 0) + sample.value);
       if (labels.server_id) acc.serverIds.add(labels.server_id);
-    }
+    };
+    for (const s of req) if (dedupe(s)) countTls(edgeOf(s.labels), s);
+    for (const s of unownedReq) if (dedupe(s)) countTls(edgeOfUnowned(s.labels), s);
     for (const s of lat) {
       const acc = edgeOf(s.labels);
       const v = s.values['0.95'];
       if (acc && v !== undefined && Number.isFinite(v)) acc.p95 = v;
     }
-    for (const s of tcp.filter(dedupe)) {
-      const acc = edgeOf(s.labels);
+    for (const s of tcp) {
+      const acc = dedupe(s) ? edgeOf(s.labels) : undefined;
       if (!acc) continue;
       acc.tcpBytes += s.value;
       // Opaque traffic has no request metrics: TLS comes from the connection's labels.

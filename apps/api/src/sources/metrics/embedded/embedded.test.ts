@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eq, re } from '../engine';
 import { EmbeddedEngine, extrapolatedRate } from './engine';
-import { histogramQuantile } from './histogram';
+import { boundsQuantile, BucketSlab, histogramQuantile } from './histogram';
 import { SampleStore } from './store';
 
 const sample = (name: string, labels: Record<string, string>, value: number) => ({
@@ -507,5 +507,31 @@ describe('histogram quantile', () => {
         { le: Infinity, count: 0 },
       ]),
     ).toBeNaN();
+  });
+
+  it("keeps every group's sums when the shared slab grows and runs move", () => {
+    // 400 groups of 26 bounds outgrow the slab's first 4,096 places; each group then meets
+    // a bound it has no room for (another histogram's layout), so its run moves too.
+    const slab = new BucketSlab();
+    const bounds = [...Array.from({ length: 25 }, (_, i) => (i + 1) * 10), Infinity];
+    const runs = Array.from({ length: 400 }, () => slab.open(bounds.length));
+    for (let g = 0; g < runs.length; g++)
+      for (const le of bounds) slab.add(runs[g]!, le, g + (Number.isFinite(le) ? le : 300));
+    for (let g = 0; g < runs.length; g++) slab.add(runs[g]!, 5, g + 1);
+    for (let g = 0; g < runs.length; g += 37) {
+      const run = runs[g]!;
+      slab.ascending(run);
+      const les = Array.from(slab.les.subarray(run.start, run.start + run.length));
+      const sums = Array.from(slab.sums.subarray(run.start, run.start + run.length));
+      expect(les).toEqual([5, ...bounds]);
+      expect(sums).toEqual([g + 1, ...bounds.map((le) => g + (Number.isFinite(le) ? le : 300))]);
+      // Read in place from the run's offset, as over a copy of the run alone.
+      expect(boundsQuantile(0.5, slab.les, slab.sums, run.start, run.length)).toBeCloseTo(
+        histogramQuantile(
+          0.5,
+          les.map((le, i) => ({ le, count: sums[i]! })),
+        ),
+      );
+    }
   });
 });

@@ -9,7 +9,7 @@ import type {
   Sample,
 } from '../engine';
 import { quantileKey } from '../engine';
-import { boundsQuantile, histogramQuantile } from './histogram';
+import { boundsQuantile, BucketSlab, histogramQuantile } from './histogram';
 import { familyFor, keepsLabel } from './reduce';
 import type { SampleStore, SeriesView, WindowEnds } from './store';
 
@@ -49,6 +49,7 @@ export function extrapolatedRate(
       lastV: values[lastIdx] as number,
       n: lastIdx - firstIdx + 1,
       le: Number.NaN,
+      buckets: 0,
       rate: 0,
     },
     t,
@@ -86,16 +87,6 @@ function extrapolateEnds(e: WindowEnds, t: number, windowSeconds: number): boole
   const factor = (sampledInterval + toStart + toEnd) / sampledInterval;
   e.rate = (increase * factor) / windowSeconds;
   return true;
-}
-
-/** Bounds and their sums in ascending order of bound (as they almost always come already). */
-function ascending(les: number[], sums: number[]): [number[], number[]] {
-  let ordered = true;
-  for (let i = 1; i < les.length && ordered; i++)
-    ordered = (les[i - 1] as number) <= (les[i] as number);
-  if (ordered) return [les, sums];
-  const order = les.map((_, i) => i).sort((x, y) => (les[x] as number) - (les[y] as number));
-  return [order.map((i) => les[i] as number), order.map((i) => sums[i] as number)];
 }
 
 function groupKey(labels: Record<string, string>, by: string[]): string {
@@ -216,6 +207,7 @@ export class EmbeddedEngine implements MetricsEngine {
   private quantilesNow(q: QuantileQuery, t: number): QuantileSample[] {
     const metric = `${q.histogram}_bucket`;
     this.checkLabels(metric, [...q.by, 'le', ...q.matchers.map((m) => m.label)]);
+    const slab = new BucketSlab();
     const groups = this.store.windowEnds(
       metric,
       q.matchers,
@@ -227,26 +219,24 @@ export class EmbeddedEngine implements MetricsEngine {
         // A bound that is not a number: histogram_quantile skips the bucket (promql/functions.go).
         if (Number.isNaN(le)) return;
         if (!extrapolateEnds(ends, t, q.windowSeconds)) return;
-        const r = ends.rate;
-        const b = (group.buckets ??= { les: [], sums: [], at: 0 });
-        let i = b.les[b.at] === le ? b.at : b.les.indexOf(le);
-        if (i < 0) {
-          i = b.les.length;
-          b.les.push(le);
-          b.sums.push(0);
-        }
-        b.sums[i] = (b.sums[i] as number) + r;
-        b.at = i + 1;
+        slab.add((group.buckets ??= slab.open(ends.buckets)), le, ends.rate);
         group.count++;
       },
     );
     const out: QuantileSample[] = [];
     for (const g of groups) {
-      if (!g.buckets) continue;
-      const [les, sums] = ascending(g.buckets.les, g.buckets.sums);
+      const run = g.buckets;
+      if (!run) continue;
+      slab.ascending(run);
       const values: Record<string, number> = {};
       for (const quantile of q.quantiles)
-        values[quantileKey(quantile)] = boundsQuantile(quantile, les, sums);
+        values[quantileKey(quantile)] = boundsQuantile(
+          quantile,
+          slab.les,
+          slab.sums,
+          run.start,
+          run.length,
+        );
       out.push({
         labels: g.labels,
         values,

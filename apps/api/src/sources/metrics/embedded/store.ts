@@ -1,6 +1,7 @@
 import { parseTextFormat, type ParsedSample } from '../../prometheus/text-format';
 import type { Matcher } from '../engine';
 import { Chunk } from './chunks';
+import type { BucketRun } from './histogram';
 import { GAUGES, KEPT_FAMILIES, reduceLabels, rollupOf, seriesKey } from './reduce';
 import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
 import { accepts, labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
@@ -666,19 +667,8 @@ export interface Group {
   /** Series that contributed. */
   count: number;
   value: number;
-  /** A histogram's running sums per bucket bound (`le`). */
-  buckets: BucketSums | undefined;
-}
-
-/**
- * Sums per bucket bound, in the order bounds first came. Buckets come in
- * ascending order for every histogram, so the next bound is almost always
- * at `at`, the place after the last one summed.
- */
-export interface BucketSums {
-  les: number[];
-  sums: number[];
-  at: number;
+  /** A histogram's running sums per bucket bound (`le`), for the query to fill. */
+  buckets: BucketRun | undefined;
 }
 
 /** A series' samples at the ends of a window: first and last present ones, and how many. */
@@ -690,6 +680,8 @@ export interface WindowEnds {
   n: number;
   /** A histogram bucket's bound (NaN for other series): set by `windowEnds`. */
   le: number;
+  /** How many buckets the bucket's histogram series has (0 for other series). */
+  buckets: number;
   /** Scratch for the rate the reader computes from these ends. */
   rate: number;
 }
@@ -977,6 +969,7 @@ export class SampleStore {
       lastV: 0,
       n: 0,
       le: Number.NaN,
+      buckets: 0,
       rate: 0,
     };
     const query = ++this.windowQueries;
@@ -1012,6 +1005,7 @@ export class SampleStore {
         if (onLe && !onLe('')) return;
         if (!readEnds(s, capacity, ends)) return;
         ends.le = Number.NaN;
+        ends.buckets = 0;
         visit(groupOf(s), ends);
         return;
       }
@@ -1029,6 +1023,7 @@ export class SampleStore {
         // The bound goes in `ends`, a number written in place: as an argument to a call that
         // is not inlined it would be boxed, an allocation per bucket.
         ends.le = b.le;
+        ends.buckets = buckets.length;
         visit(group, ends);
       }
     });
