@@ -32,3 +32,29 @@ test('the mTLS page shows the share, every plaintext edge with its reason, unmes
   await expect(view.certificates.root.getByRole('row').nth(1)).toContainText(/\dh \d+m/);
   await page.screenshot({ path: test.info().outputPath('mtls.png'), fullPage: true });
 });
+
+test("the mTLS page shows each proxy's TLS provider: post-quantum key exchange and FIPS", async ({
+  page,
+}) => {
+  const view = new MtlsView(page);
+  const api = await openWithAnswer<MtlsResponse>(page, '/mtls?refresh=off', '/api/v1/mtls');
+  // Every demo proxy reports rustls_info; all but mysql's (edge-25.8.2) put ML-KEM first.
+  expect(api.tlsInfo.reporting).toBe(api.tlsInfo.proxies);
+  await expectShows(
+    page.getByRole('group', { name: 'Post-quantum key exchange' }).locator('strong'),
+    api.tlsInfo.postQuantumPreferred / api.tlsInfo.reporting,
+    'post-quantum share',
+  );
+  await expect(view.tlsProviders.root.getByRole('row')).toHaveCount(api.tlsProviders.length + 1);
+  // voting runs a FIPS build: the hybrid group over P-256, no X25519.
+  const fips = view.tlsProviders.root.getByRole('row').filter({ hasText: 'emojivoto/voting' });
+  await expect(fips).toContainText('SECP256R1MLKEM768');
+  await expect(fips).not.toContainText('X25519');
+  await expect(fips.getByRole('cell').nth(await view.tlsProviders.columnIndex('FIPS'))).toHaveText(
+    'yes',
+  );
+  const mysql = view.tlsProviders.root.getByRole('row').filter({ hasText: 'booksapp/mysql' });
+  await expect(
+    mysql.getByRole('cell').nth(await view.tlsProviders.columnIndex('Post-quantum')),
+  ).toHaveText('offered');
+});

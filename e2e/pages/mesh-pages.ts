@@ -90,8 +90,10 @@ export class MtlsView extends Shell {
   readonly plaintext: Table;
   readonly unmeshed: Table;
   readonly certificates: Table;
+  readonly tlsProviders: Table;
   constructor(page: Page) {
     super(page);
+    this.tlsProviders = new Table(page.getByRole('table', { name: 'TLS providers' }));
     this.plaintext = new Table(page.getByRole('table', { name: 'Plaintext edges' }));
     this.unmeshed = new Table(page.getByRole('table', { name: 'Unmeshed workloads' }));
     this.certificates = new Table(page.getByRole('table', { name: 'Certificates' }));

@@ -693,6 +693,46 @@ describe('API mTLS', () => {
   });
 });
 
+describe('API TLS providers', () => {
+  it("counts each proxy's TLS provider as PromQL does, post-quantum and FIPS marked", async () => {
+    // rustls_info (linkerd2-proxy tls_info.rs, #4033): comma-terminated lists, tls_fips a
+    // boolean. The demo runs voting on a FIPS build and mysql on edge-25.8.2, before
+    // linkerd2-proxy#4070 put X25519MLKEM768 first; every other proxy prefers it.
+    const [a, b, counted, total] = await Promise.all([
+      embedded.get<MtlsResponse>(`/api/v1/mtls?window=${WINDOW}`),
+      viaProm.get<MtlsResponse>(`/api/v1/mtls?window=${WINDOW}`),
+      prom.query('count by (tls_kx_groups, tls_fips) (rustls_info)'),
+      prom.scalar('count(rustls_info)'),
+    ]);
+    const want = Object.fromEntries(
+      counted.map((s) => [`${s.metric.tls_kx_groups}|${s.metric.tls_fips}`, Number(s.value[1])]),
+    );
+    for (const r of [a, b]) {
+      expect(r.status).toBe(200);
+      const got = Object.fromEntries(
+        r.body.tlsProviders.map((p) => [`${p.kxGroups.join(',')},|${p.fips}`, p.proxies]),
+      );
+      expect(got).toEqual(want);
+      expect(r.body.tlsInfo).toMatchObject({ reporting: total, proxies: total });
+      const fips = r.body.tlsProviders.find((p) => p.fips);
+      expect(fips).toMatchObject({
+        kxGroups: ['SECP256R1MLKEM768', 'secp256r1', 'secp384r1'],
+        postQuantumPreferred: true,
+        workloads: [{ namespace: 'emojivoto', kind: 'deployments', name: 'voting' }],
+      });
+      expect(fips?.suites).not.toContain('TLS13_CHACHA20_POLY1305_SHA256');
+      const late = r.body.tlsProviders.find((p) => !p.postQuantumPreferred);
+      expect(late).toMatchObject({
+        kxGroups: ['X25519', 'secp256r1', 'secp384r1', 'X25519MLKEM768'],
+        postQuantumOffered: true,
+        workloads: [{ namespace: 'booksapp', kind: 'statefulsets', name: 'mysql' }],
+      });
+      expect(r.body.tlsInfo.postQuantumPreferred).toBe((total ?? 0) - (late?.proxies ?? 0));
+      expect(r.body.tlsInfo.fips).toBe(fips?.proxies);
+    }
+  });
+});
+
 describe('API workload detail', () => {
   it('shows web with its pod, who calls it and whom it calls, with identities', async () => {
     const { status, body } = await embedded.get<WorkloadDetail>(

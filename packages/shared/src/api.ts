@@ -296,6 +296,33 @@ export const mtlsResponseSchema = z.object({
       secondsLeft: z.number(),
     }),
   ),
+  /**
+   * The TLS providers proxies report (`rustls_info`): each distinct set of key-exchange
+   * groups (in preference order), cipher suites and FIPS mode, with who runs it.
+   */
+  tlsProviders: z.array(
+    z.object({
+      kxGroups: z.array(z.string()),
+      suites: z.array(z.string()),
+      fips: z.boolean(),
+      keyProvider: z.string(),
+      /** The first group offered is a post-quantum (ML-KEM) one. */
+      postQuantumPreferred: z.boolean(),
+      /** An ML-KEM group is offered at all. */
+      postQuantumOffered: z.boolean(),
+      proxies: z.number(),
+      workloads: z.array(
+        z.object({ namespace: z.string(), kind: workloadKindSchema, name: z.string() }),
+      ),
+    }),
+  ),
+  /** Running meshed proxies, those that report `rustls_info`, and of those the ones preferring ML-KEM and in FIPS mode. */
+  tlsInfo: z.object({
+    proxies: z.number(),
+    reporting: z.number(),
+    postQuantumPreferred: z.number(),
+    fips: z.number(),
+  }),
   errors: errorsSchema,
 });
 export type MtlsResponse = z.infer<typeof mtlsResponseSchema>;

@@ -5,12 +5,13 @@ import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 import { graphView } from './graph';
+import { tlsProviders } from './tls-providers';
 import { byServerNamespace, requestsByTls } from './tls-requests';
 
 /**
  * Where traffic is and is not on mTLS: the mesh and each namespace, every
- * edge with plaintext and why, the workloads without a proxy, and the
- * identity certificates nearest expiry.
+ * edge with plaintext and why, the workloads without a proxy, the identity
+ * certificates nearest expiry, and the proxies' TLS providers.
  */
 export async function mtlsView(
   deps: MeshDeps,
@@ -21,11 +22,12 @@ export async function mtlsView(
   const answer = new Answer([], []);
   // Each namespace's share alone, not the namespace table: its latency quantiles are
   // most of that table's cost, and this page does not show them.
-  const [byNamespace, graph, certs] = await Promise.all([
+  const [byNamespace, graph, certs, tls] = await Promise.all([
     requestsByTls(deps, answer, window.seconds, true),
     // Its plaintext edges need traffic and TLS only, not latency.
     graphView(deps, 'all', window, { latency: false }),
     certificateExpiries(deps, answer),
+    tlsProviders(deps, answer, pods),
   ]);
   // The mesh's share: every request once, on the server's side where it has a proxy, else the client's.
   const mesh = mtlsOfSamples(await requestsByTls(deps, answer, window.seconds, false));
@@ -53,6 +55,7 @@ export async function mtlsView(
     certificateLifetimeSeconds: snapshot.linkerd.issuanceLifetimeSeconds,
     certificateWarningSeconds: renewalOverdueBelow(snapshot.linkerd),
     certificates: certs.map((c) => ({ ...c, secondsLeft: Math.round(c.expiresAt - now) })),
+    ...tls,
     errors,
   };
 }

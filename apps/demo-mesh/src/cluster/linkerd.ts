@@ -20,3 +20,44 @@ export function identityOf(serviceAccount: string, namespace: string): string {
 /** Pod label naming the workload that owns a meshed pod (`linkerd.io/proxy-<kind>`). */
 export type OwnerLabelKind =
   'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'job' | 'cronjob';
+
+/**
+ * What a proxy's `rustls_info` gauge says of its TLS provider (linkerd2-proxy
+ * `tls_info.rs`, added by linkerd2-proxy#4033 in July 2025): the cipher suites
+ * and key-exchange groups as comma-terminated lists, the random and key
+ * providers, and FIPS mode. From linkerd2-proxy#4070 (August 2025) the hybrid
+ * post-quantum group comes first, `X25519MLKEM768`, or `SECP256R1MLKEM768` in
+ * a FIPS build, which offers neither X25519 nor ChaCha20. Before #4070 the
+ * hybrid group was offered last. Proxies older than #4033 report nothing.
+ * Releases are matched to those dates, as the demo's own choice.
+ */
+export function rustlsInfo(
+  proxyVersion: string,
+  fips: boolean,
+): Record<string, string> | undefined {
+  const edge = /^edge-(\d+)\.(\d+)\.(\d+)$/.exec(proxyVersion);
+  const stable = /^(?:stable|enterprise)-2\.(\d+)\./.exec(proxyVersion);
+  // An edge release as YYMMNN; stable releases from 2.19 carry both changes.
+  const release = edge ? Number(edge[1]) * 10_000 + Number(edge[2]) * 100 + Number(edge[3]) : 0;
+  const reports = edge ? release >= 25_08_01 : Number(stable?.[1] ?? 0) >= 19;
+  if (!reports) return undefined;
+  const prefersHybrid = !edge || release >= 25_08_03;
+  const groups = fips
+    ? ['SECP256R1MLKEM768', 'secp256r1', 'secp384r1']
+    : prefersHybrid
+      ? ['X25519MLKEM768', 'X25519', 'secp256r1', 'secp384r1']
+      : ['X25519', 'secp256r1', 'secp384r1', 'X25519MLKEM768'];
+  const suites = [
+    'TLS13_AES_128_GCM_SHA256',
+    'TLS13_AES_256_GCM_SHA384',
+    ...(fips ? [] : ['TLS13_CHACHA20_POLY1305_SHA256']),
+  ];
+  const list = (values: string[]) => values.map((v) => `${v},`).join('');
+  return {
+    tls_suites: list(suites),
+    tls_kx_groups: list(groups),
+    tls_rand: 'AwsLcRs',
+    tls_key_provider: 'AwsLcRs',
+    tls_fips: String(fips),
+  };
+}

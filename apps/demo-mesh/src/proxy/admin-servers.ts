@@ -5,9 +5,11 @@ import {
   CERT_REFRESH_FRACTION,
   CONTROL_PLANE_NS,
   identityOf,
+  rustlsInfo,
 } from '../cluster/linkerd';
 import { adminScrapeDenied } from '../traffic/policy';
 import type { AdminTraffic } from './admin-traffic';
+import { labelText } from './registry';
 import { LATENCY_MS_BUCKETS } from './families';
 
 const GIT_SHA = '5f1c3b9e7d4a';
@@ -57,6 +59,8 @@ function refreshProcessMetrics(pod: SimPod, now: number): void {
     'proxy_build_info',
     `version="${pod.proxyVersion ?? ''}",git_sha="${GIT_SHA}",profile="release",date="${BUILD_DATE}",vendor="linkerd"`,
   ).value = 1;
+  const tls = rustlsInfo(pod.proxyVersion ?? '', pod.workload.fipsProxy === true);
+  if (tls) proxy.gauge('rustls_info', labelText(tls)).value = 1;
   // Renew at 70% of the lifetime unless this pod's renewal is failing (scenario: certExpiresInSeconds).
   const renewEvery = CERT_LIFETIME_SECONDS * 1000 * CERT_REFRESH_FRACTION;
   if (pod.workload.certExpiresInSeconds === undefined) {

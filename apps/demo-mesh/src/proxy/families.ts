@@ -143,6 +143,7 @@ export const FAMILIES: Record<string, FamilyMeta> = {
   process_open_fds: legacy('gauge', 'Number of open file descriptors.'),
   process_max_fds: legacy('gauge', 'Maximum number of open file descriptors.'),
   proxy_build_info: legacy('gauge', 'Proxy build info'),
+  rustls_info: current('gauge', 'Proxy TLS info'),
   identity_cert_expiration_timestamp_seconds: legacy(
     'gauge',
     "Time when the this proxy's current mTLS identity certificate will expire (in seconds since the UNIX epoch)",

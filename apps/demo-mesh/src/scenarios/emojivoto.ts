@@ -91,6 +91,8 @@ export function emojivoto(): Scenario {
         name: 'voting',
         kind: 'Deployment',
         meshed: true,
+        // A FIPS build of the proxy, as a regulated team would run: no X25519, no ChaCha20.
+        fipsProxy: true,
         ports: [
           { name: 'grpc', port: 8080, protocol: 'grpc' },
           { name: 'prom', port: 8801, protocol: 'http' },

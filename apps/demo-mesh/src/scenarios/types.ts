@@ -40,6 +40,8 @@ export interface WorkloadSpec {
   image?: string;
   /** Proxy version when it differs from the control plane's (a pod not restarted after an upgrade). */
   proxyVersion?: string;
+  /** Runs a FIPS build of the proxy (its `rustls_info` says `tls_fips="true"`). */
+  fipsProxy?: boolean;
   /** Ports the proxy treats as opaque (`config.linkerd.io/opaque-ports`). */
   opaquePorts?: number[];
   /** CronJob: seconds between Jobs, and how long each Job's pods run. */

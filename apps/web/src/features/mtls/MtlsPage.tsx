@@ -13,6 +13,102 @@ import { formatPercent, formatRps, formatSecondsLeft } from '../../format/format
 
 type Unmeshed = MtlsResponse['unmeshedWorkloads'][number];
 type Certificate = MtlsResponse['certificates'][number];
+type TlsProvider = MtlsResponse['tlsProviders'][number];
+
+const isPostQuantum = (group: string) => /MLKEM/i.test(group);
+/** Workloads shown per provider before a count of the rest. */
+const WORKLOADS_SHOWN = 5;
+
+/** Key-exchange groups in preference order, the post-quantum ones marked. */
+function KxGroups({ groups }: { groups: string[] }) {
+  return (
+    <ol className="inline-list">
+      {groups.map((g) => (
+        <li key={g}>
+          <code>{g}</code>
+          {isPostQuantum(g) ? <span className="badge badge-ok">post-quantum</span> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** What the proxies' TLS providers offer: post-quantum key exchange, FIPS mode (rustls_info). */
+function TlsProviders({ d }: { d: MtlsResponse }) {
+  const { tlsInfo } = d;
+  const silent = tlsInfo.proxies - tlsInfo.reporting;
+  return (
+    <>
+      <h2>TLS providers</h2>
+      <p className="headline" role="group" aria-label="Post-quantum key exchange">
+        {tlsInfo.reporting === 0 ? (
+          <>No proxy reports its TLS provider.</>
+        ) : (
+          <>
+            <strong>{formatPercent(tlsInfo.postQuantumPreferred / tlsInfo.reporting)}</strong> of
+            the {tlsInfo.reporting} proxies that report their TLS provider prefer post-quantum key
+            exchange (ML-KEM); {tlsInfo.fips} run in FIPS mode.
+          </>
+        )}
+      </p>
+      <p className="hint">
+        What each proxy offers, from its <code>rustls_info</code> metric, first choice first. Two
+        proxies that both prefer an ML-KEM group agree on it; Linkerd does not count handshakes by
+        group.
+        {silent > 0
+          ? ` ${silent} of ${tlsInfo.proxies} running proxies do not report it: releases before August 2025 lack the metric.`
+          : ''}
+      </p>
+      <DataTable<TlsProvider>
+        id="tls"
+        label="TLS providers"
+        rows={d.tlsProviders}
+        rowKey={(p) => `${p.kxGroups.join(',')}|${p.suites.join(',')}|${p.fips}|${p.keyProvider}`}
+        defaultSort="-proxies"
+        empty="No proxy reports its TLS provider."
+        columns={[
+          {
+            key: 'kx',
+            header: 'Key exchange',
+            value: (p) => p.kxGroups.join(' '),
+            render: (p) => <KxGroups groups={p.kxGroups} />,
+          },
+          {
+            key: 'pq',
+            header: 'Post-quantum',
+            value: (p) =>
+              p.postQuantumPreferred ? 'preferred' : p.postQuantumOffered ? 'offered' : 'no',
+          },
+          { key: 'fips', header: 'FIPS', value: (p) => (p.fips ? 'yes' : 'no') },
+          {
+            key: 'suites',
+            header: 'Cipher suites',
+            value: (p) => p.suites.join(' '),
+            render: (p) => p.suites.map((c) => <div key={c}>{c}</div>),
+          },
+          { key: 'proxies', header: 'Proxies', numeric: true, value: (p) => p.proxies },
+          {
+            key: 'workloads',
+            header: 'Workloads',
+            value: (p) => p.workloads.map((w) => `${w.namespace}/${w.name}`).join(' '),
+            render: (p) => (
+              <>
+                {p.workloads.slice(0, WORKLOADS_SHOWN).map((w) => (
+                  <div key={`${w.namespace}/${w.kind}/${w.name}`}>
+                    <WorkloadLink {...w} showNamespace />
+                  </div>
+                ))}
+                {p.workloads.length > WORKLOADS_SHOWN
+                  ? `and ${p.workloads.length - WORKLOADS_SHOWN} more`
+                  : null}
+              </>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}
 
 /** `ns/kind/name` node ids as links (a client outside the mesh has no page). */
 function NodeRef({ id }: { id: string }) {
@@ -54,6 +150,7 @@ export function MtlsPage() {
                 },
               ]}
             />
+            <TlsProviders d={d} />
             <h2>Plaintext edges</h2>
             <DataTable<GraphEdge>
               id="plain"

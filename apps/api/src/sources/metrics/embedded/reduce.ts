@@ -44,6 +44,7 @@ export const KEPT_FAMILIES = new Set([
   'identity_cert_expiration_timestamp_seconds',
   'control_identity_cert_expiration_timestamp_seconds',
   'proxy_build_info',
+  'rustls_info',
 ]);
 
 export const GAUGES = new Set([
@@ -51,6 +52,7 @@ export const GAUGES = new Set([
   'identity_cert_expiration_timestamp_seconds',
   'control_identity_cert_expiration_timestamp_seconds',
   'proxy_build_info',
+  'rustls_info',
 ]);
 
 export const KEPT_LABELS = new Set([
@@ -106,6 +108,11 @@ export const KEPT_LABELS = new Set([
   'authz_kind',
   'authz_name',
   'version',
+  // rustls_info: the proxy's TLS provider.
+  'tls_kx_groups',
+  'tls_suites',
+  'tls_fips',
+  'tls_key_provider',
 ]);
 
 /** `le` values as numbers in canonical form, so `1.0` and `1` are one bucket. */

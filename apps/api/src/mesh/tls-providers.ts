@@ -1,0 +1,98 @@
+import type { MtlsResponse } from '@meshviz/shared';
+import type { PodInfo } from '../model/workloads';
+import type { Answer } from './answer';
+import type { MeshDeps } from './deps';
+
+type Provider = MtlsResponse['tlsProviders'][number];
+
+/** Key-exchange groups with ML-KEM in them: the hybrid post-quantum ones (and ML-KEM alone). */
+export const isPostQuantum = (group: string) => /MLKEM/i.test(group);
+
+/** A `rustls_info` list: comma-terminated values (`a,b,`), as the proxy writes them. */
+export function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/**
+ * The TLS providers the proxies report (`rustls_info`, linkerd2-proxy
+ * `tls_info.rs`, from mid-2025 proxies): each distinct configuration with
+ * the proxies and workloads running it. What a proxy offers, not what each
+ * handshake settled on: Linkerd counts no handshake by its group. The hybrid
+ * post-quantum group is negotiated between two proxies that both prefer it.
+ */
+export async function tlsProviders(
+  deps: MeshDeps,
+  answer: Answer,
+  pods: PodInfo[],
+): Promise<Pick<MtlsResponse, 'tlsProviders' | 'tlsInfo'>> {
+  const samples = await answer.metrics(
+    deps.engine.gauge({
+      metric: 'rustls_info',
+      matchers: [],
+      by: ['namespace', 'pod', 'tls_kx_groups', 'tls_suites', 'tls_fips', 'tls_key_provider'],
+      aggregate: 'max',
+    }),
+  );
+  const running = pods.filter((p) => p.meshed && p.phase === 'Running');
+  const podsByName = new Map(running.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const providers = new Map<string, Provider & { seen: Set<string> }>();
+  const reporting = new Set<string>();
+  for (const s of samples) {
+    const podKey = `${s.labels.namespace ?? ''}/${s.labels.pod ?? ''}`;
+    const pod = podsByName.get(podKey);
+    // A pod gone since its last scrape is not a proxy running now.
+    if (!pod || reporting.has(podKey)) continue;
+    reporting.add(podKey);
+    const kxGroups = listOf(s.labels.tls_kx_groups);
+    const suites = listOf(s.labels.tls_suites);
+    const fips = s.labels.tls_fips === 'true';
+    const key = JSON.stringify([kxGroups, suites, fips, s.labels.tls_key_provider ?? '']);
+    let p = providers.get(key);
+    if (!p) {
+      p = {
+        kxGroups,
+        suites,
+        fips,
+        keyProvider: s.labels.tls_key_provider ?? '',
+        postQuantumPreferred: isPostQuantum(kxGroups[0] ?? ''),
+        postQuantumOffered: kxGroups.some(isPostQuantum),
+        proxies: 0,
+        workloads: [],
+        seen: new Set(),
+      };
+      providers.set(key, p);
+    }
+    p.proxies++;
+    const workload = `${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`;
+    if (!p.seen.has(workload)) {
+      p.seen.add(workload);
+      p.workloads.push({
+        namespace: pod.namespace,
+        kind: pod.workload.kind,
+        name: pod.workload.name,
+      });
+    }
+  }
+  const list = [...providers.values()]
+    .map(({ seen: _seen, ...p }) => ({
+      ...p,
+      workloads: p.workloads.sort((a, b) =>
+        `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+      ),
+    }))
+    .sort((a, b) => b.proxies - a.proxies);
+  return {
+    tlsProviders: list,
+    tlsInfo: {
+      proxies: running.length,
+      reporting: reporting.size,
+      postQuantumPreferred: list
+        .filter((p) => p.postQuantumPreferred)
+        .reduce((n, p) => n + p.proxies, 0),
+      fips: list.filter((p) => p.fips).reduce((n, p) => n + p.proxies, 0),
+    },
+  };
+}
