@@ -8,7 +8,8 @@
  *
  * The APIs run as shipped (`node dist/api/main.js`, built first). A
  * recording proxy in front of Prometheus times every PromQL query the
- * Prometheus-mode API sends.
+ * Prometheus-mode API sends. While the embedded API answers, Prometheus is
+ * held still (SIGSTOP), as a cluster runs one or the other.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -171,6 +172,9 @@ interface SizeResult {
   prometheusStopped?: string;
 }
 
+/** After Prometheus is let run again: a rate window of scrapes before its answers are timed. */
+const PROMETHEUS_RESUME_SECONDS = 90;
+
 /** Past this RSS Prometheus is stopped, so the machine (24 GiB) keeps running the rest. */
 const PROMETHEUS_GUARD_MIB = 12 * 1024;
 
@@ -274,6 +278,20 @@ async function measure(
       }
     }, 1000);
     cleanup.push(() => clearInterval(guard));
+    /**
+     * Prometheus is held still (SIGSTOP) while the embedded API answers: the two are
+     * alternatives, and at 1,000 workloads Prometheus's collections took most of a core and
+     * made the embedded answers' tail that of the machine. Once it runs again, it scrapes
+     * for a rate window before its own answers are timed.
+     */
+    const holdPrometheus = async (held: boolean) => {
+      if (prometheusStopped || !pids.prom) return;
+      process.kill(pids.prom, held ? 'SIGSTOP' : 'SIGCONT');
+      if (!held) await sleep(PROMETHEUS_RESUME_SECONDS * 1000);
+    };
+    cleanup.push(() => {
+      if (!prometheusStopped && pids.prom) process.kill(pids.prom, 'SIGCONT');
+    });
 
     // Time to start up and fill the rate windows, then the soak: nothing asks the APIs, so
     // their CPU is ingest and informers.
@@ -317,6 +335,7 @@ async function measure(
     // hold the two cores: interleaved, an embedded answer could land in a Go collection of
     // Prometheus after a 15 s query. Prometheus keeps scraping throughout.
     phase = 'uncached answers';
+    await holdPrometheus(true);
     const gcBefore = gcPauses(await (await fetch(`${embeddedUrl}/metrics`)).text());
     // A window of its own (61 s, 62 s, ...) gives every request its own answer and queries,
     // so nothing comes from the APIs' caches and each one computes.
@@ -361,6 +380,7 @@ async function measure(
       over100ms: gcAfter.over100ms - gcBefore.over100ms,
       seconds: gcAfter.seconds - gcBefore.seconds,
     };
+    await holdPrometheus(false);
     for (const row of latency) {
       const path = paths[row.page] ?? '';
       for (let i = 0; i < samples.prometheus; i++) {
@@ -388,6 +408,7 @@ async function measure(
         ['embedded', embedded, embeddedUrl, embeddedUpstream],
         ['Prometheus', promApi, promApiUrl, promUpstream],
       ] as const) {
+        await holdPrometheus(mode === 'embedded');
         loads.push(await loadRun(mode, api, url, list, 1, load.baselineSeconds, upstream));
         loads.push(await loadRun(mode, api, url, list, load.viewers, load.seconds, upstream));
       }
