@@ -54,6 +54,7 @@ test('the findings page lists every finding the API returned, and the navigation
     'httproute-shadowed',
     'annotation-shadowed',
     'annotation-misplaced',
+    'route-backend-missing',
     'serviceprofile-without-service',
     'injection-pending',
     'proxy-version-mismatch',

@@ -216,3 +216,28 @@ test("the routes to emoji-svc show its GRPCRoute, retrying UNAVAILABLE by the ro
     'canary rps',
   );
 });
+
+test("the routes to mysql show its TCPRoute's connections, and those its missing replica backend failed", async ({
+  page,
+}) => {
+  const api = await openWithAnswer<RoutesResponse>(
+    page,
+    '/routes?namespace=booksapp&kind=deployments&name=books&to=booksapp%2Fmysql&refresh=off',
+    '/api/v1/routes',
+  );
+  // The TCPRoute names mysql (weight 9) and mysql-replica (weight 1), which is no Service.
+  const route = api.opaqueRoutes.find((r) => r.kind === 'TCPRoute' && r.name === 'mysql');
+  expect(route?.backends.map((b) => [b.name, b.weight, b.exists])).toEqual([
+    ['mysql', 0.9, true],
+    ['mysql-replica', 0.1, false],
+  ]);
+  const failedShare = (route?.failedPerSecond ?? 0) / (route?.openedPerSecond ?? 1);
+  expect(failedShare, 'about a tenth of connections fail').toBeGreaterThan(0.05);
+  expect(failedShare).toBeLessThan(0.15);
+  expect(route?.errors.map((e) => e.error)).toEqual(['invalid_backend']);
+  const table = new Table(page.getByRole('table', { name: 'Opaque routes' }));
+  const row = table.root.getByRole('row').filter({ hasText: 'TCPRoute' });
+  await expect(row).toContainText('invalid_backend');
+  await expect(row).toContainText('no such Service');
+  await expect(row.getByRole('cell').nth(await table.columnIndex('Protocol'))).toHaveText('TCP');
+});

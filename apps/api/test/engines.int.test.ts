@@ -417,6 +417,48 @@ describe('API: traffic split', () => {
   });
 });
 
+describe('API: opaque routes', () => {
+  it("counts books' connections to mysql on its TCPRoute, and those its missing backend failed, as PromQL does", async () => {
+    // linkerd2-proxy TcpMetricsParams: outbound_tcp_route_open_total per connection and
+    // outbound_tcp_route_close_total with an `error` label, under parent_* and route_*.
+    const sel = `namespace="booksapp",deployment="books",parent_name="mysql",route_kind="TCPRoute",route_name="mysql"`;
+    const [opened, failed, closed] = await Promise.all([
+      prom.scalar(`sum(rate(outbound_tcp_route_open_total{${sel}}[${WINDOW}]))`),
+      prom.scalar(
+        `sum(rate(outbound_tcp_route_close_total{${sel},error="invalid_backend"}[${WINDOW}]))`,
+      ),
+      prom.scalar(`sum(rate(outbound_tcp_route_close_total{${sel}}[${WINDOW}]))`),
+    ]);
+    // books reconnects twice a second; a tenth of the picks land on the missing replica.
+    expect(opened ?? 0).toBeGreaterThan(2);
+    expect((failed ?? 0) / (opened ?? 1)).toBeGreaterThan(0.07);
+    expect((failed ?? 0) / (opened ?? 1)).toBeLessThan(0.13);
+    for (const api of [embedded, viaProm]) {
+      const { status, body } = await api.get<RoutesResponse>(
+        `/api/v1/routes?window=${WINDOW}&namespace=booksapp&kind=deployments&name=books&to=booksapp/mysql`,
+      );
+      expect(status).toBe(200);
+      expect(body.opaqueRoutes.map((r) => [r.kind, r.name, r.protocol, r.object])).toEqual([
+        ['TCPRoute', 'mysql', 'tcp', 'TCPRoute.gateway.networking.k8s.io/booksapp/mysql'],
+      ]);
+      const r = body.opaqueRoutes[0];
+      close(r?.openedPerSecond ?? null, opened ?? null, 0.03, `${api.url} opened`);
+      close(r?.closedPerSecond ?? null, closed ?? null, 0.03, `${api.url} closed`);
+      close(r?.failedPerSecond ?? null, failed ?? null, 0.05, `${api.url} failed`);
+      expect(r?.errors.map((e) => e.error)).toEqual(['invalid_backend']);
+      expect(r?.backends).toEqual([
+        { namespace: 'booksapp', name: 'mysql', weight: 0.9, exists: true },
+        { namespace: 'booksapp', name: 'mysql-replica', weight: 0.1, exists: false },
+      ]);
+    }
+    // Calls that are not opaque have no opaque routes.
+    const { body } = await embedded.get<RoutesResponse>(
+      `/api/v1/routes?window=${WINDOW}&namespace=emojivoto&kind=deployments&name=web&to=emojivoto/emoji-svc`,
+    );
+    expect(body.opaqueRoutes).toEqual([]);
+  });
+});
+
 describe('API routes', () => {
   const routes = (api: RunningApi, q: string) =>
     api.get<RoutesResponse>(`/api/v1/routes?window=${WINDOW}&${q}`);

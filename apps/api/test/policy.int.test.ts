@@ -86,6 +86,12 @@ describe('findings', () => {
     ]);
     expect(withCode(body, 'annotation-misplaced')[0]?.message).toContain('retry.linkerd.io/http');
     expect(withCode(body, 'annotation-shadowed')[0]?.message).toContain('retry.linkerd.io/http');
+    // mysql's TCPRoute sends a tenth of its connections to a replica Service never created.
+    expect(objectsOf('route-backend-missing')).toEqual([
+      'TCPRoute.gateway.networking.k8s.io/booksapp/mysql',
+    ]);
+    expect(withCode(body, 'route-backend-missing')[0]?.message).toContain('10%');
+    expect(withCode(body, 'route-rejected')).toEqual([]);
     // ServiceProfiles: only the one named for a Service that does not exist.
     expect(objectsOf('serviceprofile-without-service')).toEqual([
       'ServiceProfile booksapp/reviews.booksapp.svc.cluster.local',

@@ -222,6 +222,35 @@ export const routeRowSchema = z.object({
 export type RouteRow = z.infer<typeof routeRowSchema>;
 export type RouteBackend = NonNullable<RouteRow['backends']>[number];
 
+/**
+ * A route the client's opaque or TLS connections to the service take (TCPRoute,
+ * TLSRoute, or the default `opaq` route), from its proxy's `outbound_{tcp,tls}_route_*`
+ * families and the route object.
+ */
+export const opaqueRouteRowSchema = z.object({
+  /** `TCPRoute`, `TLSRoute`, or `default`. */
+  kind: z.string(),
+  name: z.string(),
+  /** `TCPRoute.gateway.networking.k8s.io/ns/name`; null for the default route. */
+  object: z.string().nullable(),
+  protocol: z.enum(['tcp', 'tls']),
+  /** The SNI names a TLSRoute matches. */
+  hostnames: z.array(z.string()),
+  /** Connections opened and closed per second, and those closed with an error. */
+  openedPerSecond: z.number(),
+  closedPerSecond: z.number(),
+  failedPerSecond: z.number(),
+  /** Closes with an error, by the proxy's `error` label. */
+  errors: z.array(z.object({ error: z.string(), perSecond: z.number() })),
+  /** The route's backends with their configured shares; `exists` false names no Service. */
+  backends: z.array(
+    z.object({ namespace: z.string(), name: z.string(), weight: z.number(), exists: z.boolean() }),
+  ),
+  /** Why the policy controller rejects the route object, if it does. */
+  problem: z.string().nullable(),
+});
+export type OpaqueRouteRow = z.infer<typeof opaqueRouteRowSchema>;
+
 export const routesResponseSchema = z.object({
   window: z.string(),
   direction: z.enum(['inbound', 'outbound']),
@@ -241,6 +270,8 @@ export const routesResponseSchema = z.object({
    * 25 ms to 10 s), whose quantiles are ranges too; null where routes have no backends.
    */
   backendLatencyBucketsMs: z.array(z.number()).nullable(),
+  /** Outbound to a service: the routes its opaque and TLS connections take. */
+  opaqueRoutes: z.array(opaqueRouteRowSchema),
   errors: errorsSchema,
 });
 export type RoutesResponse = z.infer<typeof routesResponseSchema>;

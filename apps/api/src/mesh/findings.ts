@@ -2,12 +2,14 @@ import type { Finding, FindingsResponse } from '@meshviz/shared';
 import { objectKind } from '../model/kinds';
 import { renewalOverdueBelow } from '../model/linkerd-config';
 import { policyTarget, selects } from '../model/policy';
+import { opaqueRoutesOf } from '../model/opaque-routes';
 import { serviceRouteConfig, type CrdObject } from '../model/route-config';
 import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import { controlPlaneView } from './control-plane';
 import type { MeshDeps } from './deps';
 import { certificateExpiries } from './mtls';
+import { opaqueRouteObjects } from './opaque-route-rows';
 import { authzRates, policyObjects } from './policy';
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
@@ -78,7 +80,29 @@ export async function findingsView(
       });
   }
 
+  const opaque = opaqueRouteObjects(deps);
+  const serviceExists = (namespace: string, name: string) =>
+    snapshot.services.some((s) => s.namespace === namespace && s.name === name);
   for (const svc of snapshot.services) {
+    for (const r of opaqueRoutesOf(svc, opaque, serviceExists)) {
+      const missing = r.backends.filter((b) => !b.exists);
+      if (missing.length && !r.problem)
+        out.push({
+          severity: 'warning',
+          code: 'route-backend-missing',
+          message: `${r.object} sends ${Math.round(missing.reduce((sum, b) => sum + b.weight, 0) * 100)}% of the connections to Service ${svc.namespace}/${svc.name} to ${missing.map((b) => `${b.namespace}/${b.name}`).join(', ')}, which is no Service: proxies close those connections at once (error "invalid_backend").`,
+          objects: [r.object, `Service ${svc.namespace}/${svc.name}`],
+          fix: 'Create the missing Service, or remove its backendRef from the route.',
+        });
+      if (r.problem)
+        out.push({
+          severity: 'warning',
+          code: 'route-rejected',
+          message: `${r.object} is attached to Service ${svc.namespace}/${svc.name} but ${r.problem}: no proxy takes it.`,
+          objects: [r.object],
+          fix: 'Give the route exactly one rule.',
+        });
+    }
     const cfg = serviceRouteConfig(svc, profiles, o.httpRoutes, snapshot.clusterDomain);
     for (const sh of cfg.shadowed)
       out.push({

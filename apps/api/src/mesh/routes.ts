@@ -7,6 +7,7 @@ import { workloadsOf } from '../model/workloads';
 import type { Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
+import { opaqueRouteRows } from './opaque-route-rows';
 import { DEFAULT_SP_ROUTE, routeFamilies, type RouteFamilies } from './route-families';
 
 interface Tallies {
@@ -108,7 +109,8 @@ async function buildRoutes(
         ),
       ),
     ).then((r) => r.flat());
-  const [resp, lat, actual, retries, backends] = await Promise.all([
+  const client = deps.snapshots.get().names.self(workload.namespace, workload.kind, workload.name);
+  const [resp, lat, actual, retries, backends, opaqueRoutes] = await Promise.all([
     statuses(f.responses),
     Promise.all(
       f.histograms.map((histogram) =>
@@ -126,6 +128,7 @@ async function buildRoutes(
     f.attempts.length > 0 ? statuses(f.attempts) : Promise.resolve(undefined),
     retryRates(deps, answer, f, w),
     backendFigures(deps, answer, f, w),
+    to && service ? opaqueRouteRows(deps, answer, client, service, w) : Promise.resolve([]),
   ]);
   const rawName = (l: Record<string, string>) => l[f.routeLabel] ?? '';
   const eff = tally(resp, rawName);
@@ -180,6 +183,7 @@ async function buildRoutes(
     shadowedHttpRoutes: config?.shadowed ?? [],
     latencyBucketsMs: f.latencyBucketsMs,
     backendLatencyBucketsMs: f.backendLatencyBucketsMs,
+    opaqueRoutes,
     errors: answer.errors,
   };
 }

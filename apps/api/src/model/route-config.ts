@@ -76,7 +76,8 @@ export interface ServiceRouteConfig {
   misplacedAnnotations: { object: string; kind: string; keys: string[] }[];
 }
 
-function ref(o: CrdObject): string {
+/** `Kind.group/namespace/name`, as findings and config pages name route objects. */
+export function ref(o: CrdObject): string {
   const group = (o.apiVersion ?? '').split('/')[0];
   return `${group ? `${o.kind}.${group}` : o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
 }

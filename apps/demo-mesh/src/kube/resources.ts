@@ -193,6 +193,23 @@ export const RESOURCES: readonly ResourceType[] = [
     singular: 'grpcroute',
     namespaced: true,
   },
+  // Opaque and TLS routes (2.17): the Gateway API's experimental channel, v1alpha2.
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1alpha2',
+    kind: 'TCPRoute',
+    plural: 'tcproutes',
+    singular: 'tcproute',
+    namespaced: true,
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1alpha2',
+    kind: 'TLSRoute',
+    plural: 'tlsroutes',
+    singular: 'tlsroute',
+    namespaced: true,
+  },
   // A controller Linkerd has no special code for: Argo Rollouts.
   {
     group: 'argoproj.io',

@@ -69,6 +69,8 @@ export const FAMILIES: Record<string, FamilyMeta> = {
     'The time between request initialization and response completion.',
     'seconds',
   ),
+  outbound_tcp_route_open_total: current('counter', 'The number of connections opened'),
+  outbound_tcp_route_close_total: current('counter', 'The number of connections closed'),
   outbound_http_route_request_statuses_total: current(
     'counter',
     'Completed request-response streams.',

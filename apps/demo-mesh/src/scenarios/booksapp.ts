@@ -156,6 +156,24 @@ const resources: KubeObject[] = [
       client: { meshTLS: { serviceAccounts: [{ name: 'books' }, { name: 'authors' }] } },
     },
   },
+  // mysql's connections take this TCPRoute, whose second backend, a read replica, was never
+  // created: a tenth of new connections fail (`invalid_backend`) and the app connects again.
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+    kind: 'TCPRoute',
+    metadata: { name: 'mysql', namespace: NS },
+    spec: {
+      parentRefs: [{ group: 'core', kind: 'Service', name: 'mysql', port: 3306 }],
+      rules: [
+        {
+          backendRefs: [
+            { name: 'mysql', port: 3306, weight: 9 },
+            { name: 'mysql-replica', port: 3306, weight: 1 },
+          ],
+        },
+      ],
+    },
+  },
   // Mistakes an operator makes: a Server that selects nothing, a policy whose target is gone.
   {
     apiVersion: 'policy.linkerd.io/v1beta3',
@@ -472,7 +490,13 @@ export function booksapp(): Scenario {
         from: `${NS}/books`,
         to: `${NS}/mysql`,
         protocol: 'tcp',
-        tcp: { connections: 4, readBytesPerSec: 48_000, writeBytesPerSec: 6_000 },
+        // A pool with a short connection lifetime: it reconnects twice a second.
+        tcp: {
+          connections: 4,
+          readBytesPerSec: 48_000,
+          writeBytesPerSec: 6_000,
+          reconnectsPerMinute: 120,
+        },
       },
       {
         from: `${NS}/authors`,

@@ -97,7 +97,13 @@ export interface CallSpec {
   /** HTTP/gRPC request classes. */
   requests?: RequestClass[];
   /** Opaque TCP: concurrent connections and byte rates per client pod. */
-  tcp?: { connections: number; readBytesPerSec: number; writeBytesPerSec: number };
+  tcp?: {
+    connections: number;
+    readBytesPerSec: number;
+    writeBytesPerSec: number;
+    /** Connections each client pod replaces a minute per server pod (1 unless given). */
+    reconnectsPerMinute?: number;
+  };
 }
 
 /** A scheduled change in behaviour, so charts show change. */

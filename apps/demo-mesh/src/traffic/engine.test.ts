@@ -26,8 +26,19 @@ function simulate(scenario: Scenario, seconds: number, incidents = false) {
 
 /** Sum of a family's samples whose label text contains every fragment. */
 function total(cluster: Cluster, family: string, ...fragments: string[]): number {
+  return totalOf(cluster, undefined, family, ...fragments);
+}
+
+/** `total` over the pods of one workload only (proxies label no workload: Prometheus does). */
+function totalOf(
+  cluster: Cluster,
+  workload: string | undefined,
+  family: string,
+  ...fragments: string[]
+): number {
   let sum = 0;
   for (const pod of cluster.runningPods()) {
+    if (workload !== undefined && pod.workload.name !== workload) continue;
     for (const line of pod.proxy?.render().split('\n') ?? []) {
       if (line.startsWith(`${family}{`) && fragments.every((f) => line.includes(f)))
         sum += Number(line.slice(line.lastIndexOf(' ') + 1));
@@ -107,6 +118,33 @@ describe('traffic engine', () => {
     // Budget: 1 retry/s plus 20% of requests over a 10 s window, so retries are capped near 1.26/s.
     expect(actual - effective).toBeLessThanOrEqual(Math.ceil((1 + 0.2 * 1.3) * 120) + 10);
     expect(total(c, 'route_retryable_total', 'skipped="no_budget"')).toBeGreaterThan(0);
+  });
+
+  it("counts opaque connections on their route: mysql's TCPRoute, and its missing backend's failures", () => {
+    // linkerd2-proxy TcpMetricsParams: `open` per connection, `close` with an `error` label,
+    // under the route's parent_* and route_* labels; the default route is `opaq`.
+    const c = simulate(booksapp(), 120);
+    const route = ['parent_name="mysql"', 'route_kind="TCPRoute"', 'route_name="mysql"'];
+    const opened = totalOf(c, 'books', 'outbound_tcp_route_open_total', ...route);
+    const failed = totalOf(
+      c,
+      'books',
+      'outbound_tcp_route_close_total',
+      ...route,
+      'error="invalid_backend"',
+    );
+    const closed = totalOf(c, 'books', 'outbound_tcp_route_close_total', ...route, 'error=""');
+    // books keeps 4 connections and replaces 120 a minute; each lands on the replica that is
+    // not there one time in ten (weights 9 and 1), and connects again.
+    const held = 4 + 120 * 2;
+    expect(opened - failed).toBeGreaterThanOrEqual(held - 2);
+    expect(opened - failed).toBeLessThanOrEqual(held + 2);
+    expect(failed / opened).toBeGreaterThan(0.08);
+    expect(failed / opened).toBeLessThan(0.12);
+    // Every replaced connection closed cleanly.
+    expect(closed).toBe(opened - failed - 4);
+    // authors' connections too, on the same route.
+    expect(totalOf(c, 'authors', 'outbound_tcp_route_open_total', ...route)).toBeGreaterThan(0);
   });
 
   it("retries by its Service's annotation: 5xx once, counted as the proxy's retry families count", () => {

@@ -15,7 +15,7 @@ import {
   routeLabels,
   srvLabels,
 } from './labels';
-import { resolveInbound, resolveOutbound, type OutboundRoute } from './policy';
+import { resolveInbound, resolveOpaque, resolveOutbound, type OutboundRoute } from './policy';
 import { ProxyRecorder } from './recorder';
 import { RetryBudget } from './retry-budget';
 import type { BackendRuntime, ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
@@ -63,7 +63,14 @@ export class TrafficEngine {
       const svc = cluster.service(svcNs, svcName)?.spec;
       if (!svc) throw new Error(`call ${call.from} -> ${call.to}: no such service`);
       if (call.protocol === 'tcp') {
-        this.tcpCalls.push({ call, svc, due: 0, pairs: new Set() });
+        this.tcpCalls.push({
+          call,
+          svc,
+          due: 0,
+          pairs: new Set(),
+          route: resolveOpaque(cluster, svc),
+          backendSeq: new Sequence(rngFor(options.seed, `${call.from}>${call.to}`).next(), BRONZE),
+        });
         continue;
       }
       for (const cls of call.requests ?? []) {
@@ -410,6 +417,8 @@ export class TrafficEngine {
           }
         }
         // Connections are pooled: keep the declared number open.
+        if (pair.outTcp && pair.outTcp.connections.value < want)
+          this.opaqueOpened(t, client, want - pair.outTcp.connections.value);
         for (const h of [pair.outTcp, pair.inTcp]) {
           if (h && h.connections.value < want) {
             h.open.value += want - h.connections.value;
@@ -418,10 +427,18 @@ export class TrafficEngine {
         }
       }
     }
-    // ...and replace one connection per pair a minute, as pools recycle them.
-    t.due += dt / 60;
+    // ...and replace connections as pools recycle them (one per pair a minute unless declared).
+    t.due += (dt * (spec.reconnectsPerMinute ?? 1)) / 60;
     while (t.due >= 1) {
       t.due -= 1;
+      for (const client of clients) {
+        for (const server of servers) {
+          if ((this.pair(client, server, t.svc).outTcp?.connections.value ?? 0) > 0) {
+            this.opaqueClosed(t, client, '');
+            this.opaqueOpened(t, client, 1);
+          }
+        }
+      }
       for (const pair of t.pairs) {
         for (const h of [pair.outTcp, pair.inTcp]) {
           if (h && h.connections.value > 0) {
@@ -431,6 +448,41 @@ export class TrafficEngine {
         }
       }
     }
+  }
+
+  /**
+   * The client proxy's route families for `n` connections its app opened
+   * (`outbound_tcp_route_open_total`): each goes to a backend by the route's
+   * weights, and one to a backend that is not there is closed at once with
+   * `error="invalid_backend"`, the app connecting again until one holds.
+   */
+  private opaqueOpened(t: TcpCallRuntime, client: SimPod, n: number): void {
+    const proxy = client.proxy;
+    if (!proxy) return;
+    const labels = labelText(gatewayRouteLabels(t.svc, t.route));
+    const opened = this.recorder.cached(client, t.call.to, 'opaq-open', () =>
+      proxy.counter('outbound_tcp_route_open_total', labels),
+    );
+    const total = t.route.backends.reduce((sum, b) => sum + b.weight, 0);
+    for (let k = 0; k < n; k++) {
+      for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
+        opened.value++;
+        let draw = t.backendSeq.next() * total;
+        const backend =
+          t.route.backends.find((b) => (draw -= b.weight) < 0) ?? t.route.backends.at(-1);
+        if (backend?.exists !== false) break;
+        this.opaqueClosed(t, client, 'invalid_backend');
+      }
+    }
+  }
+
+  private opaqueClosed(t: TcpCallRuntime, client: SimPod, error: string): void {
+    const proxy = client.proxy;
+    if (!proxy) return;
+    const labels = `${labelText(gatewayRouteLabels(t.svc, t.route))},error="${error}"`;
+    this.recorder.cached(client, t.call.to, `opaq-close|${error}`, () =>
+      proxy.counter('outbound_tcp_route_close_total', labels),
+    ).value++;
   }
 }
 

@@ -90,7 +90,10 @@ export function authzLabels(d: InboundDecision): Record<string, string> {
 }
 
 /** Labels of the Gateway-API route families (parent + route). */
-export function gatewayRouteLabels(svc: ServiceSpec, route: OutboundRoute): Record<string, string> {
+export function gatewayRouteLabels(
+  svc: ServiceSpec,
+  route: Pick<OutboundRoute, 'routeGroup' | 'routeKind' | 'routeNamespace' | 'routeName'>,
+): Record<string, string> {
   return {
     parent_group: 'core',
     parent_kind: 'Service',

@@ -108,6 +108,43 @@ export function grpcRoutesFor(cluster: Cluster, svc: ServiceSpec): KubeObject[] 
   );
 }
 
+/**
+ * The route an opaque connection to a Service takes: its TCPRoute (the Gateway API's
+ * v1alpha2, whose one rule Linkerd requires), else the default route the policy
+ * controller gives every Service (`route_kind="default"`, `route_name="opaq"`,
+ * linkerd2 `default_outbound_opaq_route`).
+ */
+export interface OpaqueRoute {
+  routeGroup: string;
+  routeKind: string;
+  routeNamespace: string;
+  routeName: string;
+  /** Backends by weight; one that names no Service fails its connections (`invalid_backend`). */
+  backends: { namespace: string; name: string; weight: number; exists: boolean }[];
+}
+
+export function resolveOpaque(cluster: Cluster, svc: ServiceSpec): OpaqueRoute {
+  const route = childrenOf(
+    svc,
+    cluster.resources('gateway.networking.k8s.io/v1alpha2', 'TCPRoute', svc.namespace),
+  )[0];
+  const rules = (route?.spec as { rules?: { backendRefs?: BackendRef[] }[] } | undefined)?.rules;
+  const self = [{ namespace: svc.namespace, name: svc.name, weight: 1 }];
+  const backends =
+    (route && rules?.length === 1 ? backendsOf(rules[0]?.backendRefs, svc.namespace) : undefined) ??
+    self;
+  return {
+    routeGroup: route ? 'gateway.networking.k8s.io' : '',
+    routeKind: route ? 'TCPRoute' : 'default',
+    routeNamespace: route ? svc.namespace : '',
+    routeName: route ? route.metadata.name : 'opaq',
+    backends: backends.map((b) => ({
+      ...b,
+      exists: cluster.service(b.namespace, b.name) !== undefined,
+    })),
+  };
+}
+
 interface BackendRef {
   name?: string;
   namespace?: string;

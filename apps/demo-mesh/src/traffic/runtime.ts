@@ -1,7 +1,7 @@
 import type { Counter, Histogram } from '../proxy/registry';
 import type { CallSpec, RequestClass, ServiceSpec } from '../scenarios/types';
 import type { LogNormal, Sequence } from './distributions';
-import type { InboundDecision, OutboundRoute } from './policy';
+import type { InboundDecision, OpaqueRoute, OutboundRoute } from './policy';
 
 /** What the traffic engine and the recorder share about calls in flight. */
 export interface Outcome {
@@ -85,4 +85,7 @@ export interface TcpCallRuntime {
   svc: ServiceSpec;
   due: number;
   pairs: Set<PairHandle>;
+  /** The route its connections take, and the draws that pick each connection's backend. */
+  route: OpaqueRoute;
+  backendSeq: Sequence;
 }

@@ -107,6 +107,21 @@ const WATCHED: readonly WatchedResource[] = [
     plural: 'grpcroutes',
     optional: true,
   },
+  // Opaque and TLS routes: the Gateway API's experimental channel (Linkerd 2.17).
+  {
+    key: 'tcproutes.gateway',
+    apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+    kind: 'TCPRoute',
+    plural: 'tcproutes',
+    optional: true,
+  },
+  {
+    key: 'tlsroutes.gateway',
+    apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+    kind: 'TLSRoute',
+    plural: 'tlsroutes',
+    optional: true,
+  },
 ];
 
 export function listPath(r: WatchedResource): string {

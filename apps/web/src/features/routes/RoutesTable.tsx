@@ -10,6 +10,7 @@ import { GoldenCharts } from '../../components/GoldenCharts';
 import { SuccessRate } from '../../components/Metric';
 import { QueryState } from '../../components/QueryState';
 import { formatLatency, formatRps } from '../../format/format';
+import { OpaqueRoutes } from './OpaqueRoutes';
 import { TrafficSplit } from './TrafficSplit';
 
 /** The defining object (`ServiceProfile.linkerd.io/ns/name`), or the proxy's default route. */
@@ -157,6 +158,7 @@ export function RoutesTable({
         empty="No routes with traffic or configuration in the window."
       />
       <TrafficSplit data={data} />
+      <OpaqueRoutes data={data} />
       {chart && <RouteChart workload={workload} to={to} route={chart} />}
     </div>
   );
