@@ -223,6 +223,8 @@ export class Topology {
       informer.on('update', keep);
       informer.on('delete', bump);
       informer.on('error', (err: unknown) => {
+        // Stopping aborts every watch: that is no failure, and nothing restarts.
+        if (this.stopped) return;
         state.failures++;
         state.error = describe(err);
         this.log.warn({ resource: r.key, err: state.error }, 'watch failed; restarting');
