@@ -299,6 +299,9 @@ export const timeseriesResponseSchema = z.object({
 export type TimeseriesResponse = z.infer<typeof timeseriesResponseSchema>;
 export type TimeseriesPoint = z.infer<typeof timeseriesPointSchema>;
 
+/** A key-exchange group with ML-KEM in it: a hybrid post-quantum one, or ML-KEM alone. */
+export const isPostQuantumGroup = (group: string): boolean => /MLKEM/i.test(group);
+
 export const mtlsResponseSchema = z.object({
   window: z.string(),
   mesh: mtlsSchema,

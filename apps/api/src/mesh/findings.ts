@@ -2,14 +2,13 @@ import type { Finding, FindingsResponse } from '@meshviz/shared';
 import { objectKind } from '../model/kinds';
 import { renewalOverdueBelow } from '../model/linkerd-config';
 import { policyTarget, selects } from '../model/policy';
-import { opaqueRoutesOf } from '../model/opaque-routes';
 import { serviceRouteConfig, type CrdObject } from '../model/route-config';
 import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import { controlPlaneView } from './control-plane';
 import type { MeshDeps } from './deps';
 import { certificateExpiries } from './mtls';
-import { opaqueRouteObjects } from './opaque-route-rows';
+import { opaqueRouteObjects, opaqueRoutesFor } from './opaque-route-rows';
 import { authzRates, policyObjects } from './policy';
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
@@ -81,10 +80,8 @@ export async function findingsView(
   }
 
   const opaque = opaqueRouteObjects(deps);
-  const serviceExists = (namespace: string, name: string) =>
-    snapshot.services.some((s) => s.namespace === namespace && s.name === name);
   for (const svc of snapshot.services) {
-    for (const r of opaqueRoutesOf(svc, opaque, serviceExists)) {
+    for (const r of opaqueRoutesFor(deps, svc, opaque)) {
       const missing = r.backends.filter((b) => !b.exists);
       if (missing.length && !r.problem)
         out.push({

@@ -20,6 +20,18 @@ export function opaqueRouteObjects(deps: Pick<MeshDeps, 'topology'>): CrdObject[
   ];
 }
 
+/** A Service's TCPRoutes and TLSRoutes, their backends checked against the cluster's Services. */
+export function opaqueRoutesFor(
+  deps: Pick<MeshDeps, 'topology' | 'snapshots'>,
+  service: { namespace: string; name: string },
+  objects = opaqueRouteObjects(deps),
+): OpaqueRouteConfig[] {
+  const { services } = deps.snapshots.get().snapshot;
+  return opaqueRoutesOf(service, objects, (namespace, name) =>
+    services.some((s) => s.namespace === namespace && s.name === name),
+  );
+}
+
 /**
  * What one client's opaque and TLS connections to a service did, route by
  * route: the routes attached to the service (with or without traffic) and
@@ -33,10 +45,7 @@ export async function opaqueRouteRows(
   service: { namespace: string; name: string },
   windowSeconds: number,
 ): Promise<OpaqueRouteRow[]> {
-  const { snapshot } = deps.snapshots.get();
-  const exists = (namespace: string, name: string) =>
-    snapshot.services.some((s) => s.namespace === namespace && s.name === name);
-  const configs = opaqueRoutesOf(service, opaqueRouteObjects(deps), exists);
+  const configs = opaqueRoutesFor(deps, service);
   const matchers = [
     ...client,
     eq('parent_namespace', service.namespace),

@@ -1,12 +1,9 @@
-import type { MtlsResponse } from '@meshviz/shared';
+import { isPostQuantumGroup, type MtlsResponse } from '@meshviz/shared';
 import type { PodInfo } from '../model/workloads';
 import type { Answer } from './answer';
 import type { MeshDeps } from './deps';
 
 type Provider = MtlsResponse['tlsProviders'][number];
-
-/** Key-exchange groups with ML-KEM in them: the hybrid post-quantum ones (and ML-KEM alone). */
-export const isPostQuantum = (group: string) => /MLKEM/i.test(group);
 
 /** A `rustls_info` list: comma-terminated values (`a,b,`), as the proxy writes them. */
 export function listOf(value: string | undefined): string[] {
@@ -57,8 +54,8 @@ export async function tlsProviders(
         suites,
         fips,
         keyProvider: s.labels.tls_key_provider ?? '',
-        postQuantumPreferred: isPostQuantum(kxGroups[0] ?? ''),
-        postQuantumOffered: kxGroups.some(isPostQuantum),
+        postQuantumPreferred: isPostQuantumGroup(kxGroups[0] ?? ''),
+        postQuantumOffered: kxGroups.some(isPostQuantumGroup),
         proxies: 0,
         workloads: [],
         seen: new Set(),

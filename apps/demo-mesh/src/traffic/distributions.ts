@@ -112,6 +112,17 @@ export class Sequence {
   }
 }
 
+/** The index of an item drawn by weight with the next value of `seq` (the last if rounding runs past the end). */
+export function drawByWeight(seq: Sequence, items: readonly { weight: number }[]): number {
+  const total = items.reduce((sum, b) => sum + b.weight, 0);
+  let draw = seq.next() * total;
+  for (let i = 0; i < items.length; i++) {
+    draw -= (items[i] as { weight: number }).weight;
+    if (draw < 0) return i;
+  }
+  return items.length - 1;
+}
+
 export const GOLDEN = 0.6180339887498949;
 export const SILVER = 0.41421356237309515;
 /** The bronze ratio's fraction, (√13 − 3) / 2: a third sequence, unrelated to the other two. */

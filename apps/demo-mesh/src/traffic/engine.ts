@@ -3,7 +3,7 @@ import { AdminTraffic } from '../proxy/admin-traffic';
 import { labelText } from '../proxy/registry';
 import { rngFor, type Rng } from '../rng';
 import type { IncidentSpec, RequestClass, ServiceSpec } from '../scenarios/types';
-import { BRONZE, GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
+import { BRONZE, drawByWeight, GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
 import {
   authorityOf,
   authzLabels,
@@ -63,12 +63,14 @@ export class TrafficEngine {
       const svc = cluster.service(svcNs, svcName)?.spec;
       if (!svc) throw new Error(`call ${call.from} -> ${call.to}: no such service`);
       if (call.protocol === 'tcp') {
+        const route = resolveOpaque(cluster, svc);
         this.tcpCalls.push({
           call,
           svc,
           due: 0,
           pairs: new Set(),
-          route: resolveOpaque(cluster, svc),
+          route,
+          routeLabels: labelText(gatewayRouteLabels(svc, route)),
           backendSeq: new Sequence(rngFor(options.seed, `${call.from}>${call.to}`).next(), BRONZE),
         });
         continue;
@@ -234,24 +236,15 @@ export class TrafficEngine {
     return cls ? cls.isFailure : status >= 500;
   }
 
-  /** One request as the calling app sees it: attempts, retries, timeout. */
   /** A backend by weight, for one attempt (each attempt, retries too, picks anew, as Linkerd's do). */
   private pickBackend(c: ClassRuntime, servers: SimPod[][]): number {
     if (c.backends.length === 1) return 0;
-    const total = c.backends.reduce((sum, b) => sum + b.weight, 0);
-    let draw = c.backendSeq.next() * total;
-    let pick = c.backends.length - 1;
-    for (let i = 0; i < c.backends.length; i++) {
-      draw -= (c.backends[i] as BackendRuntime).weight;
-      if (draw < 0) {
-        pick = i;
-        break;
-      }
-    }
+    const pick = drawByWeight(c.backendSeq, c.backends);
     // A backend without endpoints: the first one that has some.
     return (servers[pick]?.length ?? 0) > 0 ? pick : servers.findIndex((s) => s.length > 0);
   }
 
+  /** One request as the calling app sees it: attempts, retries, timeout. */
   private request(
     c: ClassRuntime,
     client: SimPod,
@@ -459,18 +452,13 @@ export class TrafficEngine {
   private opaqueOpened(t: TcpCallRuntime, client: SimPod, n: number): void {
     const proxy = client.proxy;
     if (!proxy) return;
-    const labels = labelText(gatewayRouteLabels(t.svc, t.route));
     const opened = this.recorder.cached(client, t.call.to, 'opaq-open', () =>
-      proxy.counter('outbound_tcp_route_open_total', labels),
+      proxy.counter('outbound_tcp_route_open_total', t.routeLabels),
     );
-    const total = t.route.backends.reduce((sum, b) => sum + b.weight, 0);
     for (let k = 0; k < n; k++) {
       for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
         opened.value++;
-        let draw = t.backendSeq.next() * total;
-        const backend =
-          t.route.backends.find((b) => (draw -= b.weight) < 0) ?? t.route.backends.at(-1);
-        if (backend?.exists !== false) break;
+        if (t.route.backends[drawByWeight(t.backendSeq, t.route.backends)]?.exists !== false) break;
         this.opaqueClosed(t, client, 'invalid_backend');
       }
     }
@@ -479,9 +467,8 @@ export class TrafficEngine {
   private opaqueClosed(t: TcpCallRuntime, client: SimPod, error: string): void {
     const proxy = client.proxy;
     if (!proxy) return;
-    const labels = `${labelText(gatewayRouteLabels(t.svc, t.route))},error="${error}"`;
     this.recorder.cached(client, t.call.to, `opaq-close|${error}`, () =>
-      proxy.counter('outbound_tcp_route_close_total', labels),
+      proxy.counter('outbound_tcp_route_close_total', `${t.routeLabels},error="${error}"`),
     ).value++;
   }
 }

@@ -87,5 +87,7 @@ export interface TcpCallRuntime {
   pairs: Set<PairHandle>;
   /** The route its connections take, and the draws that pick each connection's backend. */
   route: OpaqueRoute;
+  /** The route's parent_* and route_* labels, as its families write them. */
+  routeLabels: string;
   backendSeq: Sequence;
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { GraphEdge, MtlsResponse } from '@meshviz/shared';
+import { isPostQuantumGroup, type GraphEdge, type MtlsResponse } from '@meshviz/shared';
 import { mtlsQuery } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
 import { kindTitle } from '../../app/paths';
@@ -15,7 +15,6 @@ type Unmeshed = MtlsResponse['unmeshedWorkloads'][number];
 type Certificate = MtlsResponse['certificates'][number];
 type TlsProvider = MtlsResponse['tlsProviders'][number];
 
-const isPostQuantum = (group: string) => /MLKEM/i.test(group);
 /** Workloads shown per provider before a count of the rest. */
 const WORKLOADS_SHOWN = 5;
 
@@ -26,7 +25,7 @@ function KxGroups({ groups }: { groups: string[] }) {
       {groups.map((g) => (
         <li key={g}>
           <code>{g}</code>
-          {isPostQuantum(g) ? <span className="badge badge-ok">post-quantum</span> : null}
+          {isPostQuantumGroup(g) ? <span className="badge badge-ok">post-quantum</span> : null}
         </li>
       ))}
     </ol>

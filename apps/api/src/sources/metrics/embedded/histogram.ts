@@ -22,7 +22,7 @@ export function histogramQuantile(q: number, buckets: { le: number; count: numbe
 export function boundsQuantile(
   q: number,
   les: ArrayLike<number>,
-  counts: { [i: number]: number; readonly length: number },
+  counts: number[] | Float64Array,
   start = 0,
   n = les.length,
 ): number {
