@@ -117,6 +117,7 @@ describe('demo mesh Kubernetes API through @kubernetes/client-node', () => {
     }[];
     expect(policy.map((r) => r.name).sort()).toEqual([
       'authorizationpolicies',
+      'egressnetworks',
       'meshtlsauthentications',
       'networkauthentications',
     ]);
@@ -129,9 +130,10 @@ describe('demo mesh Kubernetes API through @kubernetes/client-node', () => {
       (sp.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name),
     ).toContain('authors.booksapp.svc.cluster.local');
     const gw = await getJson('/apis/gateway.networking.k8s.io/v1/httproutes');
-    expect((gw.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name)).toEqual(
-      ['books-timeout'],
-    );
+    // books' timeout on a Service, and the egress route for book covers on an EgressNetwork.
+    expect(
+      (gw.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name).sort(),
+    ).toEqual(['book-covers', 'books-timeout']);
   });
 
   it('keeps an informer in step as pods are replaced, and re-lists after a 410', async () => {

@@ -61,6 +61,8 @@ export function linkerdConfigMap(uid: string, created: number): KubeObject {
         'proxy:',
         `  image:\n    name: cr.l5d.io/linkerd/proxy\n    version: ${LINKERD_VERSION}`,
         '  defaultInboundPolicy: all-unauthenticated',
+        'egress:',
+        '  globalEgressNetworkNamespace: linkerd-egress',
       ].join('\n'),
     },
   };

@@ -210,6 +210,15 @@ export const RESOURCES: readonly ResourceType[] = [
     singular: 'tlsroute',
     namespaced: true,
   },
+  // Traffic leaving the cluster (2.17).
+  {
+    group: 'policy.linkerd.io',
+    version: 'v1alpha1',
+    kind: 'EgressNetwork',
+    plural: 'egressnetworks',
+    singular: 'egressnetwork',
+    namespaced: true,
+  },
   // A controller Linkerd has no special code for: Argo Rollouts.
   {
     group: 'argoproj.io',

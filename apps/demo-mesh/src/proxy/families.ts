@@ -71,6 +71,8 @@ export const FAMILIES: Record<string, FamilyMeta> = {
   ),
   outbound_tcp_route_open_total: current('counter', 'The number of connections opened'),
   outbound_tcp_route_close_total: current('counter', 'The number of connections closed'),
+  outbound_tls_route_open_total: current('counter', 'The number of connections opened'),
+  outbound_tls_route_close_total: current('counter', 'The number of connections closed'),
   outbound_http_route_request_statuses_total: current(
     'counter',
     'Completed request-response streams.',

@@ -174,6 +174,41 @@ const resources: KubeObject[] = [
       ],
     },
   },
+  // Traffic leaving the cluster: denied unless a route names it. Covers are fetched over
+  // plaintext HTTP (an HTTPRoute allows that host's /b/ paths), book data over TLS (a TLSRoute
+  // allows that SNI); webapp's trackers are refused (403, and connections closed `forbidden`).
+  {
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'EgressNetwork',
+    metadata: { name: 'internet', namespace: NS },
+    spec: { trafficPolicy: 'Deny' },
+  },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+    kind: 'TLSRoute',
+    metadata: { name: 'openlibrary', namespace: NS },
+    spec: {
+      hostnames: ['openlibrary.org'],
+      parentRefs: [
+        { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: 'internet', port: 443 },
+      ],
+      rules: [
+        { backendRefs: [{ group: 'policy.linkerd.io', kind: 'EgressNetwork', name: 'internet' }] },
+      ],
+    },
+  },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'book-covers', namespace: NS },
+    spec: {
+      hostnames: ['covers.openlibrary.org'],
+      parentRefs: [
+        { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: 'internet', port: 80 },
+      ],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/b' } }] }],
+    },
+  },
   // Mistakes an operator makes: a Server that selects nothing, a policy whose target is gone.
   {
     apiVersion: 'policy.linkerd.io/v1beta3',
@@ -216,7 +251,11 @@ export function booksapp(): Scenario {
       {
         name: NS,
         inject: true,
-        annotations: { 'config.linkerd.io/default-inbound-policy': 'cluster-unauthenticated' },
+        annotations: {
+          'config.linkerd.io/default-inbound-policy': 'cluster-unauthenticated',
+          // Outbound route families carry the host the app asked for (egress above all).
+          'config.linkerd.io/proxy-metrics-hostname-labels': 'true',
+        },
       },
     ],
     workloads: [
@@ -553,6 +592,48 @@ export function booksapp(): Scenario {
             latency: { p50Ms: 20, p95Ms: 80 },
           },
         ],
+      },
+    ],
+    egress: [
+      {
+        from: `${NS}/books`,
+        host: 'openlibrary.org',
+        ip: '203.0.113.10',
+        port: 443,
+        protocol: 'tls',
+        rate: 0.5,
+        connectionSeconds: 8,
+      },
+      {
+        from: `${NS}/authors`,
+        host: 'covers.openlibrary.org',
+        ip: '203.0.113.11',
+        port: 80,
+        protocol: 'http',
+        method: 'GET',
+        path: '/b/isbn/9780140449136-M.jpg',
+        rate: 1,
+        successRate: 0.95,
+        failureStatus: 503,
+        latency: { p50Ms: 80, p95Ms: 240 },
+      },
+      {
+        from: `${NS}/webapp`,
+        host: 'tracker.adnetwork.example',
+        ip: '198.51.100.20',
+        port: 443,
+        protocol: 'tls',
+        rate: 0.2,
+      },
+      {
+        from: `${NS}/webapp`,
+        host: 'telemetry.vendor.example',
+        ip: '198.51.100.21',
+        port: 80,
+        protocol: 'http',
+        method: 'POST',
+        path: '/v1/events',
+        rate: 0.5,
       },
     ],
     resources,

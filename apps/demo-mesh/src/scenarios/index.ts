@@ -16,6 +16,7 @@ function merge(name: string, description: string, parts: Scenario[]): Scenario {
     workloads: parts.flatMap((p) => p.workloads),
     services: parts.flatMap((p) => p.services),
     calls: parts.flatMap((p) => p.calls),
+    egress: parts.flatMap((p) => p.egress ?? []),
     resources: parts.flatMap((p) => p.resources),
     incidents: parts.flatMap((p) => p.incidents ?? []),
     replacements: parts.flatMap((p) => p.replacements ?? []),

@@ -106,6 +106,34 @@ export interface CallSpec {
   };
 }
 
+/**
+ * A call from a workload to a host outside the cluster, which the client's
+ * proxy routes through the EgressNetwork that captures the host's address
+ * (mesh-facts §7), or lets through on its fallback when none does.
+ */
+export interface EgressCallSpec {
+  /** `namespace/workload` of the client. */
+  from: string;
+  /** The host the app dials (the HTTP authority, or the TLS SNI). */
+  host: string;
+  /** The address the host resolves to, outside the cluster's networks. */
+  ip: string;
+  port: number;
+  /** `http`: plaintext requests the proxy sees whole; `tls`: connections it routes by SNI. */
+  protocol: 'http' | 'tls';
+  /** Requests (http) or connections (tls) per second, over all the client's pods. */
+  rate: number;
+  method?: string;
+  path?: string;
+  /** Share of allowed requests the host answers without failing (default 1). */
+  successRate?: number;
+  /** Status of a failed answer (default 503). */
+  failureStatus?: number;
+  latency?: LatencySpec;
+  /** TLS: seconds an allowed connection stays open (default 5). */
+  connectionSeconds?: number;
+}
+
 /** A scheduled change in behaviour, so charts show change. */
 export interface IncidentSpec {
   /** `namespace/service` whose callers see the incident. */
@@ -133,6 +161,8 @@ export interface Scenario {
   workloads: WorkloadSpec[];
   services: ServiceSpec[];
   calls: CallSpec[];
+  /** Calls to hosts outside the cluster. */
+  egress?: EgressCallSpec[];
   /** Linkerd CRD objects (ServiceProfile, HTTPRoute, Server, ...), applied as written. */
   resources: KubeObject[];
   incidents?: IncidentSpec[];

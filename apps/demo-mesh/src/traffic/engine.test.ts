@@ -147,6 +147,110 @@ describe('traffic engine', () => {
     expect(totalOf(c, 'authors', 'outbound_tcp_route_open_total', ...route)).toBeGreaterThan(0);
   });
 
+  it('routes calls leaving the cluster through their EgressNetwork: allowed by a route, refused by the default', () => {
+    // linkerd2 policy controller `default_outbound_egress_route`: a Deny network's default
+    // routes are `http-egress-deny` (a 403 failure injector) and `tls-egress-deny` (a route
+    // error: the proxy closes with `error="forbidden"`); a matching HTTPRoute or TLSRoute
+    // lets the call through. The docs' egress guide shows the labels (parent_kind
+    // EgressNetwork, `hostname` with proxy-metrics-hostname-labels).
+    const c = simulate(booksapp(), 120);
+    const net = [
+      'parent_group="policy.linkerd.io"',
+      'parent_kind="EgressNetwork"',
+      'parent_namespace="booksapp"',
+      'parent_name="internet"',
+    ];
+    // authors -> covers.openlibrary.org:80, 1 rps through the HTTPRoute, 95 % answered 200.
+    const covers = [
+      ...net,
+      'parent_port="80"',
+      'route_kind="HTTPRoute"',
+      'route_name="book-covers"',
+    ];
+    const ok = totalOf(
+      c,
+      'authors',
+      'outbound_http_route_request_statuses_total',
+      ...covers,
+      'hostname="covers.openlibrary.org"',
+      'http_status="200"',
+    );
+    const failed = totalOf(
+      c,
+      'authors',
+      'outbound_http_route_request_statuses_total',
+      ...covers,
+      'http_status="503"',
+    );
+    expect(ok + failed).toBeGreaterThanOrEqual(119);
+    expect(ok + failed).toBeLessThanOrEqual(120);
+    expect(failed).toBeGreaterThanOrEqual(5);
+    expect(failed).toBeLessThanOrEqual(7);
+    // ...and left for the host's address, so the endpoint-level families count it too.
+    expect(
+      totalOf(
+        c,
+        'authors',
+        'request_total',
+        'authority="covers.openlibrary.org"',
+        'target_addr="203.0.113.11:80"',
+        'tls="no_identity"',
+      ),
+    ).toBe(ok + failed);
+    // webapp -> telemetry.vendor.example: no route, the Deny network's default answers 403.
+    const denied = totalOf(
+      c,
+      'webapp',
+      'outbound_http_route_request_statuses_total',
+      ...net,
+      'route_kind="default"',
+      'route_name="http-egress-deny"',
+      'hostname="telemetry.vendor.example"',
+      'http_status="403"',
+    );
+    expect(denied).toBeGreaterThanOrEqual(59);
+    expect(denied).toBeLessThanOrEqual(60);
+    expect(totalOf(c, 'webapp', 'request_total', 'authority="telemetry.vendor.example"')).toBe(0);
+    // books -> openlibrary.org over TLS: the TLSRoute matches the SNI; connections last 8 s.
+    const tls = [
+      ...net,
+      'parent_port="443"',
+      'route_kind="TLSRoute"',
+      'route_name="openlibrary"',
+      'hostname="openlibrary.org"',
+    ];
+    const opened = totalOf(c, 'books', 'outbound_tls_route_open_total', ...tls);
+    expect(opened).toBeGreaterThanOrEqual(59);
+    expect(opened).toBeLessThanOrEqual(60);
+    const closed = totalOf(c, 'books', 'outbound_tls_route_close_total', ...tls, 'error=""');
+    expect(opened - closed).toBe(
+      totalOf(c, 'books', 'tcp_open_connections', 'target_addr="203.0.113.10:443"'),
+    );
+    expect(opened - closed).toBeGreaterThanOrEqual(3);
+    expect(opened - closed).toBeLessThanOrEqual(5);
+    // webapp -> tracker.adnetwork.example over TLS: refused, every connection closed forbidden.
+    const tracker = [
+      ...net,
+      'route_name="tls-egress-deny"',
+      'hostname="tracker.adnetwork.example"',
+    ];
+    const tried = totalOf(c, 'webapp', 'outbound_tls_route_open_total', ...tracker);
+    expect(tried).toBeGreaterThanOrEqual(23);
+    expect(tried).toBeLessThanOrEqual(24);
+    expect(
+      totalOf(c, 'webapp', 'outbound_tls_route_close_total', ...tracker, 'error="forbidden"'),
+    ).toBe(tried);
+    // Cluster calls from the annotated namespace carry their host too.
+    expect(
+      total(
+        c,
+        'outbound_http_route_request_statuses_total',
+        'parent_name="recommendations"',
+        'hostname="recommendations.booksapp.svc.cluster.local"',
+      ),
+    ).toBeGreaterThan(0);
+  });
+
   it("retries by its Service's annotation: 5xx once, counted as the proxy's retry families count", () => {
     // linkerd2-proxy linkerd-http-retry: `requests` counts retries sent, `successes` the
     // retries whose response was no longer retryable, `limit_exceeded` the requests still

@@ -8,6 +8,7 @@ import {
   authorityOf,
   authzLabels,
   backendLabels,
+  CLUSTER_DOMAIN,
   gatewayRouteLabels,
   inboundTarget,
   inboundTls,
@@ -16,6 +17,7 @@ import {
   srvLabels,
 } from './labels';
 import { resolveInbound, resolveOpaque, resolveOutbound, type OutboundRoute } from './policy';
+import { EgressTraffic, recordsHostnames } from './egress';
 import { ProxyRecorder } from './recorder';
 import { RetryBudget } from './retry-budget';
 import type { BackendRuntime, ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
@@ -43,6 +45,7 @@ export class TrafficEngine {
   /** What proxies count of requests to their admin servers. */
   readonly admin: AdminTraffic;
   private readonly vizScrapes: VizScrapes;
+  private readonly egress: EgressTraffic;
 
   constructor(
     private readonly cluster: Cluster,
@@ -56,6 +59,7 @@ export class TrafficEngine {
     this.admin = new AdminTraffic(options.adminPort);
     this.vizScrapes = new VizScrapes(cluster, this.admin, options.adminPort);
     this.rng = rngFor(options.seed, `traffic:${cluster.scenario.name}`);
+    this.egress = new EgressTraffic(cluster, options.seed);
     this.lastTick = this.now();
     for (const call of cluster.scenario.calls) {
       const [clientNs = '', clientWorkload = ''] = call.from.split('/');
@@ -112,7 +116,13 @@ export class TrafficEngine {
             spOut: spBase('outbound'),
             spIn: spBase('inbound'),
             gwRoute: labelText(gatewayRouteLabels(svc, route)),
-            gwRequest: labelText({ ...gatewayRouteLabels(svc, route), hostname: '' }),
+            // The host the app asked for, where the client's namespace has proxies record it.
+            gwRequest: labelText({
+              ...gatewayRouteLabels(svc, route),
+              hostname: recordsHostnames(cluster, clientNs)
+                ? `${svc.name}.${svc.namespace}.svc.${CLUSTER_DOMAIN}`
+                : '',
+            }),
             family: call.protocol === 'grpc' ? 'outbound_grpc_route' : 'outbound_http_route',
           },
           dist: new LogNormal(cls.latency),
@@ -153,6 +163,7 @@ export class TrafficEngine {
     const t = (now - this.cluster.startedAt) / 1000;
     for (const c of this.classes) this.tickClass(c, dt, t);
     for (const c of this.tcpCalls) this.tickTcp(c, dt);
+    this.egress.tick(dt, now);
     this.vizScrapes.tick(dt);
   }
 

@@ -64,17 +64,17 @@ function ms(text: unknown): number | undefined {
   return s === undefined ? undefined : s * 1000;
 }
 
-interface HttpRouteMatch {
+export interface HttpRouteMatch {
   path?: { type?: string; value?: string };
   method?: string;
 }
-interface HttpRouteRule {
+export interface HttpRouteRule {
   matches?: HttpRouteMatch[];
   backendRefs?: BackendRef[];
   timeouts?: { request?: string; backendRequest?: string };
 }
 
-function matchesHttpRoute(m: HttpRouteMatch, method: string, path: string): boolean {
+export function matchesHttpRoute(m: HttpRouteMatch, method: string, path: string): boolean {
   if (m.method && m.method.toUpperCase() !== method.toUpperCase()) return false;
   const p = m.path ?? { type: 'PathPrefix', value: '/' };
   const value = p.value ?? '/';
