@@ -43,6 +43,7 @@ const PAGES: { path: string; ready: string }[] = [
   },
   { path: '/routes', ready: 'Routes' },
   { path: '/mtls', ready: 'mTLS' },
+  { path: '/egress', ready: 'Egress' },
   { path: '/findings', ready: 'Findings' },
   { path: '/control-plane', ready: 'Control plane' },
   { path: '/no-such-page', ready: 'Not found' },

@@ -99,3 +99,13 @@ export class MtlsView extends Shell {
     this.certificates = new Table(page.getByRole('table', { name: 'Certificates' }));
   }
 }
+
+export class EgressView extends Shell {
+  readonly networks: Table;
+  readonly destinations: Table;
+  constructor(page: Page) {
+    super(page);
+    this.networks = new Table(page.getByRole('table', { name: 'Egress networks' }));
+    this.destinations = new Table(page.getByRole('table', { name: 'External destinations' }));
+  }
+}

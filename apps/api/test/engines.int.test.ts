@@ -1,4 +1,5 @@
 import type {
+  EgressResponse,
   GraphResponse,
   MtlsResponse,
   RoutesResponse,
@@ -456,6 +457,113 @@ describe('API: opaque routes', () => {
       `/api/v1/routes?window=${WINDOW}&namespace=emojivoto&kind=deployments&name=web&to=emojivoto/emoji-svc`,
     );
     expect(body.opaqueRoutes).toEqual([]);
+  });
+});
+
+describe('API: egress', () => {
+  it("shows booksapp's EgressNetwork, the hosts it lets through and those it refuses, as PromQL says", async () => {
+    // Labels as the egress guide of the Linkerd docs shows them: parent_kind="EgressNetwork",
+    // the network's default route `http-egress-deny` (403) / `tls-egress-deny` (closed with
+    // error="forbidden") under trafficPolicy Deny, and `hostname` where
+    // config.linkerd.io/proxy-metrics-hostname-labels is "true" (booksapp's namespace).
+    const net = `namespace="booksapp",parent_kind="EgressNetwork",parent_namespace="booksapp",parent_name="internet"`;
+    const [covers, coversFailed, telemetry, openlibrary, tracker, trackerRefused] =
+      await Promise.all([
+        prom.scalar(
+          `sum(rate(outbound_http_route_request_statuses_total{${net},deployment="authors",hostname="covers.openlibrary.org",route_name="book-covers"}[${WINDOW}]))`,
+        ),
+        prom.scalar(
+          `sum(rate(outbound_http_route_request_statuses_total{${net},deployment="authors",hostname="covers.openlibrary.org",http_status=~"5.."}[${WINDOW}]))`,
+        ),
+        prom.scalar(
+          `sum(rate(outbound_http_route_request_statuses_total{${net},deployment="webapp",hostname="telemetry.vendor.example",route_name="http-egress-deny",http_status="403"}[${WINDOW}]))`,
+        ),
+        prom.scalar(
+          `sum(rate(outbound_tls_route_open_total{${net},deployment="books",hostname="openlibrary.org",route_kind="TLSRoute",route_name="openlibrary"}[${WINDOW}]))`,
+        ),
+        prom.scalar(
+          `sum(rate(outbound_tls_route_open_total{${net},deployment="webapp",hostname="tracker.adnetwork.example",route_name="tls-egress-deny"}[${WINDOW}]))`,
+        ),
+        prom.scalar(
+          `sum(rate(outbound_tls_route_close_total{${net},deployment="webapp",hostname="tracker.adnetwork.example",error="forbidden"}[${WINDOW}]))`,
+        ),
+      ]);
+    // The scenario's rates: 1 rps of covers (5 % answered 503), 0.5 rps of telemetry, 0.5
+    // TLS connections a second to openlibrary.org, 0.2 to the tracker, each refused.
+    close(covers ?? null, 1, 0.05, 'covers in PromQL');
+    close(telemetry ?? null, 0.5, 0.05, 'telemetry in PromQL');
+    close(openlibrary ?? null, 0.5, 0.05, 'openlibrary in PromQL');
+    close(tracker ?? null, 0.2, 0.05, 'tracker in PromQL');
+    close(trackerRefused ?? null, tracker ?? null, 0.03, 'tracker refused in PromQL');
+    for (const api of [embedded, viaProm]) {
+      const { status, body } = await api.get<EgressResponse>(`/api/v1/egress?window=${WINDOW}`);
+      expect(status).toBe(200);
+      expect(body.errors).toEqual([]);
+      expect(body.hostnamesRecorded).toBe(true);
+      expect(body.networks.map((n) => [n.namespace, n.name, n.trafficPolicy, n.scope])).toEqual([
+        ['booksapp', 'internet', 'Deny', 'namespace'],
+      ]);
+      expect(body.networks[0]?.routes.map((r) => [r.kind, r.name, r.hostnames, r.port])).toEqual([
+        ['HTTPRoute', 'book-covers', ['covers.openlibrary.org'], 80],
+        ['TLSRoute', 'openlibrary', ['openlibrary.org'], 443],
+      ]);
+      const row = (host: string) => {
+        const r = body.destinations.find((d) => d.hostname === host);
+        expect(r, `${api.url}: ${host}`).toBeDefined();
+        return r as EgressResponse['destinations'][number];
+      };
+      const c = row('covers.openlibrary.org');
+      expect([c.client.name, c.protocol, c.port, c.route.kind, c.route.name, c.verdict]).toEqual([
+        'authors',
+        'http',
+        80,
+        'HTTPRoute',
+        'book-covers',
+        'allowed',
+      ]);
+      close(c.perSecond, covers ?? null, 0.03, `${api.url} covers`);
+      close(c.failedPerSecond, coversFailed ?? null, 0.05, `${api.url} covers failed`);
+      const t = row('telemetry.vendor.example');
+      expect([t.client.name, t.route.name, t.verdict, t.successRate]).toEqual([
+        'webapp',
+        'http-egress-deny',
+        'denied',
+        0,
+      ]);
+      close(t.perSecond, telemetry ?? null, 0.03, `${api.url} telemetry`);
+      expect(t.outcomes.map((o) => o.outcome)).toEqual(['403']);
+      const o = row('openlibrary.org');
+      expect([o.client.name, o.protocol, o.route.name, o.verdict, o.failedPerSecond]).toEqual([
+        'books',
+        'tls',
+        'openlibrary',
+        'allowed',
+        0,
+      ]);
+      close(o.perSecond, openlibrary ?? null, 0.03, `${api.url} openlibrary`);
+      const k = row('tracker.adnetwork.example');
+      expect([k.protocol, k.route.name, k.verdict]).toEqual(['tls', 'tls-egress-deny', 'denied']);
+      close(k.failedPerSecond, trackerRefused ?? null, 0.03, `${api.url} tracker refused`);
+      expect(k.outcomes.map((x) => x.outcome)).toEqual(['forbidden']);
+      close(
+        body.networks[0]?.deniedRequestsPerSecond ?? null,
+        telemetry ?? null,
+        0.03,
+        `${api.url} network denied`,
+      );
+      // The graph: each client to the EgressNetwork, refused requests as failures.
+      const graph = (
+        await api.get<GraphResponse>(`/api/v1/graph?window=${WINDOW}&namespaces=booksapp`)
+      ).body;
+      const edge = graph.edges.find(
+        (e) => e.id === 'booksapp/deployments/webapp>booksapp/egressnetworks/internet',
+      );
+      expect(edge?.successRate).toBe(0);
+      close(edge?.rps ?? null, telemetry ?? null, 0.03, `${api.url} webapp egress edge`);
+      expect(graph.nodes.find((n) => n.id === 'booksapp/egressnetworks/internet')?.meshed).toBe(
+        false,
+      );
+    }
   });
 });
 

@@ -87,6 +87,9 @@ export const workloadsResponseSchema = z.object({
 });
 export type WorkloadsResponse = z.infer<typeof workloadsResponseSchema>;
 
+/** The kind of a graph node that stands for an EgressNetwork: the destinations outside the cluster it captures. */
+export const EGRESS_NETWORK_KIND = 'egressnetworks';
+
 export const graphNodeSchema = z.object({
   id: z.string(),
   namespace: z.string(),
@@ -250,6 +253,78 @@ export const opaqueRouteRowSchema = z.object({
   problem: z.string().nullable(),
 });
 export type OpaqueRouteRow = z.infer<typeof opaqueRouteRowSchema>;
+
+/**
+ * Traffic leaving the cluster (Linkerd 2.17+): each EgressNetwork with the
+ * routes attached to it, and each external destination of each workload,
+ * from the client proxies' outbound route families (`parent_kind="EgressNetwork"`;
+ * `parent_name="egress-fallback"` where no EgressNetwork captures the address).
+ */
+export const egressNetworkRowSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  /** `Allow` or `Deny`: what happens to traffic no route matches. */
+  trafficPolicy: z.string().nullable(),
+  /** The address space it captures; empty: everything outside the cluster's networks. */
+  networks: z.array(z.object({ cidr: z.string(), except: z.array(z.string()) })),
+  /** `cluster` in the global egress namespace (every client), else `namespace` (its own clients). */
+  scope: z.enum(['cluster', 'namespace']),
+  /** Gateway-API routes attached to it, each with the hosts and port it names. */
+  routes: z.array(
+    z.object({
+      kind: z.string(),
+      namespace: z.string(),
+      name: z.string(),
+      hostnames: z.array(z.string()),
+      port: z.number().nullable(),
+    }),
+  ),
+  /** HTTP and gRPC requests through it per second, and those its policy refused. */
+  requestsPerSecond: z.number(),
+  deniedRequestsPerSecond: z.number(),
+  /** TLS and TCP connections opened through it per second, and those its policy refused. */
+  connectionsPerSecond: z.number(),
+  deniedConnectionsPerSecond: z.number(),
+});
+export type EgressNetworkRow = z.infer<typeof egressNetworkRowSchema>;
+
+export const egressDestinationSchema = z.object({
+  client: z.object({ namespace: z.string(), kind: workloadKindSchema, name: z.string() }),
+  /** The EgressNetwork that captured it; null: none did (the proxy's fallback let it through). */
+  network: z.object({ namespace: z.string(), name: z.string() }).nullable(),
+  /** The host asked for (HTTP authority or TLS SNI); null where proxies do not record it. */
+  hostname: z.string().nullable(),
+  port: z.number().nullable(),
+  protocol: z.enum(['http', 'grpc', 'tls', 'tcp']),
+  /** The route taken: a Gateway-API route, or the network's default (`http-egress-deny`, ...). */
+  route: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
+  /** `denied` when the network's policy refused it (its default route in Deny mode). */
+  verdict: z.enum(['allowed', 'denied']),
+  /** Requests (http, grpc) or connections opened (tls, tcp) per second. */
+  perSecond: z.number(),
+  /** Requests answered without failure, 0..1 (null for connections or without traffic). */
+  successRate: maybe,
+  /** Failed requests, or connections closed with an error, per second. */
+  failedPerSecond: z.number(),
+  /** Per status (HTTP status, gRPC status name) or connection error. */
+  outcomes: z.array(z.object({ outcome: z.string(), perSecond: z.number() })),
+  latencyMs: latencySchema,
+});
+export type EgressDestination = z.infer<typeof egressDestinationSchema>;
+
+export const egressResponseSchema = z.object({
+  window: z.string(),
+  /** The namespace whose EgressNetworks apply to every client. */
+  globalNamespace: z.string(),
+  networks: z.array(egressNetworkRowSchema),
+  destinations: z.array(egressDestinationSchema),
+  /** Whether any proxy recorded host names (`config.linkerd.io/proxy-metrics-hostname-labels`). */
+  hostnamesRecorded: z.boolean(),
+  /** Bucket bounds (ms) of the route histograms the latencies come from (coarse: 50 ms, 500 ms, 1 s, 10 s). */
+  latencyBucketsMs: z.array(z.number()),
+  errors: errorsSchema,
+});
+export type EgressResponse = z.infer<typeof egressResponseSchema>;
 
 export const routesResponseSchema = z.object({
   window: z.string(),

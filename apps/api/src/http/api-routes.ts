@@ -16,6 +16,7 @@ import { timeseriesView, type TimeseriesSubject } from '../mesh/timeseries';
 import { workloadDetailView } from '../mesh/workload-detail';
 import { workloadsView } from '../mesh/workloads';
 import { controlPlaneView } from '../mesh/control-plane';
+import { egressView } from '../mesh/egress';
 import { findingsView } from '../mesh/findings';
 import { policyView, workloadAccessView } from '../mesh/policy';
 import { serviceConfigView } from '../mesh/service-config';
@@ -188,6 +189,11 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
   router.get('/mtls', async (req, res) => {
     const q = parseQuery(z.object({ window: single(window) }), req);
     sendJson(res, await deps.answers.get('mtls', [q.window], () => mtlsView(deps, q.window)));
+  });
+
+  router.get('/egress', async (req, res) => {
+    const q = parseQuery(z.object({ window: single(window) }), req);
+    sendJson(res, await deps.answers.get('egress', [q.window], () => egressView(deps, q.window)));
   });
 
   router.get('/graph', async (req, res) => {

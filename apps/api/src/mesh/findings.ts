@@ -6,6 +6,7 @@ import { serviceRouteConfig, type CrdObject } from '../model/route-config';
 import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import { controlPlaneView } from './control-plane';
+import { egressDestinations } from './egress';
 import type { MeshDeps } from './deps';
 import { certificateExpiries } from './mtls';
 import { opaqueRouteObjects, opaqueRoutesFor } from './opaque-route-rows';
@@ -171,10 +172,26 @@ export async function findingsView(
     }
   }
 
-  const [certs, rates] = await Promise.all([
+  const [certs, rates, egress] = await Promise.all([
     certificateExpiries(deps, answer),
     authzRates(deps, answer, undefined, window.seconds),
+    egressDestinations(deps, window, { latency: false }),
   ]);
+  for (const e of egress.errors)
+    if (!answer.errors.some((x) => x.message === e.message)) answer.errors.push(e);
+  for (const d of egress.destinations) {
+    if (d.verdict !== 'denied' || d.perSecond <= 0 || !d.network) continue;
+    const net = `EgressNetwork ${d.network.namespace}/${d.network.name}`;
+    const what = d.protocol === 'http' || d.protocol === 'grpc' ? 'requests' : 'connections';
+    const to = `${d.hostname ?? 'a host outside the cluster'}${d.port !== null ? `:${d.port}` : ''}`;
+    out.push({
+      severity: 'warning',
+      code: 'egress-denied',
+      message: `${net} refused ${d.perSecond.toFixed(2)} ${what}/s from ${d.client.namespace}/${d.client.name} to ${to} over the last ${window.text}: no route attached to it matches, and its trafficPolicy is Deny.`,
+      objects: [net, `${objectKind(d.client.kind)} ${d.client.namespace}/${d.client.name}`],
+      fix: `If these calls should leave the cluster, attach a ${d.protocol === 'tls' ? 'TLSRoute' : d.protocol === 'tcp' ? 'TCPRoute' : d.protocol === 'grpc' ? 'GRPCRoute' : 'HTTPRoute'} for ${to} to ${net}; otherwise stop the workload calling it.`,
+    });
+  }
   const { linkerd } = deps.snapshots.get().snapshot;
   const lifetime = linkerd.issuanceLifetimeSeconds;
   for (const c of certs) {

@@ -1,10 +1,16 @@
-import type { GraphEdge, GraphNode, GraphResponse } from '@meshviz/shared';
+import {
+  EGRESS_NETWORK_KIND,
+  type GraphEdge,
+  type GraphNode,
+  type GraphResponse,
+} from '@meshviz/shared';
 import { golden, mtlsOf, NO_TRAFFIC, responseFails, tlsReason } from '../model/golden';
 import { DST_LABELS, SOURCE_LABELS } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq, ne, re, type Matcher, type Sample } from '../sources/metrics/engine';
 import { regexLiteral } from '../sources/metrics/promql';
 import { Answer } from './answer';
+import { egressDestinations } from './egress';
 import { QUANTILES, type MeshDeps } from './deps';
 
 function countResponse(acc: { success: number; failure: number }, s: Sample): void {
@@ -128,7 +134,7 @@ async function buildGraph(
       ),
     ]);
   const inScope: Matcher[] = all ? [] : [re('namespace', nsRegex)];
-  const [scoped, nodeResp, nodeLat, fromUnmeshed, fromUnmeshedResp] = await Promise.all([
+  const [scoped, nodeResp, nodeLat, fromUnmeshed, fromUnmeshedResp, egress] = await Promise.all([
     Promise.all(scopes.map(run)),
     answer.metrics(
       e.rate({
@@ -175,7 +181,11 @@ async function buildGraph(
         windowSeconds: w,
       }),
     ),
+    // The graph draws their rates, not their latency.
+    egressDestinations(deps, window, { latency: false }),
   ]);
+  for (const e of egress.errors)
+    if (!answer.errors.some((x) => x.message === e.message)) answer.errors.push(e);
 
   const nodes = new Map<string, GraphNode>();
   const podsByWorkload = new Map<string, { meshed: number }>();
@@ -320,6 +330,20 @@ async function buildGraph(
       `${nodeId(s.labels.namespace, 'unknown', 'unmeshed clients')}>${nodeId(s.labels.namespace, dst.kind, dst.name)}`,
     );
     if (acc) countResponse(acc, s);
+  }
+
+  // Calls leaving the cluster, to the EgressNetwork that took them (refused ones as failures).
+  for (const d of egress.destinations) {
+    const net = d.network;
+    if (!net || !(wanted.has(d.client.namespace) || wanted.has(net.namespace))) continue;
+    const acc = edgeBetween(
+      ensureNode(d.client.namespace, d.client.kind, d.client.name),
+      ensureNode(net.namespace, EGRESS_NETWORK_KIND, net.name),
+    );
+    if (d.protocol === 'http' || d.protocol === 'grpc') {
+      acc.failure += d.failedPerSecond;
+      acc.success += d.perSecond - d.failedPerSecond;
+    }
   }
 
   // Node stats: server-side for meshed workloads, else what their clients saw.

@@ -13,6 +13,8 @@ export interface LinkerdConfig {
   issuanceLifetimeSeconds: number;
   /** `proxy.defaultInboundPolicy`: the cluster's policy for ports no Server selects. */
   defaultInboundPolicy: string;
+  /** `egress.globalEgressNetworkNamespace`: its EgressNetworks apply to clients in every namespace. */
+  globalEgressNamespace: string;
   /** Why defaults are in use, when they are. */
   note: string | null;
 }
@@ -22,6 +24,7 @@ export const LINKERD_DEFAULTS = {
   clusterDomain: 'cluster.local',
   issuanceLifetimeSeconds: 24 * 3600,
   defaultInboundPolicy: 'all-unauthenticated',
+  globalEgressNamespace: 'linkerd-egress',
 };
 
 type Values = Record<string, unknown>;
@@ -53,6 +56,7 @@ export function linkerdConfigOf(
       clusterDomain: clusterDomainFallback,
       issuanceLifetimeSeconds: LINKERD_DEFAULTS.issuanceLifetimeSeconds,
       defaultInboundPolicy: LINKERD_DEFAULTS.defaultInboundPolicy,
+      globalEgressNamespace: LINKERD_DEFAULTS.globalEgressNamespace,
       note: `ConfigMap ${namespace}/linkerd-config was not found or could not be read: assuming Linkerd's defaults (trust domain ${clusterDomainFallback}, 24 h certificates, default inbound policy ${LINKERD_DEFAULTS.defaultInboundPolicy}).`,
     };
   }
@@ -70,6 +74,10 @@ export function linkerdConfigOf(
     clusterDomain,
     issuanceLifetimeSeconds: lifetime ?? LINKERD_DEFAULTS.issuanceLifetimeSeconds,
     defaultInboundPolicy: policy ?? LINKERD_DEFAULTS.defaultInboundPolicy,
+    // Older charts (before 2.17) have no egress values: the policy controller's default then.
+    globalEgressNamespace:
+      text(at(values, ['egress', 'globalEgressNetworkNamespace'])) ??
+      LINKERD_DEFAULTS.globalEgressNamespace,
     note: missing.length
       ? `linkerd-config lacks ${missing.join(' and ')}: Linkerd's defaults are assumed for them.`
       : null,

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import {
+  egressResponseSchema,
   graphResponseSchema,
   mtlsResponseSchema,
   namespacesResponseSchema,
@@ -35,6 +36,7 @@ export const meshKeys = {
   graph: (namespaces: string, window: string) =>
     [...meshKeys.all, 'graph', { namespaces, window }] as const,
   mtls: (window: string) => [...meshKeys.all, 'mtls', { window }] as const,
+  egress: (window: string) => [...meshKeys.all, 'egress', { window }] as const,
 };
 
 export interface WorkloadRef {
@@ -113,4 +115,11 @@ export const mtlsQuery = (window: string) =>
     queryKey: meshKeys.mtls(window),
     queryFn: ({ signal }) =>
       getJson(`/api/v1/mtls${query({ window })}`, mtlsResponseSchema, signal),
+  });
+
+export const egressQuery = (window: string) =>
+  queryOptions({
+    queryKey: meshKeys.egress(window),
+    queryFn: ({ signal }) =>
+      getJson(`/api/v1/egress${query({ window })}`, egressResponseSchema, signal),
   });

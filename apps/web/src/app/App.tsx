@@ -34,6 +34,9 @@ const ControlPlanePage = lazy(() =>
     default: m.ControlPlanePage,
   })),
 );
+const EgressPage = lazy(() =>
+  import('../features/egress/EgressPage').then((m) => ({ default: m.EgressPage })),
+);
 const MtlsPage = lazy(() =>
   import('../features/mtls/MtlsPage').then((m) => ({ default: m.MtlsPage })),
 );
@@ -64,6 +67,7 @@ export function createRouter() {
           { path: 'graph', element: <GraphPage /> },
           { path: 'routes', element: <RoutesPage /> },
           { path: 'mtls', element: <MtlsPage /> },
+          { path: 'egress', element: <EgressPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -12,6 +12,7 @@ const NAV = [
   { to: '/graph', label: 'Graph' },
   { to: '/routes', label: 'Routes' },
   { to: '/mtls', label: 'mTLS' },
+  { to: '/egress', label: 'Egress' },
   { to: '/findings', label: 'Findings' },
   { to: '/control-plane', label: 'Control plane' },
 ];

@@ -9,6 +9,7 @@ export const paths = {
   routes: (ns: string, kind: string, name: string, to?: string) =>
     `/routes?namespace=${encodeURIComponent(ns)}&kind=${encodeURIComponent(kind)}&name=${encodeURIComponent(name)}${to ? `&to=${encodeURIComponent(to)}` : ''}`,
   mtls: () => '/mtls',
+  egress: () => '/egress',
   policy: (ns: string) => `/namespaces/${encodeURIComponent(ns)}/policy`,
   service: (ns: string, name: string) =>
     `/namespaces/${encodeURIComponent(ns)}/services/${encodeURIComponent(name)}`,
@@ -24,6 +25,7 @@ export function kindTitle(kind: string): string {
     cronjobs: 'CronJob',
     replicasets: 'ReplicaSet',
     replicationcontrollers: 'ReplicationController',
+    egressnetworks: 'EgressNetwork',
   };
   if (special[kind]) return special[kind];
   const one = kind.endsWith('s') ? kind.slice(0, -1) : kind;

@@ -1,3 +1,4 @@
+import { EGRESS_NETWORK_KIND } from '@meshviz/shared';
 import { Link } from 'react-router-dom';
 import { kindTitle, paths } from '../app/paths';
 import { useKeepParams } from '../app/url-state';
@@ -17,6 +18,12 @@ export function WorkloadLink({
   const keep = useKeepParams();
   const text = showNamespace ? `${namespace}/${name}` : name;
   if (kind === 'unknown') return <span>{text}</span>;
+  if (kind === EGRESS_NETWORK_KIND)
+    return (
+      <Link to={keep(paths.egress())} title={`EgressNetwork ${namespace}/${name}`}>
+        {text}
+      </Link>
+    );
   if (kind === 'services') return <Link to={keep(paths.service(namespace, name))}>{text}</Link>;
   return (
     <Link

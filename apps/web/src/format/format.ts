@@ -4,11 +4,11 @@
  */
 export const NO_DATA = '—';
 
-export function formatRps(rps: number | null): string {
+export function formatRps(rps: number | null, unit = 'rps'): string {
   if (rps === null) return NO_DATA;
-  if (rps >= 100) return `${Math.round(rps)} rps`;
-  if (rps >= 1) return `${rps.toFixed(1)} rps`;
-  return `${rps.toFixed(2)} rps`;
+  if (rps >= 100) return `${Math.round(rps)} ${unit}`;
+  if (rps >= 1) return `${rps.toFixed(1)} ${unit}`;
+  return `${rps.toFixed(2)} ${unit}`;
 }
 
 /**

@@ -122,6 +122,14 @@ const WATCHED: readonly WatchedResource[] = [
     plural: 'tlsroutes',
     optional: true,
   },
+  // Traffic leaving the cluster (Linkerd 2.17).
+  {
+    key: 'egressnetworks',
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'EgressNetwork',
+    plural: 'egressnetworks',
+    optional: true,
+  },
 ];
 
 export function listPath(r: WatchedResource): string {

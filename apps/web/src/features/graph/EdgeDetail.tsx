@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import type { GraphEdge, GraphNode } from '@meshviz/shared';
+import { EGRESS_NETWORK_KIND, type GraphEdge, type GraphNode } from '@meshviz/shared';
 import { timeseriesQuery } from '../../api/mesh';
 import { useLiveInterval } from '../../app/live';
 import { useWindow } from '../../app/url-state';
@@ -63,6 +63,7 @@ export function EdgeDetail({
     source.kind !== 'unknown' &&
     target.kind !== 'unknown' &&
     target.kind !== 'services' &&
+    target.kind !== EGRESS_NETWORK_KIND &&
     target.kind !== 'pods';
   // Focus follows the opened edge, so keyboard users land on it from the graph or the edge table.
   const panel = useRef<HTMLElement>(null);

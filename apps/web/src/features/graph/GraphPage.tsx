@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { GraphNode } from '@meshviz/shared';
+import { EGRESS_NETWORK_KIND, type GraphNode } from '@meshviz/shared';
 import { useCallback, useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { graphQuery, namespacesQuery } from '../../api/mesh';
@@ -23,7 +23,8 @@ export function useOpenNode(): (id: string) => void {
   return useCallback(
     (id: string) => {
       const [ns, kind, name] = id.split('/');
-      if (ns && kind && name && kind !== 'unknown')
+      if (kind === EGRESS_NETWORK_KIND) void navigate(keep(paths.egress()));
+      else if (ns && kind && name && kind !== 'unknown')
         void navigate(keep(paths.workload(ns, kind, name)));
     },
     [navigate, keep],

@@ -7,6 +7,7 @@ import {
   type EdgeProps,
   type ReactFlowState,
 } from '@xyflow/react';
+import { EGRESS_NETWORK_KIND } from '@meshviz/shared';
 import { memo, useEffect } from 'react';
 import { HEALTH_COLOUR, healthOf } from '../../format/format';
 import { MtlsMark } from '../../components/MtlsMark';
@@ -15,6 +16,9 @@ import type { ViewEdge } from './model';
 import { graphRenders } from './render-count';
 
 export type EdgeLabelChoice = 'rps' | 'p95';
+
+/** A node id (`ns/kind/name`) that stands for an EgressNetwork. */
+const isEgress = (id: string) => id.split('/')[1] === EGRESS_NETWORK_KIND;
 
 /**
  * Below this zoom labels are unreadable anyway; dropping them keeps panning
@@ -98,7 +102,16 @@ export const MetricEdge = memo(function MetricEdge(props: EdgeProps<MetricEdgeTy
             >
               {text}
             </button>
-            <MtlsMark mtls={e.mtls} />
+            {isEgress(e.target) ? (
+              <span
+                className="mtls mtls-idle"
+                title="Leaves the cluster through an EgressNetwork: mTLS does not apply"
+              >
+                egress
+              </span>
+            ) : (
+              <MtlsMark mtls={e.mtls} />
+            )}
           </div>
         </EdgeLabelRenderer>
       )}

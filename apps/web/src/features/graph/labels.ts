@@ -1,3 +1,4 @@
+import { EGRESS_NETWORK_KIND } from '@meshviz/shared';
 import { kindTitle } from '../../app/paths';
 import { formatLatency, formatRps } from '../../format/format';
 import type { EdgeLabelChoice } from './MetricEdge';
@@ -7,6 +8,7 @@ import type { ViewEdge, ViewNode } from './model';
 export function nodeKindText(n: ViewNode): string {
   if (n.members > 0) return `namespace · ${n.members} workload${n.members === 1 ? '' : 's'}`;
   if (n.kind === 'unknown') return 'outside the mesh';
+  if (n.kind === EGRESS_NETWORK_KIND) return 'EgressNetwork · outside the cluster';
   return `${kindTitle(n.kind)}${n.meshed ? '' : ' · unmeshed'}`;
 }
 

@@ -97,9 +97,12 @@ export const KEPT_LABELS = new Set([
   'dst',
   'rt_route',
   'skipped',
+  'parent_kind',
   'parent_namespace',
   'parent_name',
   'parent_port',
+  // Outbound route families: the host asked for, where proxies record it (egress above all).
+  'hostname',
   'route_kind',
   'route_namespace',
   'route_name',
