@@ -118,6 +118,7 @@ describe('demo mesh Kubernetes API through @kubernetes/client-node', () => {
     expect(policy.map((r) => r.name).sort()).toEqual([
       'authorizationpolicies',
       'egressnetworks',
+      'httplocalratelimitpolicies',
       'meshtlsauthentications',
       'networkauthentications',
     ]);

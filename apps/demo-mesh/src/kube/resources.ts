@@ -210,6 +210,15 @@ export const RESOURCES: readonly ResourceType[] = [
     singular: 'tlsroute',
     namespaced: true,
   },
+  // Rate limits on a Server (2.17).
+  {
+    group: 'policy.linkerd.io',
+    version: 'v1alpha1',
+    kind: 'HTTPLocalRateLimitPolicy',
+    plural: 'httplocalratelimitpolicies',
+    singular: 'httplocalratelimitpolicy',
+    namespaced: true,
+  },
   // Traffic leaving the cluster (2.17).
   {
     group: 'policy.linkerd.io',

@@ -48,6 +48,10 @@ export const FAMILIES: Record<string, FamilyMeta> = {
     'counter',
     'The total number of inbound HTTP requests that could not be processed due to a proxy error.',
   ),
+  inbound_http_local_ratelimit_total: legacy(
+    'counter',
+    'The total number of inbound HTTP requests refused by a local rate limit',
+  ),
   inbound_http_route_not_found_total: legacy(
     'counter',
     'The number of inbound requests that did not match a route',

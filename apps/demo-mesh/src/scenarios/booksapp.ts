@@ -209,6 +209,21 @@ const resources: KubeObject[] = [
       rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/b' } }] }],
     },
   },
+  // webapp's Server takes at most 1 request a second from each identity on each pod, 5 from
+  // the traffic generator (an override), 10 in all.
+  {
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'HTTPLocalRateLimitPolicy',
+    metadata: { name: 'webapp-rl', namespace: NS },
+    spec: {
+      targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'webapp-http' },
+      total: { requestsPerSecond: 10 },
+      identity: { requestsPerSecond: 1 },
+      overrides: [
+        { requestsPerSecond: 5, clientRefs: [{ kind: 'ServiceAccount', name: 'traffic' }] },
+      ],
+    },
+  },
   // Mistakes an operator makes: a Server that selects nothing, a policy whose target is gone.
   {
     apiVersion: 'policy.linkerd.io/v1beta3',
@@ -330,6 +345,8 @@ export function booksapp(): Scenario {
       },
       { namespace: NS, name: 'books-reindex', kind: 'Job', meshed: true },
       { namespace: NS, name: 'audit-bot', kind: 'Deployment', meshed: true },
+      // Crawls the catalogue faster than webapp's rate limit lets one identity.
+      { namespace: NS, name: 'book-scraper', kind: 'Deployment', meshed: true },
       // Created before the namespace was annotated: no proxy until restarted.
       { namespace: NS, name: 'legacy-reporter', kind: 'Deployment', meshed: false },
     ],
@@ -386,6 +403,21 @@ export function booksapp(): Scenario {
       },
     ],
     calls: [
+      // 2 rps a webapp pod against a per-identity limit of 1: half refused with 429.
+      {
+        from: `${NS}/book-scraper`,
+        to: `${NS}/webapp`,
+        protocol: 'http',
+        requests: [
+          {
+            method: 'GET',
+            path: '/books',
+            rps: 6,
+            successRate: 1,
+            latency: { p50Ms: 12, p95Ms: 40 },
+          },
+        ],
+      },
       {
         from: `${NS}/traffic`,
         to: `${NS}/webapp`,

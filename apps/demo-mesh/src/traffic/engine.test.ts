@@ -147,6 +147,51 @@ describe('traffic engine', () => {
     expect(totalOf(c, 'authors', 'outbound_tcp_route_open_total', ...route)).toBeGreaterThan(0);
   });
 
+  it("refuses what webapp's rate limit does not admit: the scraper's excess, never the traffic generator's", () => {
+    // linkerd2-proxy LocalRateLimit::check: total first, then the client's override, else the
+    // per-identity limit; each proxy limits on its own (governor, a burst of rps). The refused
+    // request is answered 429 by the server's proxy.
+    const c = simulate(booksapp(), 120);
+    const limited = [
+      'ratelimit_kind="httplocalratelimitpolicy"',
+      'ratelimit_name="webapp-rl"',
+      'srv_name="webapp-http"',
+    ];
+    const byIdentity = totalOf(
+      c,
+      'webapp',
+      'inbound_http_local_ratelimit_total',
+      ...limited,
+      'ratelimit_scope="identity"',
+    );
+    expect(
+      totalOf(
+        c,
+        'webapp',
+        'inbound_http_local_ratelimit_total',
+        ...limited,
+        'ratelimit_scope="total"',
+      ),
+    ).toBe(0);
+    // book-scraper sends 2 rps to each of the 3 pods, which admit 1: about 360 of 720 refused.
+    expect(byIdentity).toBeGreaterThan(330);
+    expect(byIdentity).toBeLessThan(390);
+    const scraper =
+      'client_id="book-scraper.booksapp.serviceaccount.identity.linkerd.cluster.local"';
+    const traffic = 'client_id="traffic.booksapp.serviceaccount.identity.linkerd.cluster.local"';
+    expect(
+      totalOf(c, 'webapp', 'response_total', 'direction="inbound"', scraper, 'status_code="429"'),
+    ).toBe(byIdentity);
+    // traffic (1.6 rps a pod) is under its override of 5; the unmeshed clients share one
+    // identity-less bucket, under 1 rps a pod.
+    expect(
+      totalOf(c, 'webapp', 'response_total', 'direction="inbound"', traffic, 'status_code="429"'),
+    ).toBe(0);
+    expect(totalOf(c, 'webapp', 'response_total', 'direction="inbound"', 'status_code="429"')).toBe(
+      byIdentity,
+    );
+  });
+
   it('routes calls leaving the cluster through their EgressNetwork: allowed by a route, refused by the default', () => {
     // linkerd2 policy controller `default_outbound_egress_route`: a Deny network's default
     // routes are `http-egress-deny` (a 403 failure injector) and `tls-egress-deny` (a route

@@ -18,6 +18,7 @@ import {
 } from './labels';
 import { resolveInbound, resolveOpaque, resolveOutbound, type OutboundRoute } from './policy';
 import { EgressTraffic, recordsHostnames } from './egress';
+import { rateLimitFor, type LocalRateLimit } from './rate-limit';
 import { ProxyRecorder } from './recorder';
 import { RetryBudget } from './retry-budget';
 import type { BackendRuntime, ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
@@ -30,6 +31,16 @@ const RATE_JITTER = 0.05;
 /** Attempts per request at most, whatever the budget allows. */
 const MAX_ATTEMPTS = 10;
 
+/** One request of a tick, at its instant. */
+interface RequestJob {
+  at: number;
+  c: ClassRuntime;
+  client: SimPod;
+  servers: SimPod[][];
+  incident: { extraFailure: number; latencyFactor: number };
+  rotation: number;
+}
+
 /** Drives every call of the scenario, tick by tick, into the proxies' counters. */
 export class TrafficEngine {
   private readonly classes: ClassRuntime[] = [];
@@ -37,9 +48,13 @@ export class TrafficEngine {
   /** Client pod -> server pod -> target port -> handle. */
   private readonly pairs = new Map<SimPod, Map<SimPod, Map<number, PairHandle>>>();
   private readonly budgets = new Map<string, RetryBudget>();
+  /** Each server proxy's rate limit for a Server (`uid|server`), none where no policy targets it. */
+  private readonly rateLimits = new Map<string, LocalRateLimit | null>();
   private readonly recorder = new ProxyRecorder();
   private readonly rng: Rng;
   private lastTick: number;
+  /** When the request being simulated arrives (ms). */
+  private requestAt: number;
   /** Requests served so far, by call, for the process CPU model. */
   requests = 0;
   /** What proxies count of requests to their admin servers. */
@@ -61,6 +76,7 @@ export class TrafficEngine {
     this.rng = rngFor(options.seed, `traffic:${cluster.scenario.name}`);
     this.egress = new EgressTraffic(cluster, options.seed);
     this.lastTick = this.now();
+    this.requestAt = this.lastTick;
     for (const call of cluster.scenario.calls) {
       const [clientNs = '', clientWorkload = ''] = call.from.split('/');
       const [svcNs = '', svcName = ''] = call.to.split('/');
@@ -147,6 +163,8 @@ export class TrafficEngine {
         byServer.delete(pod);
       }
       for (const key of this.budgets.keys()) if (key.startsWith(pod.uid)) this.budgets.delete(key);
+      for (const key of this.rateLimits.keys())
+        if (key.startsWith(`${pod.uid}|`)) this.rateLimits.delete(key);
     });
   }
 
@@ -161,7 +179,16 @@ export class TrafficEngine {
     if (dt === 0) return;
     for (const b of this.budgets.values()) b.advance();
     const t = (now - this.cluster.startedAt) / 1000;
-    for (const c of this.classes) this.tickClass(c, dt, t);
+    // Every request of the tick at its own instant, all calls' in time order: a server's rate
+    // limit sees them arrive as they would, interleaved, not one call's after another's.
+    const jobs: RequestJob[] = [];
+    for (const c of this.classes) this.tickClass(c, dt, t, now, jobs);
+    jobs.sort((a, b) => a.at - b.at);
+    for (const j of jobs) {
+      this.requestAt = j.at;
+      this.request(j.c, j.client, j.servers, j.incident, j.rotation);
+    }
+    this.requestAt = now;
     for (const c of this.tcpCalls) this.tickTcp(c, dt);
     this.egress.tick(dt, now);
     this.vizScrapes.tick(dt);
@@ -179,7 +206,7 @@ export class TrafficEngine {
     return { extraFailure, latencyFactor };
   }
 
-  private tickClass(c: ClassRuntime, dt: number, t: number): void {
+  private tickClass(c: ClassRuntime, dt: number, t: number, now: number, jobs: RequestJob[]): void {
     const clients = this.cluster.podsOf(c.clientNs, c.clientWorkload);
     const servers = c.backends.map((b) => this.cluster.endpointsOf(b.svc.namespace, b.svc.name));
     if (clients.length === 0 || servers.every((s) => s.length === 0)) return;
@@ -190,7 +217,8 @@ export class TrafficEngine {
     const incident = this.incidentAt(c.svc, t);
     for (let i = 0; i < n; i++) {
       const client = clients[c.rotation % clients.length] as SimPod;
-      this.request(c, client, servers, incident);
+      const at = now - dt * 1000 + ((i + 0.5) / n) * dt * 1000;
+      jobs.push({ at, c, client, servers, incident, rotation: c.rotation });
       c.rotation++;
     }
   }
@@ -261,6 +289,7 @@ export class TrafficEngine {
     client: SimPod,
     serversByBackend: SimPod[][],
     incident: { extraFailure: number; latencyFactor: number },
+    rotation: number,
   ): void {
     this.requests++;
     const budget = this.budgetFor(client, c);
@@ -274,10 +303,20 @@ export class TrafficEngine {
       const b = this.pickBackend(c, serversByBackend);
       const backend = c.backends[b] as BackendRuntime;
       const servers = serversByBackend[b] as SimPod[];
-      const server = servers[(c.rotation + attempt) % servers.length] as SimPod;
+      const server = servers[(rotation + attempt) % servers.length] as SimPod;
       const pair = this.pair(client, server, backend.svc, c.svc);
       let outcome = this.sampleOutcome(c, incident, attempt === 0);
-      if (!pair.decision.allowed) {
+      const limited = pair.decision.allowed ? this.rateLimited(client, server, pair) : undefined;
+      if (limited) {
+        // The server's proxy answers for the app: 429, RESOURCE_EXHAUSTED for gRPC.
+        outcome = {
+          status: 429,
+          grpcStatus: c.grpc ? 8 : undefined,
+          failure: c.grpc,
+          error: '',
+          latencyMs: 0.5,
+        };
+      } else if (!pair.decision.allowed) {
         outcome = {
           status: 403,
           grpcStatus: c.grpc ? 7 : undefined,
@@ -331,6 +370,43 @@ export class TrafficEngine {
       );
   }
 
+  /**
+   * Whether the server's proxy refuses the request by the HTTPLocalRateLimitPolicy on its
+   * Server, and which limit did; it counts the refusal on `inbound_http_local_ratelimit_total`.
+   */
+  private rateLimited(client: SimPod, server: SimPod, pair: PairHandle): string | undefined {
+    const d = pair.decision;
+    const key = `${server.uid}|${d.srv.name}`;
+    let limit = this.rateLimits.get(key);
+    if (limit === undefined) {
+      limit = rateLimitFor(this.cluster, server, d, this.requestAt) ?? null;
+      this.rateLimits.set(key, limit);
+    }
+    const proxy = server.proxy;
+    if (!limit || !proxy) return undefined;
+    const identity = client.meshed ? client.identity : undefined;
+    const scope = limit.check(identity, this.requestAt);
+    if (!scope) return undefined;
+    const name = limit.name;
+    this.recorder.cached(server, `ratelimit|${d.srv.name}`, scope, () =>
+      proxy.counter(
+        'inbound_http_local_ratelimit_total',
+        labelText({
+          target_addr: pair.inTarget.target_addr,
+          target_ip: pair.inTarget.target_ip,
+          target_port: pair.inTarget.target_port,
+          ...srvLabels(d),
+          ratelimit_group: 'policy.linkerd.io',
+          ratelimit_kind: 'httplocalratelimitpolicy',
+          ratelimit_name: name,
+          // An override is a per-identity limit of its own.
+          ratelimit_scope: scope === 'total' ? 'total' : 'identity',
+        }),
+      ),
+    ).value++;
+    return scope;
+  }
+
   private budgetFor(client: SimPod, c: ClassRuntime): RetryBudget | undefined {
     const r = c.route.retry;
     if (!r || r.kind !== 'budget' || !client.meshed) return undefined;
@@ -367,6 +443,7 @@ export class TrafficEngine {
         decision,
         outBase: outboundLabels(server, svc, parent),
         inTls: labelText(inboundTls(client)),
+        inTarget: inboundTarget(server, svc),
         outTcpBase: outboundLabels(server, svc)
           .replace(/authority="[^"]*",/, '')
           .replace('direction="outbound",', 'direction="outbound",peer="dst",'),
