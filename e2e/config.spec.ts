@@ -35,6 +35,17 @@ test('the policy page shows each Server, what admits clients, and the denied cli
   await expect(page.getByRole('note').filter({ hasText: 'reports-from-webapp' })).toContainText(
     'does not exist',
   );
+  // webapp's rate limit: its limits per proxy, the override, and the scraper's 429s.
+  const webapp = view.server('webapp-http');
+  await expect(webapp).toContainText('Rate limit webapp-rl');
+  const limits = page.getByRole('definition').filter({ hasText: 'rps per proxy' });
+  await expect(limits.filter({ hasText: 'traffic.booksapp' })).toContainText('5 rps per proxy');
+  const limit = api.servers.find((s) => s.name === 'webapp-http')?.rateLimit;
+  expect(limit?.limitedRps).toBeGreaterThan(0);
+  const tooMany = limit?.tooManyRequestsClients[0];
+  expect(tooMany?.identity).toMatch(/^book-scraper\./);
+  const scraperRow = view.tooManyRequests('webapp-http').row(tooMany?.identity ?? '-');
+  await expectShows(scraperRow.getByRole('cell').nth(1), tooMany?.rps ?? null, 'scraper 429s');
   await page.screenshot({ path: test.info().outputPath('policy-booksapp.png'), fullPage: true });
 });
 
@@ -60,6 +71,8 @@ test('the findings page lists every finding the API returned, and the navigation
     'proxy-version-mismatch',
     'certificate-expiring',
     'traffic-denied',
+    'egress-denied',
+    'rate-limit-hit',
   ])
     expect(codes, code).toContain(code);
   await expect(view.table.root.getByRole('row')).toHaveCount(api.findings.length + 1);

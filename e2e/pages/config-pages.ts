@@ -14,6 +14,10 @@ export class PolicyView extends Shell {
   clients(server: string): Table {
     return new Table(this.page.getByRole('table', { name: `Clients of ${server}` }));
   }
+
+  tooManyRequests(server: string): Table {
+    return new Table(this.page.getByRole('table', { name: `429 responses of ${server}` }));
+  }
 }
 
 export class FindingsView extends Shell {

@@ -109,6 +109,24 @@ describe('findings', () => {
     expect(denied.map((f) => f.objects[0])).toEqual(['Server booksapp/authors-http']);
     expect(denied[0]?.message).toContain('audit-bot.booksapp.serviceaccount.identity');
     expect(denied[0]?.message).not.toContain('webapp.booksapp');
+    // Egress: booksapp's network refuses webapp's two trackers, and nothing else.
+    const egress = withCode(body, 'egress-denied');
+    expect(egress.map((f) => f.objects.join(' '))).toEqual([
+      'EgressNetwork booksapp/internet Deployment booksapp/webapp',
+      'EgressNetwork booksapp/internet Deployment booksapp/webapp',
+    ]);
+    expect(egress.map((f) => / to (\S+) over /.exec(f.message)?.[1]).sort()).toEqual([
+      'telemetry.vendor.example:80',
+      'tracker.adnetwork.example:443',
+    ]);
+    // Rate limits: webapp's, by its per-identity limit, the scraper getting the 429s.
+    const limited = withCode(body, 'rate-limit-hit');
+    expect(limited.map((f) => f.objects)).toEqual([
+      ['HTTPLocalRateLimitPolicy booksapp/webapp-rl', 'Server booksapp/webapp-http'],
+    ]);
+    expect(limited[0]?.message).toContain('(identity limit)');
+    expect(limited[0]?.message).toContain('book-scraper.booksapp.serviceaccount.identity');
+    expect(limited[0]?.message).not.toContain('traffic.booksapp');
     // Every finding says how to fix it.
     expect(body.findings.every((f) => f.fix.length > 10)).toBe(true);
   });
@@ -150,6 +168,53 @@ describe('authorization', () => {
         'books',
         'webapp',
       ]);
+    }
+  });
+
+  it("shows webapp's rate limit: its limits, what it refused as PromQL says, and who got the 429s", async () => {
+    // The HTTPLocalRateLimitPolicy reference (linkerd.io 2.17): total, identity and
+    // overrides by ServiceAccount; the limit counter is inbound_http_local_ratelimit_total
+    // (mesh-facts §7) with ratelimit_name and ratelimit_scope.
+    const sel = `namespace="booksapp",srv_name="webapp-http",ratelimit_name="webapp-rl"`;
+    const [limited, scraper429] = await Promise.all([
+      prom.scalar(`sum(rate(inbound_http_local_ratelimit_total{${sel}}[${WINDOW}]))`),
+      prom.scalar(
+        `sum(rate(response_total{namespace="booksapp",direction="inbound",srv_name="webapp-http",status_code="429",client_id=~"book-scraper\\\\..*"}[${WINDOW}]))`,
+      ),
+    ]);
+    // The scraper sends 6 rps (within 5 %) over webapp's 3 pods, each admitting at most 1 a
+    // second from one identity: at least 3 refused (fewer admitted when arrivals bunch up, as
+    // a bucket holding one request wastes the tokens of quiet moments), never more than sent.
+    expect(limited ?? 0).toBeGreaterThan(2.7);
+    expect(limited ?? 0).toBeLessThan(6.3);
+    for (const api of [viaProm, embedded]) {
+      const { body } = await api.get<PolicyResponse>(
+        `/api/v1/namespaces/booksapp/policy?window=${WINDOW}`,
+      );
+      const webapp = body.servers.find((s) => s.name === 'webapp-http');
+      const r = webapp?.rateLimit;
+      expect(r?.name).toBe('webapp-rl');
+      expect([r?.totalRps, r?.identityRps]).toEqual([10, 1]);
+      expect(r?.overrides).toEqual([
+        {
+          requestsPerSecond: 5,
+          identities: ['traffic.booksapp.serviceaccount.identity.linkerd.cluster.local'],
+        },
+      ]);
+      const tolerance = (x: number) =>
+        Math.max(0.03 * x, api === embedded ? 2 / WINDOW_SECONDS : 0);
+      expect(Math.abs((r?.limitedRps ?? 0) - (limited ?? 0))).toBeLessThanOrEqual(
+        tolerance(limited ?? 0),
+      );
+      expect(r?.limitedByScope.map((x) => x.scope)).toEqual(['identity']);
+      expect(r?.tooManyRequestsClients.map((c) => c.identity.split('.')[0])).toEqual([
+        'book-scraper',
+      ]);
+      expect(
+        Math.abs((r?.tooManyRequestsClients[0]?.rps ?? 0) - (scraper429 ?? 0)),
+      ).toBeLessThanOrEqual(tolerance(scraper429 ?? 0));
+      // A Server no policy targets has none.
+      expect(body.servers.find((s) => s.name === 'authors-http')?.rateLimit).toBeNull();
     }
   });
 

@@ -39,6 +39,26 @@ export const authorizationSchema = z.object({
 
 export const clientRateSchema = z.object({ identity: z.string(), rps: z.number() });
 
+/**
+ * The HTTPLocalRateLimitPolicy on a Server (Linkerd 2.17): its limits, each
+ * enforced by every server proxy on its own, and the requests refused.
+ */
+export const rateLimitSchema = z.object({
+  name: z.string(),
+  /** Requests per second a proxy admits in all, and from each client identity; null: no such limit. */
+  totalRps: maybe,
+  identityRps: maybe,
+  /** Limits of their own for some clients (ServiceAccounts, as identities). */
+  overrides: z.array(z.object({ requestsPerSecond: z.number(), identities: z.array(z.string()) })),
+  /** Requests refused per second (`inbound_http_local_ratelimit_total`); null without any. */
+  limitedRps: maybe,
+  /** ... by the limit that refused them: `total` or `identity` (an override's included). */
+  limitedByScope: z.array(z.object({ scope: z.string(), rps: z.number() })),
+  /** 429 responses per second by client identity (the limit's, and any the app itself sent). */
+  tooManyRequestsClients: z.array(clientRateSchema),
+});
+export type RateLimitView = z.infer<typeof rateLimitSchema>;
+
 export const serverSchema = z.object({
   name: z.string(),
   port: z.union([z.string(), z.number()]),
@@ -56,6 +76,8 @@ export const serverSchema = z.object({
     deniedClients: z.array(clientRateSchema),
     allowedClients: z.array(clientRateSchema),
   }),
+  /** The HTTPLocalRateLimitPolicy targeting it, if one does. */
+  rateLimit: rateLimitSchema.nullable(),
 });
 export type ServerView = z.infer<typeof serverSchema>;
 

@@ -230,6 +230,34 @@ export async function findingsView(
     });
   }
 
+  // Requests a Server's rate limit refused, with the clients that got the most 429s.
+  const limits = new Map<string, { rps: number; scopes: Set<string> }>();
+  for (const x of rates.limited) {
+    if (x.value <= 0) continue;
+    const key = `${x.labels.namespace}/${x.labels.srv_name ?? ''}/${x.labels.ratelimit_name ?? ''}`;
+    const l = limits.get(key) ?? { rps: 0, scopes: new Set<string>() };
+    l.rps += x.value;
+    if (x.labels.ratelimit_scope) l.scopes.add(x.labels.ratelimit_scope);
+    limits.set(key, l);
+  }
+  for (const [key, l] of limits) {
+    const [ns = '', srv = '', policy = ''] = key.split('/');
+    const clients = new Map<string, number>();
+    for (const x of rates.tooMany) {
+      if (x.labels.namespace !== ns || x.labels.srv_name !== srv || x.value <= 0) continue;
+      const id = x.labels.client_id || 'clients without an identity';
+      clients.set(id, (clients.get(id) ?? 0) + x.value);
+    }
+    const top = [...clients].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    out.push({
+      severity: 'warning',
+      code: 'rate-limit-hit',
+      message: `HTTPLocalRateLimitPolicy ${ns}/${policy} refused ${l.rps.toFixed(2)} requests/s to Server ${ns}/${srv} over the last ${window.text} (${[...l.scopes].sort().join(' and ')} limit)${top.length ? `; 429s went to ${top.map(([id, rps]) => `${id} (${rps.toFixed(2)}/s)`).join(', ')}` : ''}.`,
+      objects: [`HTTPLocalRateLimitPolicy ${ns}/${policy}`, `Server ${ns}/${srv}`],
+      fix: 'If these clients need more, raise the limit or give their ServiceAccount an override; each proxy enforces the limit on its own, so more replicas admit more in all. Otherwise have the clients slow down or retry later.',
+    });
+  }
+
   out.sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.code.localeCompare(b.code),

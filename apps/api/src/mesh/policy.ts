@@ -13,6 +13,7 @@ import {
   type ServerAuthorizationSpec,
   type ServerSpec,
 } from '../model/policy';
+import { rateLimitOf, type RateLimitSpec } from '../model/rate-limits';
 import type { PodInfo, TopologySnapshot } from '../model/workloads';
 import { eq, type Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
@@ -35,6 +36,7 @@ export function policyObjects(deps: MeshDeps, snapshot: TopologySnapshot): Polic
       ...t.list('grpcroutes.policy'),
       ...t.list('grpcroutes.gateway'),
     ],
+    rateLimits: t.list<Crd<RateLimitSpec>>('httplocalratelimitpolicies'),
     linkerdNamespace: snapshot.linkerdNamespace,
     trustDomain: snapshot.linkerd.trustDomain,
   };
@@ -84,13 +86,53 @@ export async function authzRates(
   const m = namespace ? [eq('namespace', namespace)] : [];
   const q = (metric: string, by: string[]) =>
     answer.metrics(deps.engine.rate({ metric, matchers: m, by, windowSeconds }));
-  const [allow, deny, tcpAllow, tcpDeny] = await Promise.all([
+  const [allow, deny, tcpAllow, tcpDeny, limited, tooMany] = await Promise.all([
     q('inbound_http_authz_allow_total', ['namespace', 'srv_kind', 'srv_name', 'client_id']),
     q('inbound_http_authz_deny_total', ['namespace', 'srv_kind', 'srv_name', 'client_id']),
     q('inbound_tcp_authz_allow_total', ['namespace', 'srv_kind', 'srv_name']),
     q('inbound_tcp_authz_deny_total', ['namespace', 'srv_kind', 'srv_name']),
+    q('inbound_http_local_ratelimit_total', [
+      'namespace',
+      'srv_name',
+      'ratelimit_name',
+      'ratelimit_scope',
+    ]),
+    answer.metrics(
+      deps.engine.rate({
+        metric: 'response_total',
+        matchers: [...m, eq('direction', 'inbound'), eq('status_code', '429')],
+        by: ['namespace', 'srv_kind', 'srv_name', 'client_id'],
+        windowSeconds,
+      }),
+    ),
   ]);
-  return { allow, deny, tcpAllow, tcpDeny };
+  return { allow, deny, tcpAllow, tcpDeny, limited, tooMany };
+}
+
+/** A Server's HTTPLocalRateLimitPolicy with the requests it refused, and who got 429s. */
+function rateLimitView(
+  s: Crd<ServerSpec>,
+  o: PolicyObjects,
+  rates: Awaited<ReturnType<typeof authzRates>>,
+): ServerView['rateLimit'] {
+  const config = rateLimitOf(s, o.rateLimits ?? [], o);
+  if (!config) return null;
+  const name = s.metadata.name;
+  const scopes = new Map<string, number>();
+  for (const x of rates.limited) {
+    if (x.labels.srv_name !== name || x.labels.ratelimit_name !== config.name) continue;
+    const scope = x.labels.ratelimit_scope || 'unknown';
+    scopes.set(scope, (scopes.get(scope) ?? 0) + x.value);
+  }
+  const limited = [...scopes.values()].reduce((a, b) => a + b, 0);
+  return {
+    ...config,
+    limitedRps: scopes.size ? limited : null,
+    limitedByScope: [...scopes]
+      .map(([scope, rps]) => ({ scope, rps }))
+      .sort((a, b) => a.scope.localeCompare(b.scope)),
+    tooManyRequestsClients: byClient(rates.tooMany, name),
+  };
 }
 
 /**
@@ -126,6 +168,7 @@ export async function policyView(
           workload: `${p.workload.kind}/${p.workload.name}`,
         })),
         authorizations: authorizationsFor(s, o),
+        rateLimit: rateLimitView(s, o, rates),
         traffic: {
           allowedRps: sum(rates.allow, mine),
           deniedRps: sum(rates.deny, mine),

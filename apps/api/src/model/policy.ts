@@ -5,6 +5,7 @@
  * (MeshTLSAuthentication, ServiceAccount) or network (NetworkAuthentication).
  * Pure: objects in, plain descriptions out.
  */
+import type { RateLimitSpec } from './rate-limits';
 import type { Requirement } from '@meshviz/shared';
 import type { CrdObject } from './route-config';
 
@@ -92,6 +93,8 @@ export interface PolicyObjects {
   meshTls: Crd<{ identities?: string[]; identityRefs?: TargetRef[] }>[];
   networks: Crd<{ networks?: { cidr: string; except?: string[] }[] }>[];
   httpRoutes: CrdObject[];
+  /** HTTPLocalRateLimitPolicies (Linkerd 2.17). */
+  rateLimits?: Crd<RateLimitSpec>[];
   linkerdNamespace: string;
   trustDomain: string;
 }

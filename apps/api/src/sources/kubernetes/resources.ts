@@ -122,6 +122,14 @@ const WATCHED: readonly WatchedResource[] = [
     plural: 'tlsroutes',
     optional: true,
   },
+  // Rate limits on a Server (Linkerd 2.17).
+  {
+    key: 'httplocalratelimitpolicies',
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'HTTPLocalRateLimitPolicy',
+    plural: 'httplocalratelimitpolicies',
+    optional: true,
+  },
   // Traffic leaving the cluster (Linkerd 2.17).
   {
     key: 'egressnetworks',

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { Fragment } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { ServerView } from '@meshviz/shared';
 import { policyQuery } from '../../api/policy';
@@ -9,6 +10,63 @@ import { Empty, QueryState } from '../../components/QueryState';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { formatRps } from '../../format/format';
 import { Requirements } from './Requirements';
+
+/** A Server's HTTPLocalRateLimitPolicy: its limits per proxy, what it refused and who got 429s. */
+function RateLimit({ server, r }: { server: string; r: NonNullable<ServerView['rateLimit']> }) {
+  const limit = (rps: number | null) => (rps === null ? 'none' : `${rps} rps per proxy`);
+  return (
+    <>
+      <h3>
+        Rate limit <code>{r.name}</code>
+      </h3>
+      <dl className="facts" aria-label={`Rate limit of ${server}`}>
+        <dt>In all</dt>
+        <dd>{limit(r.totalRps)}</dd>
+        <dt>Each client identity</dt>
+        <dd>{limit(r.identityRps)}</dd>
+        {r.overrides.map((o) => (
+          <Fragment key={o.identities.join(',')}>
+            <dt>Override</dt>
+            <dd>
+              {limit(o.requestsPerSecond)} for{' '}
+              {o.identities.map((id) => (
+                <code key={id}>{id} </code>
+              ))}
+            </dd>
+          </Fragment>
+        ))}
+        <dt>Refused</dt>
+        <dd className={r.limitedRps ? 'warning-text' : undefined}>
+          {r.limitedRps === null
+            ? 'none'
+            : `${formatRps(r.limitedRps)} (${r.limitedByScope.map((x) => `${x.scope} limit ${formatRps(x.rps)}`).join(', ')})`}
+        </dd>
+      </dl>
+      {r.tooManyRequestsClients.length > 0 && (
+        <table aria-label={`429 responses of ${server}`}>
+          <thead>
+            <tr>
+              <th scope="col">Client identity</th>
+              <th scope="col" className="num">
+                429 responses
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.tooManyRequestsClients.map((c) => (
+              <tr key={c.identity}>
+                <td>
+                  <code>{c.identity}</code>
+                </td>
+                <td className="num">{formatRps(c.rps)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
 
 function ServerCard({ s }: { s: ServerView }) {
   const t = s.traffic;
@@ -107,6 +165,7 @@ function ServerCard({ s }: { s: ServerView }) {
           </tbody>
         </table>
       )}
+      {s.rateLimit && <RateLimit server={s.name} r={s.rateLimit} />}
     </section>
   );
 }

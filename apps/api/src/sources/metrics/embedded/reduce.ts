@@ -43,6 +43,7 @@ export const KEPT_FAMILIES = new Set([
   'outbound_tls_route_close_total',
   'inbound_http_authz_allow_total',
   'inbound_http_authz_deny_total',
+  'inbound_http_local_ratelimit_total',
   'inbound_tcp_authz_allow_total',
   'inbound_tcp_authz_deny_total',
   'identity_cert_expiration_timestamp_seconds',
@@ -114,6 +115,8 @@ export const KEPT_LABELS = new Set([
   'srv_name',
   'authz_kind',
   'authz_name',
+  'ratelimit_name',
+  'ratelimit_scope',
   'version',
   // rustls_info: the proxy's TLS provider.
   'tls_kx_groups',
