@@ -156,7 +156,15 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   const prometheusConfigPath = join(stateDir, 'prometheus.yml');
   writeFileSync(
     prometheusConfigPath,
-    prometheusConfig(prometheusSdUrl, options.scrapeIntervalSeconds ?? 10),
+    prometheusConfig(
+      prometheusSdUrl,
+      options.scrapeIntervalSeconds ?? 10,
+      cluster.externalWorkloads().map((w) => ({
+        namespace: w.namespace,
+        name: w.name,
+        address: `${w.ip}:${adminPort}`,
+      })),
+    ),
   );
 
   const inCluster = options.inCluster

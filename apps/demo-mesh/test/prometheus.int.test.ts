@@ -77,17 +77,24 @@ const SHAPED = new Set([
 const key = (c: CallSpec) => `${c.from}>${c.to}`;
 
 describe('demo mesh scraped by Prometheus', () => {
-  it('scrapes every meshed pod with up == 1 and no scrape errors', async () => {
+  it('scrapes every meshed pod with up == 1 and no scrape errors, and the VM in its own job', async () => {
     const targets = await prom.targets();
     expect(targets.length).toBe(mesh.admin.size);
     expect(targets.filter((t) => t.health !== 'up' || t.lastError !== '')).toEqual([]);
+    const vms = mesh.cluster.externalWorkloads().length;
+    expect(vms).toBe(1);
     const up = await prom.query('up{job="linkerd-proxy"}');
-    expect(up.length).toBe(mesh.admin.size);
+    expect(up.length).toBe(mesh.admin.size - vms);
     expect(up.every((s) => s.value[1] === '1')).toBe(true);
+    // kubernetes_sd finds no pod for an ExternalWorkload: the config's static job scrapes it.
+    const vm = await prom.query('up{job="linkerd-external-workloads"}');
+    expect(vm.map((s) => [s.metric.namespace, s.metric.external_workload, s.value[1]])).toEqual([
+      ['booksapp', 'legacy-billing', '1'],
+    ]);
   });
 
   it('attaches the labels of linkerd-viz to every series', async () => {
-    const series = await prom.query('request_total');
+    const series = await prom.query('request_total{job="linkerd-proxy"}');
     expect(series.length).toBeGreaterThan(20);
     // An Argo Rollout's pods carry their ReplicaSet (linkerd2 GetOwnerKindAndName).
     const workloadLabels = [

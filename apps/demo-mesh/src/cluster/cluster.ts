@@ -10,6 +10,7 @@ import {
   CERT_LIFETIME_SECONDS,
   CERT_REFRESH_FRACTION,
   CONTROL_PLANE_NS,
+  externalIdentityOf,
   identityOf,
   LINKERD_VERSION,
   type OwnerLabelKind,
@@ -218,6 +219,10 @@ export class Cluster {
   }
 
   private addWorkload(w: WorkloadSpec): void {
+    if (w.kind === 'ExternalWorkload') {
+      this.addExternalWorkload(w);
+      return;
+    }
     const created = this.past(48);
     const apiVersion =
       w.kind === 'CronJob' || w.kind === 'Job'
@@ -291,6 +296,86 @@ export class Cluster {
         break;
       }
     }
+  }
+
+  /**
+   * A VM joined to the mesh: its ExternalWorkload object (workload.linkerd.io/v1beta1, as
+   * the mesh expansion guide writes one: a URI identity, its IP, its ports, Ready) and its
+   * proxy at that IP, with a certificate for that identity. No pod: nothing a pod watch or
+   * kubernetes_sd sees.
+   */
+  private addExternalWorkload(w: WorkloadSpec): void {
+    const created = this.past(48);
+    const runtime: WorkloadRuntime = {
+      spec: w,
+      object: {
+        apiVersion: 'workload.linkerd.io/v1beta1',
+        kind: 'ExternalWorkload',
+        metadata: { name: w.name, namespace: w.namespace },
+      },
+      pods: [],
+    };
+    this.workloads.set(`${w.namespace}/${w.name}`, runtime);
+    const ip = this.allocateIp();
+    const { identity, serverName } = externalIdentityOf(w.name);
+    const labels = this.labelsFor(w);
+    const startedAt = this.past(2);
+    const lifetimeMs = CERT_LIFETIME_SECONDS * 1000;
+    const certRefreshedAt =
+      startedAt +
+      Math.floor((this.now() - startedAt) / (lifetimeMs * CERT_REFRESH_FRACTION)) *
+        lifetimeMs *
+        CERT_REFRESH_FRACTION;
+    const pod: SimPod = {
+      uid: this.rng.uid(),
+      name: w.name,
+      namespace: w.namespace,
+      ip,
+      node: '',
+      workload: w,
+      ownerKind: 'external_workload',
+      ownerName: w.name,
+      meshed: true,
+      serviceAccount: '',
+      identity,
+      proxyVersion: w.proxyVersion ?? LINKERD_VERSION,
+      startedAt,
+      phase: 'Running',
+      labels,
+      proxy: new ProxyRegistry(FAMILIES),
+      certExpiresAt: certRefreshedAt + lifetimeMs,
+      certRefreshedAt,
+    };
+    runtime.object = this.put({
+      apiVersion: 'workload.linkerd.io/v1beta1',
+      kind: 'ExternalWorkload',
+      metadata: {
+        name: w.name,
+        namespace: w.namespace,
+        uid: pod.uid,
+        creationTimestamp: iso(created),
+        labels,
+      },
+      spec: {
+        meshTLS: { identity, serverName },
+        workloadIPs: [{ ip }],
+        ports: (w.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: 'TCP' })),
+      },
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            lastTransitionTime: iso(startedAt),
+            reason: 'Ready',
+            message: '',
+          },
+        ],
+      },
+    });
+    runtime.pods.push(pod);
+    this.pods.set(pod.uid, pod);
+    this.podEvents.emit('added', pod);
   }
 
   private startPod(
@@ -470,6 +555,8 @@ export class Cluster {
         return 'job';
       case 'CronJob':
         return 'cronjob';
+      case 'ExternalWorkload':
+        return 'external_workload';
       case 'Rollout':
         // linkerd2's GetOwnerKindAndName climbs from a ReplicaSet only to the kinds it
         // knows (isValidRSParent: Job, StatefulSet, DaemonSet, Deployment); a Rollout's
@@ -680,6 +767,11 @@ export class Cluster {
   /** linkerd-viz's Prometheus pod, when the scenario installs linkerd-viz. */
   vizPrometheus(): SimPod | undefined {
     return this.podsOf(VIZ_NS, VIZ_PROMETHEUS.name)[0];
+  }
+
+  /** The proxies of the VMs joined to the mesh (ExternalWorkloads). */
+  externalWorkloads(): SimPod[] {
+    return this.runningPods().filter((p) => p.workload.kind === 'ExternalWorkload');
   }
 
   runningPods(): SimPod[] {

@@ -19,7 +19,26 @@ export function identityOf(serviceAccount: string, namespace: string): string {
 
 /** Pod label naming the workload that owns a meshed pod (`linkerd.io/proxy-<kind>`). */
 export type OwnerLabelKind =
-  'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'job' | 'cronjob';
+  | 'deployment'
+  | 'statefulset'
+  | 'daemonset'
+  | 'replicaset'
+  | 'job'
+  | 'cronjob'
+  /** Not a pod label: the destination controller's `external_workload` metric label. */
+  | 'external_workload';
+
+/**
+ * An ExternalWorkload's identity and TLS server name, as the mesh expansion
+ * guide writes them (`spiffe://root.linkerd.cluster.local/<name>`,
+ * `<name>.cluster.local`): a URI identity, not a ServiceAccount's.
+ */
+export function externalIdentityOf(name: string): { identity: string; serverName: string } {
+  return {
+    identity: `spiffe://root.linkerd.${TRUST_DOMAIN}/${name}`,
+    serverName: `${name}.${TRUST_DOMAIN}`,
+  };
+}
 
 /**
  * What a proxy's `rustls_info` gauge says of its TLS provider (linkerd2-proxy

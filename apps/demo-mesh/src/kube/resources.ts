@@ -210,6 +210,15 @@ export const RESOURCES: readonly ResourceType[] = [
     singular: 'tlsroute',
     namespaced: true,
   },
+  // Mesh expansion: VMs joined to the mesh (2.15).
+  {
+    group: 'workload.linkerd.io',
+    version: 'v1beta1',
+    kind: 'ExternalWorkload',
+    plural: 'externalworkloads',
+    singular: 'externalworkload',
+    namespaced: true,
+  },
   // Rate limits on a Server (2.17).
   {
     group: 'policy.linkerd.io',

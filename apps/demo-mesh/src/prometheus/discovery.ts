@@ -131,8 +131,28 @@ const LINKERD_PROXY_RELABEL = `    relabel_configs:
       regex: __tmp_pod_label_(.+)
 `;
 
-/** A Prometheus config that scrapes the demo mesh as linkerd-viz's Prometheus scrapes a cluster. */
-export function prometheusConfig(sdUrl: string, scrapeIntervalSeconds: number): string {
+/**
+ * A Prometheus config that scrapes the demo mesh as linkerd-viz's Prometheus
+ * scrapes a cluster, plus the job an operator adds for external workloads'
+ * proxies (kubernetes_sd finds no pod for a VM): their admin addresses, labelled
+ * with the namespace and the `external_workload` name.
+ */
+export function prometheusConfig(
+  sdUrl: string,
+  scrapeIntervalSeconds: number,
+  externalWorkloads: { namespace: string; name: string; address: string }[] = [],
+): string {
+  const external = externalWorkloads.length
+    ? [
+        '  - job_name: linkerd-external-workloads',
+        '    metrics_path: /metrics',
+        '    static_configs:',
+        ...externalWorkloads.flatMap((w) => [
+          `      - targets: ['${w.address}']`,
+          `        labels: { namespace: ${w.namespace}, external_workload: ${w.name} }`,
+        ]),
+      ]
+    : [];
   return [
     'global:',
     `  scrape_interval: ${scrapeIntervalSeconds}s`,
@@ -145,5 +165,6 @@ export function prometheusConfig(sdUrl: string, scrapeIntervalSeconds: number): 
     `      - url: ${sdUrl}`,
     `        refresh_interval: ${scrapeIntervalSeconds}s`,
     LINKERD_PROXY_RELABEL,
+    ...external,
   ].join('\n');
 }

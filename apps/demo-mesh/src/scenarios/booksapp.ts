@@ -345,6 +345,14 @@ export function booksapp(): Scenario {
       },
       { namespace: NS, name: 'books-reindex', kind: 'Job', meshed: true },
       { namespace: NS, name: 'audit-bot', kind: 'Deployment', meshed: true },
+      // The billing system, on a VM joined to the mesh: it reads books over mTLS.
+      {
+        namespace: NS,
+        name: 'legacy-billing',
+        kind: 'ExternalWorkload',
+        meshed: true,
+        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+      },
       // Crawls the catalogue faster than webapp's rate limit lets one identity.
       { namespace: NS, name: 'book-scraper', kind: 'Deployment', meshed: true },
       // Created before the namespace was annotated: no proxy until restarted.
@@ -403,6 +411,20 @@ export function booksapp(): Scenario {
       },
     ],
     calls: [
+      {
+        from: `${NS}/legacy-billing`,
+        to: `${NS}/books`,
+        protocol: 'http',
+        requests: [
+          {
+            method: 'GET',
+            path: '/books.json',
+            rps: 0.8,
+            successRate: 1,
+            latency: { p50Ms: 15, p95Ms: 60 },
+          },
+        ],
+      },
       // 2 rps a webapp pod against a per-identity limit of 1: half refused with 429.
       {
         from: `${NS}/book-scraper`,

@@ -17,7 +17,14 @@ export interface NamespaceSpec {
 }
 
 export type WorkloadKind =
-  'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob' | 'Job' | 'Rollout';
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'CronJob'
+  | 'Job'
+  | 'Rollout'
+  /** A VM joined to the mesh (mesh expansion): its proxy, its ExternalWorkload object, no pod. */
+  | 'ExternalWorkload';
 
 export interface PortSpec {
   name: string;

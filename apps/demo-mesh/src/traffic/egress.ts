@@ -10,6 +10,7 @@ import { rngFor } from '../rng';
 import type { EgressCallSpec } from '../scenarios/types';
 import { GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
 import { matchesHttpRoute, type HttpRouteRule } from './policy';
+import type { ProxyRecorder } from './recorder';
 
 /** linkerd2's default `egress.globalEgressNetworkNamespace`: its EgressNetworks apply to every namespace. */
 export const GLOBAL_EGRESS_NS = 'linkerd-egress';
@@ -225,11 +226,11 @@ const DENIED_LATENCY_MS = 0.4;
  */
 export class EgressTraffic {
   private readonly runtimes: EgressRuntime[];
-  private readonly series = new WeakMap<SimPod, Map<string, Counter | Histogram>>();
 
   constructor(
     private readonly cluster: Cluster,
     seed: number,
+    private readonly recorder: ProxyRecorder,
   ) {
     this.runtimes = (cluster.scenario.egress ?? []).map((call) => {
       const [clientNs = '', clientWorkload = ''] = call.from.split('/');
@@ -274,11 +275,7 @@ export class EgressTraffic {
   }
 
   private cached<T extends Counter | Histogram>(pod: SimPod, key: string, make: () => T): T {
-    let byKey = this.series.get(pod);
-    if (!byKey) this.series.set(pod, (byKey = new Map()));
-    let s = byKey.get(key);
-    if (!s) byKey.set(key, (s = make()));
-    return s as T;
+    return this.recorder.cached(pod, 'egress', key, make);
   }
 
   private labels(r: EgressRuntime, client: SimPod, route: EgressRoute) {

@@ -147,6 +147,50 @@ describe('traffic engine', () => {
     expect(totalOf(c, 'authors', 'outbound_tcp_route_open_total', ...route)).toBeGreaterThan(0);
   });
 
+  it('runs an ExternalWorkload: its object, its proxy, and its calls on mTLS with its URI identity', () => {
+    // The mesh expansion guide's ExternalWorkload: meshTLS.identity
+    // spiffe://root.linkerd.cluster.local/<name>, serverName <name>.cluster.local, workloadIPs.
+    const c = simulate(booksapp(), 60);
+    const ew = c.resource(
+      'workload.linkerd.io/v1beta1',
+      'ExternalWorkload',
+      'booksapp',
+      'legacy-billing',
+    );
+    const spec = ew?.spec as {
+      meshTLS: { identity: string; serverName: string };
+      workloadIPs: { ip: string }[];
+    };
+    expect(spec.meshTLS).toEqual({
+      identity: 'spiffe://root.linkerd.cluster.local/legacy-billing',
+      serverName: 'legacy-billing.cluster.local',
+    });
+    const vm = c.externalWorkloads()[0];
+    expect(vm?.ip).toBe(spec.workloadIPs[0]?.ip);
+    // No pod object for it.
+    expect(c.resource('v1', 'Pod', 'booksapp', 'legacy-billing')).toBeUndefined();
+    // Its proxy's outbound requests to books, over mTLS to books' identity...
+    const out = totalOf(
+      c,
+      'legacy-billing',
+      'request_total',
+      'direction="outbound"',
+      'dst_service="books"',
+      'tls="true"',
+    );
+    expect(out).toBeGreaterThanOrEqual(45);
+    // ...as books sees them: from the VM's URI identity.
+    expect(
+      totalOf(
+        c,
+        'books',
+        'request_total',
+        'direction="inbound"',
+        'client_id="spiffe://root.linkerd.cluster.local/legacy-billing"',
+      ),
+    ).toBe(out);
+  });
+
   it("refuses what webapp's rate limit does not admit: the scraper's excess, never the traffic generator's", () => {
     // linkerd2-proxy LocalRateLimit::check: total first, then the client's override, else the
     // per-identity limit; each proxy limits on its own (governor, a burst of rps). The refused

@@ -74,7 +74,7 @@ export class TrafficEngine {
     this.admin = new AdminTraffic(options.adminPort);
     this.vizScrapes = new VizScrapes(cluster, this.admin, options.adminPort);
     this.rng = rngFor(options.seed, `traffic:${cluster.scenario.name}`);
-    this.egress = new EgressTraffic(cluster, options.seed);
+    this.egress = new EgressTraffic(cluster, options.seed, this.recorder);
     this.lastTick = this.now();
     this.requestAt = this.lastTick;
     for (const call of cluster.scenario.calls) {
