@@ -241,3 +241,27 @@ test("the routes to mysql show its TCPRoute's connections, and those its missing
   await expect(row).toContainText('no such Service');
   await expect(row.getByRole('cell').nth(await table.columnIndex('Protocol'))).toHaveText('TCP');
 });
+
+test('an ExternalWorkload (a VM in the mesh) has its page: meshed, its URI identity, and books as its server', async ({
+  page,
+}) => {
+  const view = new WorkloadView(page);
+  const api = await openWithAnswer<WorkloadDetail>(
+    page,
+    '/namespaces/booksapp/externalworkloads/legacy-billing?refresh=off',
+    '/api/v1/namespaces/booksapp/externalworkloads/legacy-billing',
+  );
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'ExternalWorkload legacy-billing',
+  );
+  await expect(page.getByText('meshed (1/1 pods)')).toBeVisible();
+  expect(api.outbound.map((n) => `${n.node.namespace}/${n.node.name}`)).toContain('booksapp/books');
+  const books = api.outbound.find((n) => n.node.name === 'books');
+  await expectShows(
+    await view.outbound.cell('booksapp/books', 'RPS'),
+    books?.edge.rps ?? null,
+    'legacy-billing -> books RPS',
+  );
+  await view.tab('Pods').click();
+  await expect(page.getByText('spiffe://root.linkerd.cluster.local/legacy-billing')).toBeVisible();
+});

@@ -567,6 +567,48 @@ describe('API: egress', () => {
   });
 });
 
+describe('API: an external workload (mesh expansion)', () => {
+  it("shows booksapp's VM as a workload of its own, its calls to books on mTLS from its URI identity, as PromQL says", async () => {
+    // linkerd2's endpoint translator gives an ExternalWorkload's address the metric label
+    // `external_workload`; the VM's own proxy is scraped by a job of its own (no pod for
+    // kubernetes_sd), which labels it with its namespace and `external_workload`.
+    const promql = `sum(rate(request_total{namespace="booksapp",external_workload="legacy-billing",direction="outbound",dst_service="books",tls="true"}[${WINDOW}]))`;
+    const expected = await prom.scalar(promql);
+    // The scenario's 0.8 rps.
+    close(expected ?? null, 0.8, 0.05, 'legacy-billing in PromQL');
+    for (const api of [embedded, viaProm]) {
+      const w = (
+        await api.get<WorkloadsResponse>(
+          `/api/v1/namespaces/booksapp/workloads?window=${WINDOW}&kind=externalworkloads`,
+        )
+      ).body;
+      expect(w.workloads.map((x) => [x.kind, x.name, x.meshedPods, x.totalPods])).toEqual([
+        ['externalworkloads', 'legacy-billing', 1, 1],
+      ]);
+      const detail = (
+        await api.get<WorkloadDetail>(
+          `/api/v1/namespaces/booksapp/externalworkloads/legacy-billing?window=${WINDOW}`,
+        )
+      ).body;
+      expect(detail.pods.map((p) => [p.name, p.meshed, p.identity])).toEqual([
+        ['legacy-billing', true, 'spiffe://root.linkerd.cluster.local/legacy-billing'],
+      ]);
+      const graph = (
+        await api.get<GraphResponse>(`/api/v1/graph?window=${WINDOW}&namespaces=booksapp`)
+      ).body;
+      const edge = graph.edges.find(
+        (e) => e.id === 'booksapp/externalworkloads/legacy-billing>booksapp/deployments/books',
+      );
+      close(edge?.rps ?? null, expected ?? null, 0.03, `${api.url} legacy-billing > books`);
+      expect(edge?.mtls.state).toBe('all');
+      expect(edge?.mtls.clientIdentity).toBe('spiffe://root.linkerd.cluster.local/legacy-billing');
+      expect(edge?.mtls.serverIdentities).toEqual([
+        'books.booksapp.serviceaccount.identity.linkerd.cluster.local',
+      ]);
+    }
+  });
+});
+
 describe('API routes', () => {
   const routes = (api: RunningApi, q: string) =>
     api.get<RoutesResponse>(`/api/v1/routes?window=${WINDOW}&${q}`);

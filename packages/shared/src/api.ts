@@ -40,6 +40,8 @@ export const WORKLOAD_KINDS = [
   'replicasets',
   'replicationcontrollers',
   'pods',
+  // Mesh expansion (Linkerd 2.15): a VM's proxy, an ExternalWorkload object, no pod.
+  'externalworkloads',
 ] as const;
 /**
  * A kind in URLs and answers: one of `WORKLOAD_KINDS`, `services`, or the

@@ -14,7 +14,9 @@ const BUILT_IN_GROUPS = new Set(['apps', 'batch', 'discovery.k8s.io']);
  * version: Linkerd injects its own components with the proxy of its release.
  */
 export function controlPlaneView(deps: MeshDeps): ControlPlaneResponse {
-  const { snapshot, pods } = deps.snapshots.get();
+  const { snapshot, pods: all } = deps.snapshots.get();
+  // Pods only: an external workload's proxy runs on a VM, at whatever version its owner installed.
+  const pods = all.filter((p) => p.workload.kind !== 'externalworkloads');
   const answer = new Answer(deps.topology.errors());
   const ns = snapshot.linkerdNamespace;
   const cp = pods.filter((p) => p.namespace === ns);

@@ -70,7 +70,12 @@ export async function certificateExpiries(
 ): Promise<{ namespace: string; pod: string; expiresAt: number }[]> {
   const q = (metric: string) =>
     answer.metrics(
-      deps.engine.gauge({ metric, matchers: [], by: ['namespace', 'pod'], aggregate: 'min' }),
+      deps.engine.gauge({
+        metric,
+        matchers: [],
+        by: ['namespace', 'pod', 'external_workload'],
+        aggregate: 'min',
+      }),
     );
   const samples = (
     await Promise.all([
@@ -80,12 +85,14 @@ export async function certificateExpiries(
   ).flat();
   const byPod = new Map<string, { namespace: string; pod: string; expiresAt: number }>();
   for (const s of samples) {
-    const key = `${s.labels.namespace}/${s.labels.pod}`;
+    // A pod's proxy, or an external workload's (named after the ExternalWorkload).
+    const pod = s.labels.pod || s.labels.external_workload || '';
+    const key = `${s.labels.namespace}/${pod}`;
     const prev = byPod.get(key);
     if (!prev || s.value < prev.expiresAt)
       byPod.set(key, {
         namespace: s.labels.namespace ?? '',
-        pod: s.labels.pod ?? '',
+        pod,
         expiresAt: s.value,
       });
   }

@@ -4,7 +4,13 @@ import { linkerdConfigOf } from '../model/linkerd-config';
 import { LINKERD_CONFIGMAPS } from '../sources/kubernetes/resources';
 import { foreignKind, kindOfObject, WORKLOAD_KINDS } from '../model/kinds';
 import { WorkloadNames } from './workload-names';
-import { podInfo, serviceSelects, type PodInfo, type TopologySnapshot } from '../model/workloads';
+import {
+  externalWorkloadInfo,
+  podInfo,
+  serviceSelects,
+  type PodInfo,
+  type TopologySnapshot,
+} from '../model/workloads';
 
 /** What the mesh layer needs of the topology source. */
 export interface TopologyReader {
@@ -126,7 +132,11 @@ export class SnapshotCache {
         this.clusterDomain,
       ),
     };
-    const pods = snapshot.pods.map((p) => podInfo(p, snapshot));
+    const pods = [
+      ...snapshot.pods.map((p) => podInfo(p, snapshot)),
+      // VMs joined to the mesh: each ExternalWorkload is its workload's one proxy.
+      ...t.list('externalworkloads').map(externalWorkloadInfo),
+    ];
     this.cached = {
       version: t.version,
       snapshot,

@@ -29,7 +29,15 @@ export async function tlsProviders(
     deps.engine.gauge({
       metric: 'rustls_info',
       matchers: [],
-      by: ['namespace', 'pod', 'tls_kx_groups', 'tls_suites', 'tls_fips', 'tls_key_provider'],
+      by: [
+        'namespace',
+        'pod',
+        'external_workload',
+        'tls_kx_groups',
+        'tls_suites',
+        'tls_fips',
+        'tls_key_provider',
+      ],
       aggregate: 'max',
     }),
   );
@@ -38,7 +46,8 @@ export async function tlsProviders(
   const providers = new Map<string, Provider & { seen: Set<string> }>();
   const reporting = new Set<string>();
   for (const s of samples) {
-    const podKey = `${s.labels.namespace ?? ''}/${s.labels.pod ?? ''}`;
+    // A pod's proxy, or an external workload's (its one "pod" is named after it).
+    const podKey = `${s.labels.namespace ?? ''}/${s.labels.pod || s.labels.external_workload || ''}`;
     const pod = podsByName.get(podKey);
     // A pod gone since its last scrape is not a proxy running now.
     if (!pod || reporting.has(podKey)) continue;

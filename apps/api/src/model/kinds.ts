@@ -27,6 +27,8 @@ export const KIND_LABEL: Record<KnownWorkloadKind, string> = {
   replicasets: 'replicaset',
   replicationcontrollers: 'replicationcontroller',
   pods: 'pod',
+  // Not a pod label: the label a scrape job for external workloads' proxies gives them.
+  externalworkloads: 'external_workload',
 };
 
 /** The outbound destination label for a workload kind (`dst_deployment`, `dst_k8s_job`, ...). */
@@ -38,6 +40,8 @@ export const DST_LABEL: Record<Exclude<KnownWorkloadKind, 'pods'>, string> = {
   cronjobs: 'dst_cronjob',
   replicasets: 'dst_replicaset',
   replicationcontrollers: 'dst_replicationcontroller',
+  // The destination controller's `external_workload` metric label (linkerd2 endpoint translator).
+  externalworkloads: 'dst_external_workload',
 };
 
 export const OWNER_KINDS = WORKLOAD_KINDS.filter(
@@ -55,6 +59,7 @@ const FROM_OBJECT_KIND: Record<string, KnownWorkloadKind> = {
   ReplicaSet: 'replicasets',
   ReplicationController: 'replicationcontrollers',
   Pod: 'pods',
+  ExternalWorkload: 'externalworkloads',
 };
 
 export function kindOfObject(kind: string): KnownWorkloadKind | undefined {
@@ -93,6 +98,7 @@ const KNOWN_OBJECT_KIND: Record<KnownWorkloadKind, string> = {
   replicasets: 'ReplicaSet',
   replicationcontrollers: 'ReplicationController',
   pods: 'Pod',
+  externalworkloads: 'ExternalWorkload',
 };
 
 /** The Kubernetes kind of a URL kind (`deployments` -> `Deployment`, `rollouts` -> `Rollout`), for messages. */

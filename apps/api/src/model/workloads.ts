@@ -199,6 +199,52 @@ export function podInfo(pod: V1Pod, snapshot: TopologySnapshot): PodInfo {
   };
 }
 
+/** Linkerd's admin port, where an external workload's proxy serves its metrics unless told otherwise. */
+const EXTERNAL_ADMIN_PORT = 4191;
+
+interface ExternalWorkloadObject {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    creationTimestamp?: unknown;
+  };
+  spec?: {
+    meshTLS?: { identity?: string; serverName?: string };
+    workloadIPs?: { ip?: string }[];
+  };
+  status?: { conditions?: { type?: string; status?: string }[] };
+}
+
+/**
+ * An ExternalWorkload (workload.linkerd.io, mesh expansion) as the one
+ * "pod" of its workload: its first workload IP, its URI identity
+ * (`meshTLS.identity`), Ready from its status, and its labels, which Services
+ * select it by. Its proxy always runs: it is meshed by definition.
+ */
+export function externalWorkloadInfo(ew: ExternalWorkloadObject): PodInfo {
+  const name = ew.metadata?.name ?? '';
+  const ready =
+    ew.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  return {
+    name,
+    namespace: ew.metadata?.namespace ?? '',
+    ip: ew.spec?.workloadIPs?.find((w) => w.ip)?.ip,
+    phase: 'Running',
+    ready,
+    restarts: 0,
+    meshed: true,
+    identity: ew.spec?.meshTLS?.identity,
+    proxyVersion: undefined,
+    serviceAccount: '',
+    workload: { kind: 'externalworkloads', name },
+    labels: ew.metadata?.labels ?? {},
+    adminPort: EXTERNAL_ADMIN_PORT,
+    injectionPending: false,
+    defaultInboundPolicy: undefined,
+  };
+}
+
 export interface WorkloadInfo {
   namespace: string;
   kind: WorkloadKind;
@@ -267,6 +313,7 @@ export function scrapeTargets(
   pods: PodInfo[],
   linkerdNamespace: string,
 ): { address: string; labels: Record<string, string> }[] {
+  const external = (p: PodInfo) => p.workload.kind === 'externalworkloads';
   return pods
     .filter(
       (p) =>
@@ -274,10 +321,13 @@ export function scrapeTargets(
         p.ip &&
         p.adminPort &&
         (p.phase === 'Running' || p.phase === 'Pending') &&
-        p.labels['linkerd.io/control-plane-ns'] === linkerdNamespace,
+        (external(p) || p.labels['linkerd.io/control-plane-ns'] === linkerdNamespace),
     )
     .map((p) => {
-      const labels = vizTargetLabels(p.namespace, p.name, p.labels);
+      // An external workload's proxy: no pod, so the labels an operator's scrape job gives it.
+      const labels = external(p)
+        ? { namespace: p.namespace, external_workload: p.name }
+        : vizTargetLabels(p.namespace, p.name, p.labels);
       return { address: hostPort(p.ip ?? '', p.adminPort ?? 0), labels };
     });
 }

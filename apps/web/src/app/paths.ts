@@ -26,6 +26,7 @@ export function kindTitle(kind: string): string {
     replicasets: 'ReplicaSet',
     replicationcontrollers: 'ReplicationController',
     egressnetworks: 'EgressNetwork',
+    externalworkloads: 'ExternalWorkload',
   };
   if (special[kind]) return special[kind];
   const one = kind.endsWith('s') ? kind.slice(0, -1) : kind;

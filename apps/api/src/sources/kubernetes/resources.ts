@@ -122,6 +122,14 @@ const WATCHED: readonly WatchedResource[] = [
     plural: 'tlsroutes',
     optional: true,
   },
+  // Mesh expansion: VMs joined to the mesh (Linkerd 2.15).
+  {
+    key: 'externalworkloads',
+    apiVersion: 'workload.linkerd.io/v1beta1',
+    kind: 'ExternalWorkload',
+    plural: 'externalworkloads',
+    optional: true,
+  },
   // Rate limits on a Server (Linkerd 2.17).
   {
     key: 'httplocalratelimitpolicies',

@@ -71,6 +71,7 @@ export const KEPT_LABELS = new Set([
   'replicationcontroller',
   'cronjob',
   'k8s_job',
+  'external_workload',
   // Traffic. `target_port` tells the proxy's admin traffic from the application's.
   'direction',
   'target_port',
@@ -93,6 +94,7 @@ export const KEPT_LABELS = new Set([
   'dst_replicationcontroller',
   'dst_cronjob',
   'dst_k8s_job',
+  'dst_external_workload',
   'dst_serviceaccount',
   // Routes and policy.
   'dst',
