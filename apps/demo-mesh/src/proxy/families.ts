@@ -7,6 +7,8 @@ export const LATENCY_MS_BUCKETS = [
 ] as const;
 /** outbound_http_route_request_duration_seconds buckets. */
 export const ROUTE_DURATION_BUCKETS = [0.05, 0.5, 1, 10] as const;
+/** inbound_{http,grpc}_response_duration_seconds buckets (linkerd2-proxy inbound router metrics). */
+export const INBOUND_ROUTE_DURATION_BUCKETS = [0.05, 0.5, 1, 10] as const;
 /** outbound_http_route_backend_response_duration_seconds buckets. */
 export const BACKEND_DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 10] as const;
 
@@ -71,6 +73,20 @@ export const FAMILIES: Record<string, FamilyMeta> = {
   outbound_http_route_request_duration_seconds: current(
     'histogram',
     'The time between request initialization and response completion.',
+    'seconds',
+  ),
+  inbound_http_requests_total: current('counter', 'The total number of requests dispatched'),
+  inbound_grpc_requests_total: current('counter', 'The total number of requests dispatched'),
+  inbound_http_statuses_total: current('counter', 'Completed responses'),
+  inbound_grpc_statuses_total: current('counter', 'Completed responses'),
+  inbound_http_response_duration_seconds: current(
+    'histogram',
+    'The time between request completion and response completion',
+    'seconds',
+  ),
+  inbound_grpc_response_duration_seconds: current(
+    'histogram',
+    'The time between request completion and response completion',
     'seconds',
   ),
   outbound_tcp_route_open_total: current('counter', 'The number of connections opened'),

@@ -9,7 +9,7 @@ import { labelText, type Counter, type Histogram, type ProxyRegistry } from '../
 import { rngFor } from '../rng';
 import type { EgressCallSpec } from '../scenarios/types';
 import { GOLDEN, LogNormal, Sequence, SILVER } from './distributions';
-import { matchesHttpRoute, type HttpRouteRule } from './policy';
+import { inCidr, matchesHttpRoute, type HttpRouteRule } from './policy';
 import type { ProxyRecorder } from './recorder';
 
 /** linkerd2's default `egress.globalEgressNetworkNamespace`: its EgressNetworks apply to every namespace. */
@@ -125,23 +125,6 @@ function captures(spec: EgressNetworkSpec, ip: string): boolean {
       inCidr(ip, n.cidr) &&
       !(n.except ?? []).some((cidr) => inCidr(ip, cidr)),
   );
-}
-
-export function inCidr(ip: string, cidr: string): boolean {
-  const [base = '', bits = '32'] = cidr.split('/');
-  const a = ipv4(ip);
-  const b = ipv4(base);
-  const n = Number(bits);
-  if (a === undefined || b === undefined || !(n >= 0 && n <= 32)) return false;
-  const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
-  return (a & mask) >>> 0 === (b & mask) >>> 0;
-}
-
-function ipv4(text: string): number | undefined {
-  const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
-    return undefined;
-  return parts.reduce((v, p) => v * 256 + p, 0);
 }
 
 interface ParentRef {

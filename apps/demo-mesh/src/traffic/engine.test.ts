@@ -147,6 +147,46 @@ describe('traffic engine', () => {
     expect(totalOf(c, 'authors', 'outbound_tcp_route_open_total', ...route)).toBeGreaterThan(0);
   });
 
+  it('counts admitted requests on the inbound route families of current proxies, by Server and route', () => {
+    // linkerd2-proxy inbound http/router/metrics.rs: parent_{group,kind,name,port} and
+    // route_{group,kind,name}, no namespace; only requests the policy admitted.
+    const c = simulate(booksapp(), 60);
+    const parent = [
+      'parent_group="policy.linkerd.io"',
+      'parent_kind="Server"',
+      'parent_name="webapp-http"',
+      'parent_port="7000"',
+      'route_kind="default"',
+      'route_name="default"',
+    ];
+    const admitted = totalOf(c, 'webapp', 'inbound_http_requests_total', ...parent);
+    const all = totalOf(c, 'webapp', 'request_total', 'direction="inbound"', 'target_port="7000"');
+    const limited = totalOf(c, 'webapp', 'inbound_http_local_ratelimit_total');
+    expect(limited).toBeGreaterThan(0);
+    expect(admitted).toBe(all - limited);
+    expect(totalOf(c, 'webapp', 'inbound_http_statuses_total', ...parent)).toBe(admitted);
+    expect(totalOf(c, 'webapp', 'inbound_http_statuses_total', 'status="429"')).toBe(0);
+    // A denied client's requests never reach authors' app: none on its route families.
+    const denied = totalOf(c, 'authors', 'inbound_http_authz_deny_total');
+    const authorsAll = totalOf(
+      c,
+      'authors',
+      'request_total',
+      'direction="inbound"',
+      'target_port="7001"',
+    );
+    expect(denied).toBeGreaterThan(0);
+    expect(totalOf(c, 'authors', 'inbound_http_requests_total')).toBe(authorsAll - denied);
+    // gRPC servers count on the gRPC families, statuses by name: emoji's UNAVAILABLE answers.
+    const e = simulate(emojivoto(), 120);
+    const unavailable = totalOf(e, 'emoji', 'inbound_grpc_statuses_total', 'status="UNAVAILABLE"');
+    expect(unavailable).toBeGreaterThan(0);
+    expect(unavailable).toBe(
+      totalOf(e, 'emoji', 'response_total', 'direction="inbound"', 'grpc_status="14"'),
+    );
+    expect(totalOf(e, 'emoji', 'inbound_http_requests_total')).toBe(0);
+  });
+
   it('runs an ExternalWorkload: its object, its proxy, and its calls on mTLS with its URI identity', () => {
     // The mesh expansion guide's ExternalWorkload: meshTLS.identity
     // spiffe://root.linkerd.cluster.local/<name>, serverName <name>.cluster.local, workloadIPs.

@@ -325,7 +325,7 @@ export class TrafficEngine {
           latencyMs: 0.6,
         };
       }
-      this.recorder.server(pair, c, server, outcome);
+      this.recorder.server(pair, c, server, outcome, pair.decision.allowed && !limited);
       let seen: Outcome = { ...outcome, latencyMs: outcome.latencyMs + PROXY_OVERHEAD_MS };
       const remaining = c.route.timeoutMs !== undefined ? c.route.timeoutMs - elapsed : Infinity;
       if (seen.latencyMs > remaining) {

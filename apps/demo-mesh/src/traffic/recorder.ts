@@ -1,6 +1,7 @@
 import type { SimPod } from '../cluster/cluster';
 import {
   BACKEND_DURATION_BUCKETS,
+  INBOUND_ROUTE_DURATION_BUCKETS,
   LATENCY_MS_BUCKETS,
   ROUTE_DURATION_BUCKETS,
 } from '../proxy/families';
@@ -83,10 +84,14 @@ export class ProxyRecorder {
     };
   }
 
-  /** The server's inbound view of one attempt. */
-  server(pair: PairHandle, c: ClassRuntime, server: SimPod, o: Outcome): void {
+  /**
+   * The server's inbound view of one attempt. `served`: it reached the app (authorized and
+   * not refused by a rate limit).
+   */
+  server(pair: PairHandle, c: ClassRuntime, server: SimPod, o: Outcome, served: boolean): void {
     const proxy = server.proxy;
     if (!proxy) return;
+    if (served) this.inboundRoute(pair, c, server, proxy, o);
     pair.inRequest ??= proxy.counter('request_total', pair.inBase);
     pair.inRequest.value++;
     const sKey = `${o.status}|${o.grpcStatus}|${o.failure}`;
@@ -150,6 +155,43 @@ export class ProxyRecorder {
         ),
       ).observe(Math.round(o.latencyMs));
     }
+  }
+
+  /**
+   * Current proxies' (2.19+) inbound route families: each request the policy admitted, by
+   * the Server (parent) and route that admitted it, its status, its duration (linkerd2-proxy
+   * inbound `http/router/metrics.rs`: parent_{group,kind,name,port}, route_{group,kind,name},
+   * no namespace; families `requests`, `statuses`, `response_duration_seconds`).
+   */
+  private inboundRoute(
+    pair: PairHandle,
+    c: ClassRuntime,
+    server: SimPod,
+    proxy: ProxyRegistry,
+    o: Outcome,
+  ): void {
+    const d = pair.decision;
+    const family = c.grpc ? 'inbound_grpc' : 'inbound_http';
+    pair.inRoute ??= labelText({
+      parent_group: d.srv.group,
+      parent_kind: d.srv.kind === 'server' ? 'Server' : 'default',
+      parent_name: d.srv.name,
+      parent_port: d.srv.port,
+      route_group: d.route.group,
+      route_kind: d.route.kind,
+      route_name: d.route.name,
+    });
+    const base = pair.inRoute;
+    this.cached(server, family, `req|${base}`, () =>
+      proxy.counter(`${family}_requests_total`, base),
+    ).value++;
+    const status = c.grpc ? grpcStatusName(o.grpcStatus ?? 0) : String(o.status);
+    this.cached(server, family, `stat|${base}|${status}`, () =>
+      proxy.counter(`${family}_statuses_total`, `${base},status="${status}"`),
+    ).value++;
+    this.cached(server, family, `dur|${base}`, () =>
+      proxy.histogram(`${family}_response_duration_seconds`, base, INBOUND_ROUTE_DURATION_BUCKETS),
+    ).observe(o.latencyMs / 1000);
   }
 
   private openTcp(proxy: ProxyRegistry, labels: string): TcpHandle {

@@ -68,6 +68,8 @@ export interface PairHandle {
   inBase: string;
   /** Inbound TLS labels for this client (`tls`, `client_id` / `no_tls_reason`). */
   inTls: string;
+  /** parent_* and route_* labels of the inbound route families, made on first use. */
+  inRoute?: string;
   /** The server pod's address and port the requests arrive at. */
   inTarget: Record<'target_addr' | 'target_ip' | 'target_port', string>;
   /** Outbound TCP labels: the outbound base without `authority`. */
