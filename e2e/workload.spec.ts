@@ -265,3 +265,21 @@ test('an ExternalWorkload (a VM in the mesh) has its page: meshed, its URI ident
   await view.tab('Pods').click();
   await expect(page.getByText('spiffe://root.linkerd.cluster.local/legacy-billing')).toBeVisible();
 });
+
+test("webapp's own routes come from the inbound route families of current proxies, latency as bucket ranges", async ({
+  page,
+}) => {
+  const api = await openWithAnswer<RoutesResponse>(
+    page,
+    '/routes?namespace=booksapp&kind=deployments&name=webapp&refresh=off',
+    '/api/v1/routes',
+  );
+  expect(api.direction).toBe('inbound');
+  // The inbound route families' histogram: 50 ms, 500 ms, 1 s, 10 s.
+  expect(api.latencyBucketsMs).toEqual([50, 500, 1000, 10_000]);
+  const route = api.routes.find((r) => r.name === 'default');
+  expect(route?.effective.rps).toBeGreaterThan(0);
+  const view = new WorkloadView(page);
+  await expectShows(await view.routes.cell('default', 'RPS'), route?.effective.rps ?? null, 'RPS');
+  await expect(page.getByText(/each quantile is shown as/)).toBeVisible();
+});

@@ -654,6 +654,35 @@ describe('API routes', () => {
     expect(compared).toBeGreaterThanOrEqual(20);
   });
 
+  it("take a workload's own routes from the 2.19+ inbound route families where its proxies write them", async () => {
+    // linkerd2-proxy inbound http/router/metrics.rs: inbound_http_requests_total by
+    // parent_{group,kind,name,port} and route_{group,kind,name}, no namespace; requests the
+    // policy admitted only. webapp has no ServiceProfile; half the scraper's requests are
+    // refused by its rate limit before they reach it, which the legacy families count.
+    const sel = `namespace="booksapp",deployment="webapp"`;
+    const [requests, failed, legacy] = await Promise.all([
+      prom.scalar(`sum(rate(inbound_http_requests_total{${sel}}[${WINDOW}]))`),
+      prom.scalar(`sum(rate(inbound_http_statuses_total{${sel},status=~"5.."}[${WINDOW}]))`),
+      prom.scalar(`sum(rate(response_total{${sel},direction="inbound"}[${WINDOW}]))`),
+    ]);
+    expect((legacy ?? 0) - (requests ?? 0)).toBeGreaterThan(2.5);
+    for (const api of [embedded, viaProm]) {
+      const { body } = await routes(api, 'namespace=booksapp&kind=deployments&name=webapp');
+      expect(body.direction).toBe('inbound');
+      // Its one inbound route (the proxies' default); the Service's HTTPRoute is listed too.
+      const r = body.routes.find((x) => x.name === 'default');
+      close(r?.effective.rps ?? null, requests ?? null, 0.03, `${api.url} webapp inbound rps`);
+      sameSr(
+        r?.effective.successRate ?? null,
+        requests ? 1 - (failed ?? 0) / requests : null,
+        `${api.url} webapp inbound success`,
+        requests,
+      );
+      // Its duration histogram's buckets: 50 ms, 500 ms, 1 s, 10 s.
+      expect(body.latencyBucketsMs).toEqual([50, 500, 1000, 10_000]);
+    }
+  });
+
   it('find the doughnut vote with a poor success rate on voting, from both sides', async () => {
     for (const q of [
       'namespace=emojivoto&kind=deployments&name=web&to=emojivoto/voting-svc',

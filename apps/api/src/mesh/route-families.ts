@@ -17,6 +17,32 @@ const GATEWAY_ROUTE_BUCKETS_MS = [50, 500, 1000, 10_000];
 const GATEWAY_BACKEND_BUCKETS_MS = [25, 50, 100, 250, 500, 1000, 10_000];
 /** Inbound requests no route label names (older proxies, or no route policy). */
 const DEFAULT_INBOUND_ROUTE = 'default';
+/** `inbound_{http,grpc}_response_duration_seconds` buckets (linkerd2-proxy inbound router). */
+const INBOUND_ROUTE_BUCKETS_MS = [50, 500, 1000, 10_000];
+const INBOUND_ROUTE_FAMILIES = ['inbound_http', 'inbound_grpc'];
+
+/**
+ * Whether a workload's proxies write the inbound route families of current
+ * proxies (2.19+: `inbound_{http,grpc}_requests_total` by parent_* and
+ * route_*, linkerd2-proxy inbound `http/router/metrics.rs`), once per refresh.
+ */
+export function writesInboundRouteFamilies(
+  deps: MeshDeps,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  windowSeconds: number,
+): Promise<boolean> {
+  return deps.answers.get('inbound-route-families', [workload, windowSeconds], async () => {
+    const self = deps.snapshots.get().names.self(workload.namespace, workload.kind, workload.name);
+    const found = await Promise.all(
+      INBOUND_ROUTE_FAMILIES.map((f) =>
+        deps.engine
+          .rate({ metric: `${f}_requests_total`, matchers: self, by: [], windowSeconds })
+          .catch(() => []),
+      ),
+    );
+    return found.some((samples) => samples.length > 0);
+  });
+}
 
 /** Where one workload's route numbers live, for one direction. */
 export interface RouteFamilies {
@@ -59,6 +85,8 @@ export function routeFamilies(
   deps: MeshDeps,
   workload: { namespace: string; kind: WorkloadKind; name: string },
   to: { namespace: string; name: string } | undefined,
+  /** The workload's proxies write the 2.19+ inbound route families (`writesInboundRouteFamilies`). */
+  currentInbound = false,
 ): ReturnType<typeof routeContext> & { families: RouteFamilies } {
   const context = routeContext(deps, workload, to);
   const { service, config, dstMatch } = context;
@@ -109,6 +137,32 @@ export function routeFamilies(
         backendLatencyBucketsMs: GATEWAY_BACKEND_BUCKETS_MS,
         displayName: (raw) => raw,
         routeMatcher: (name) => eq('route_name', name),
+      },
+    };
+  }
+  if (currentInbound) {
+    // Requests the policy admitted, by the route that admitted them: not those it refused
+    // (403) or rate-limited (429), which never reach the app.
+    return {
+      ...context,
+      families: {
+        source: 'inbound',
+        responses: INBOUND_ROUTE_FAMILIES.map((f) => `${f}_statuses_total`),
+        histograms: INBOUND_ROUTE_FAMILIES.map((f) => `${f}_response_duration_seconds`),
+        attempts: [],
+        retries: [],
+        backends: [],
+        matchers: self,
+        routeLabel: 'route_name',
+        statusLabels: ['status'],
+        toMs: 1000,
+        latencyBucketsMs: INBOUND_ROUTE_BUCKETS_MS,
+        backendLatencyBucketsMs: null,
+        displayName: (raw) => raw || DEFAULT_INBOUND_ROUTE,
+        routeMatcher: (name) =>
+          name === DEFAULT_INBOUND_ROUTE
+            ? re('route_name', `(${DEFAULT_INBOUND_ROUTE})?`)
+            : eq('route_name', name),
       },
     };
   }

@@ -8,7 +8,12 @@ import type { Sample } from '../sources/metrics/engine';
 import { Answer } from './answer';
 import { QUANTILES, type MeshDeps } from './deps';
 import { opaqueRouteRows } from './opaque-route-rows';
-import { DEFAULT_SP_ROUTE, routeFamilies, type RouteFamilies } from './route-families';
+import {
+  DEFAULT_SP_ROUTE,
+  routeFamilies,
+  writesInboundRouteFamilies,
+  type RouteFamilies,
+} from './route-families';
 
 interface Tallies {
   ok: Map<string, number>;
@@ -75,7 +80,9 @@ async function buildRoutes(
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
   const e = deps.engine;
   const w = window.seconds;
-  const { service, config, families: f } = routeFamilies(deps, workload, to);
+  // A workload's own routes: from the 2.19+ inbound route families where its proxies write them.
+  const current = !to && (await writesInboundRouteFamilies(deps, workload, w));
+  const { service, config, families: f } = routeFamilies(deps, workload, to, current);
   const rows = new Map<string, RouteRow>();
   const row = (name: string, cfg: RouteConfig): RouteRow => {
     let r = rows.get(name);

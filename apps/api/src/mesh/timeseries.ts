@@ -5,7 +5,7 @@ import { eq, type Matcher } from '../sources/metrics/engine';
 import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
-import { routeFamilies } from './route-families';
+import { routeFamilies, writesInboundRouteFamilies } from './route-families';
 import { requireWorkload } from './routes';
 
 export type TimeseriesSubject =
@@ -91,7 +91,14 @@ export async function timeseriesView(
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} -> ${subject.peer.namespace}/${subject.peer.kind}/${subject.peer.name}`;
       break;
     case 'route': {
-      const route = routeSeries(deps, subject);
+      const workload = {
+        namespace: subject.namespace,
+        kind: subject.workloadKind,
+        name: subject.name,
+      };
+      const current =
+        !subject.service && (await writesInboundRouteFamilies(deps, workload, window.seconds));
+      const route = routeSeries(deps, subject, current);
       ({ counters, histograms, matchers, by } = route);
       scale = route.scale;
       latencyBucketsMs = route.latencyBucketsMs;
@@ -174,6 +181,7 @@ export async function timeseriesView(
 function routeSeries(
   deps: MeshDeps,
   subject: Extract<TimeseriesSubject, { kind: 'route' }>,
+  currentInbound: boolean,
 ): {
   counters: string[];
   histograms: string[];
@@ -183,7 +191,7 @@ function routeSeries(
   latencyBucketsMs: number[] | null;
 } {
   const workload = { namespace: subject.namespace, kind: subject.workloadKind, name: subject.name };
-  const { families: f } = routeFamilies(deps, workload, subject.service);
+  const { families: f } = routeFamilies(deps, workload, subject.service, currentInbound);
   return {
     counters: f.responses,
     histograms: f.histograms,

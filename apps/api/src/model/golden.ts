@@ -31,6 +31,13 @@ export function responseFails(labels: Record<string, string>): boolean {
   if (labels.classification) return labels.classification !== 'success';
   if (labels.error) return true;
   if (labels.grpc_status) return GRPC_FAILURES.has(labels.grpc_status.toUpperCase());
+  // The inbound route families of 2.19+ proxies say `status` for both protocols: an HTTP
+  // status (100 to 599), or a gRPC code, by name or number (0 to 16).
+  if (labels.status) {
+    const n = Number(labels.status);
+    if (Number.isNaN(n)) return GRPC_FAILURES.has(labels.status.toUpperCase());
+    return n < 100 ? GRPC_FAILURES.has(String(n)) : n >= 500;
+  }
   return Number(labels.http_status) >= 500;
 }
 
