@@ -70,6 +70,18 @@ describe('response classification', () => {
     expect(responseFails({ grpc_status: 'UNKNOWN', error: 'RESPONSE_HEADERS_TIMEOUT' })).toBe(true);
   });
 
+  it("reads the inbound route families' status as an HTTP status or a gRPC code", () => {
+    // inbound_{http,grpc}_statuses_total (2.19+) label both protocols `status`.
+    expect(responseFails({ status: '503' })).toBe(true);
+    expect(responseFails({ status: '429' })).toBe(false);
+    expect(responseFails({ status: '200' })).toBe(false);
+    expect(responseFails({ status: 'UNAVAILABLE' })).toBe(true);
+    expect(responseFails({ status: 'NOT_FOUND' })).toBe(false);
+    // A gRPC code by number is below any HTTP status.
+    expect(responseFails({ status: '14' })).toBe(true);
+    expect(responseFails({ status: '0' })).toBe(false);
+  });
+
   it('sums success and failure in one pass', () => {
     expect(
       outcomes([
