@@ -20,6 +20,15 @@ const DEFAULT_INBOUND_ROUTE = 'default';
 /** `inbound_{http,grpc}_response_duration_seconds` buckets (linkerd2-proxy inbound router). */
 const INBOUND_ROUTE_BUCKETS_MS = [50, 500, 1000, 10_000];
 const INBOUND_ROUTE_FAMILIES = ['inbound_http', 'inbound_grpc'];
+/** How both inbound sources name a route: `route_name`, empty or `default` for no route policy. */
+const INBOUND_ROUTE_NAMES: Pick<RouteFamilies, 'routeLabel' | 'displayName' | 'routeMatcher'> = {
+  routeLabel: 'route_name',
+  displayName: (raw) => raw || DEFAULT_INBOUND_ROUTE,
+  routeMatcher: (name) =>
+    name === DEFAULT_INBOUND_ROUTE
+      ? re('route_name', `(${DEFAULT_INBOUND_ROUTE})?`)
+      : eq('route_name', name),
+};
 
 /**
  * Whether a workload's proxies write the inbound route families of current
@@ -153,16 +162,11 @@ export function routeFamilies(
         retries: [],
         backends: [],
         matchers: self,
-        routeLabel: 'route_name',
         statusLabels: ['status'],
         toMs: 1000,
         latencyBucketsMs: INBOUND_ROUTE_BUCKETS_MS,
         backendLatencyBucketsMs: null,
-        displayName: (raw) => raw || DEFAULT_INBOUND_ROUTE,
-        routeMatcher: (name) =>
-          name === DEFAULT_INBOUND_ROUTE
-            ? re('route_name', `(${DEFAULT_INBOUND_ROUTE})?`)
-            : eq('route_name', name),
+        ...INBOUND_ROUTE_NAMES,
       },
     };
   }
@@ -176,16 +180,11 @@ export function routeFamilies(
       retries: [],
       backends: [],
       matchers: [eq('direction', 'inbound'), ...self],
-      routeLabel: 'route_name',
       statusLabels: ['classification'],
       toMs: 1,
       latencyBucketsMs: null,
       backendLatencyBucketsMs: null,
-      displayName: (raw) => raw || DEFAULT_INBOUND_ROUTE,
-      routeMatcher: (name) =>
-        name === DEFAULT_INBOUND_ROUTE
-          ? re('route_name', `(${DEFAULT_INBOUND_ROUTE})?`)
-          : eq('route_name', name),
+      ...INBOUND_ROUTE_NAMES,
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { EgressNetworkRow } from '@meshviz/shared';
-import type { CrdObject } from './route-config';
+import type { CrdObject, ParentRef } from './route-config';
 
 const POLICY_GROUP = 'policy.linkerd.io';
 
@@ -9,13 +9,7 @@ interface EgressNetworkSpec {
 }
 
 interface AttachableRoute {
-  parentRefs?: {
-    group?: string;
-    kind?: string;
-    name?: string;
-    namespace?: string;
-    port?: number;
-  }[];
+  parentRefs?: ParentRef[];
   hostnames?: string[];
 }
 

@@ -20,14 +20,16 @@ interface SpSpec {
   routes?: SpRoute[];
   retryBudget?: { retryRatio?: number; minRetriesPerSecond?: number; ttl?: string };
 }
+/** A Gateway-API route's `parentRefs` entry. */
+export interface ParentRef {
+  group?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  port?: number;
+}
 interface HttpRouteSpec {
-  parentRefs?: {
-    group?: string;
-    kind?: string;
-    name?: string;
-    namespace?: string;
-    port?: number;
-  }[];
+  parentRefs?: ParentRef[];
   rules?: {
     timeouts?: { request?: string; backendRequest?: string };
     backendRefs?: { kind?: string; name?: string; namespace?: string; weight?: number }[];

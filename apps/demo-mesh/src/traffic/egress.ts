@@ -168,12 +168,7 @@ export function recordsHostnames(cluster: Cluster, namespace: string): boolean {
 /** The parent_* and route_* labels of an egress route's families. */
 export function egressRouteLabels(route: EgressRoute, port: number): Record<string, string> {
   return {
-    parent_group: route.network ? POLICY_GROUP : '',
-    parent_kind: route.network ? 'EgressNetwork' : 'default',
-    parent_namespace: route.network?.namespace ?? '',
-    parent_name: route.network?.name ?? 'egress-fallback',
-    parent_port: route.network ? String(port) : '',
-    parent_section_name: '',
+    ...networkLabels('parent', route, port),
     route_group: route.routeGroup,
     route_kind: route.routeKind,
     route_namespace: route.routeNamespace,
@@ -385,12 +380,21 @@ export class EgressTraffic {
 
 /** A request an EgressNetwork lets through goes to the network itself, its one backend. */
 function egressBackendLabels(route: EgressRoute, port: number): Record<string, string> {
+  return networkLabels('backend', route, port);
+}
+
+/** `<scope>_{group,kind,namespace,name,port,section_name}` of the route's network, or the fallback. */
+function networkLabels(
+  scope: 'parent' | 'backend',
+  route: EgressRoute,
+  port: number,
+): Record<string, string> {
   return {
-    backend_group: route.network ? POLICY_GROUP : '',
-    backend_kind: route.network ? 'EgressNetwork' : 'default',
-    backend_namespace: route.network?.namespace ?? '',
-    backend_name: route.network?.name ?? 'egress-fallback',
-    backend_port: route.network ? String(port) : '',
-    backend_section_name: '',
+    [`${scope}_group`]: route.network ? POLICY_GROUP : '',
+    [`${scope}_kind`]: route.network ? 'EgressNetwork' : 'default',
+    [`${scope}_namespace`]: route.network?.namespace ?? '',
+    [`${scope}_name`]: route.network?.name ?? 'egress-fallback',
+    [`${scope}_port`]: route.network ? String(port) : '',
+    [`${scope}_section_name`]: '',
   };
 }
