@@ -17,6 +17,8 @@ const { values } = parseArgs({
     'pod-subnet': { type: 'string', default: '42' },
     /** API groups the demo cluster does not serve, as a cluster without those CRDs. */
     'without-group': { type: 'string', multiple: true },
+    /** The kubeconfig's user may not tap (no RBAC for tap.linkerd.io), to see how that reads. */
+    'forbid-tap': { type: 'boolean', default: false },
     /** Where to write the demo mesh's addresses as JSON (the e2e suite uses its controls). */
     'state-file': { type: 'string' },
   },
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
     '--pod-subnet',
     values['pod-subnet'] ?? '42',
     ...(values['without-group'] ?? []).flatMap((g) => ['--without-group', g]),
+    ...(values['forbid-tap'] ? ['--forbid-tap'] : []),
   ]);
   const kubeconfig = (await waitFor(mesh, /^kubeconfig: (.+)$/, false))[1] ?? '';
   if (values['state-file']) {

@@ -2,7 +2,9 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { Config } from './config';
+import express from 'express';
 import { apiRoutes } from './http/api-routes';
+import { tapRoutes } from './http/tap-routes';
 import { SelfMetrics } from './http/self-metrics';
 import { CachingEngine } from './sources/metrics/caching-engine';
 import type { MeshDeps } from './mesh/deps';
@@ -114,11 +116,16 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     webDist: config.webDist,
     readiness: { notReady: () => topology.notReady() },
     selfMetrics,
-    api: apiRoutes(
-      deps,
-      { minSeconds: engine.minWindowSeconds, maxSeconds: config.retention },
-      layouts,
-    ),
+    api: express
+      .Router()
+      .use(
+        apiRoutes(
+          deps,
+          { minSeconds: engine.minWindowSeconds, maxSeconds: config.retention },
+          layouts,
+        ),
+      )
+      .use(tapRoutes(kc, log.child({ source: 'tap' }))),
   });
   return {
     app,

@@ -12,6 +12,10 @@ import { discoveryBody, prometheusConfig } from './prometheus/discovery';
 import { AdminServers } from './proxy/admin-servers';
 import { buildScenario, type ScenarioOptions } from './scenarios';
 import { TrafficEngine } from './traffic/engine';
+import { parseTapPath, TAP_API_GROUP, TapApi, tapForbidden } from './tap/tap-api';
+
+/** Who the kubeconfig's token is, to the API server. */
+const DEMO_USER = 'meshviz-demo';
 
 export interface DemoMeshOptions extends ScenarioOptions {
   scenario: string;
@@ -44,6 +48,12 @@ export interface DemoMeshOptions extends ScenarioOptions {
    * from these roles (see `kube/secure.ts`).
    */
   inCluster?: Omit<SecureKubeApiOptions, 'handle' | 'stateDir'>;
+  /**
+   * The kubeconfig's user lacks RBAC for tap (verb `watch` on `tap.linkerd.io`):
+   * the API server refuses its taps with 403. Tap is not installed at all when
+   * `withoutGroups` names `tap.linkerd.io`.
+   */
+  tapForbidden?: boolean;
 }
 
 export interface DemoMesh {
@@ -114,12 +124,23 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   await admin.start();
 
   let kubeAvailable = true;
+  const tapServed = !(options.withoutGroups ?? []).includes(TAP_API_GROUP.name);
+  const tapApi = new TapApi(cluster, traffic.tap);
   const kube = createKubeApiServer({
     store: cluster.store,
     available: () => kubeAvailable,
+    ...(tapServed ? { aggregatedGroups: [TAP_API_GROUP] } : {}),
     ...(options.withoutGroups ? { withoutGroups: options.withoutGroups } : {}),
     ...(options.servedVersions ? { servedVersions: options.servedVersions } : {}),
   });
+  /** The API server with the APIServices it aggregates: tap's group goes to the tap component. */
+  const route = (req: IncomingMessage, res: ServerResponse) => {
+    if (tapServed && kubeAvailable && req.url?.startsWith('/apis/tap.linkerd.io')) {
+      tapApi.handle(req, res);
+      return;
+    }
+    kube.handle(req, res);
+  };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/demo/prometheus-sd')) {
       advance();
@@ -138,7 +159,14 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       sendJson(res, 200, { kubeApiAvailable: kubeAvailable });
       return;
     }
-    kube.handle(req, res);
+    if (options.tapForbidden && tapServed) {
+      const tap = parseTapPath(new URL(req.url ?? '/', 'http://kube').pathname);
+      if (tap) {
+        sendJson(res, 403, tapForbidden(DEMO_USER, tap));
+        return;
+      }
+    }
+    route(req, res);
   });
   server.on('close', kube.dropWatches);
   await new Promise<void>((resolve, reject) => {
@@ -168,7 +196,7 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   );
 
   const inCluster = options.inCluster
-    ? await startSecureKubeApi({ ...options.inCluster, handle: kube.handle, stateDir })
+    ? await startSecureKubeApi({ ...options.inCluster, handle: route, stateDir })
     : undefined;
 
   const timer = setInterval(advance, options.tickMs ?? 1000);

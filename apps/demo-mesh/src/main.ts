@@ -18,7 +18,9 @@ its pod IP, and Prometheus HTTP service discovery.
   --scrape-interval N    scrape interval in the Prometheus config, seconds (default 10)
   --no-incidents         steady traffic, without scheduled error bursts and latency spikes
   --without-group G      serve no API group G, as a cluster without its CRDs
-                         (e.g. gateway.networking.k8s.io); may be repeated
+                         (e.g. gateway.networking.k8s.io; tap.linkerd.io: tap not
+                         installed); may be repeated
+  --forbid-tap           the kubeconfig's user lacks RBAC for tap (403 to every tap)
   synthetic only:
   --namespaces N --workloads N --replicas N --degree N --failing F
   --rps-scale F          factor on every call's rate (the simulation costs CPU per request)
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       'scrape-interval': { type: 'string', default: '10' },
       'no-incidents': { type: 'boolean', default: false },
       'without-group': { type: 'string', multiple: true },
+      'forbid-tap': { type: 'boolean', default: false },
       namespaces: { type: 'string' },
       workloads: { type: 'string' },
       replicas: { type: 'string' },
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     scrapeIntervalSeconds: num('scrape-interval', values['scrape-interval'], 1, 300) ?? 10,
     incidents: !values['no-incidents'],
     ...(values['without-group'] ? { withoutGroups: values['without-group'] } : {}),
+    tapForbidden: values['forbid-tap'],
     ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
     ...(values.namespaces ? { namespaces: num('namespaces', values.namespaces, 1, 200) } : {}),
     ...(values.workloads ? { workloads: num('workloads', values.workloads, 2, 5000) } : {}),

@@ -485,3 +485,67 @@ export const layoutResponseSchema = z.object({
   /** Kept from an earlier request for the same graph (by any viewer), not laid out afresh. */
   reused: z.boolean(),
 });
+
+/** Resources a tap can target, as the tap APIService serves them (plural). */
+export const TAP_RESOURCES = [
+  'namespaces',
+  'pods',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+  'replicationcontrollers',
+  'jobs',
+  'cronjobs',
+  'services',
+] as const;
+export type TapResource = (typeof TAP_RESOURCES)[number];
+
+/** One end of a tapped request: its address and, where the tap component knows it, its pod. */
+export const tapPeerSchema = z.object({
+  address: z.string(),
+  namespace: z.string().nullable(),
+  /** The workload as the tap labels name it (`deployment`, `statefulset`, ...) and its name. */
+  kind: z.string().nullable(),
+  name: z.string().nullable(),
+  pod: z.string().nullable(),
+});
+export type TapPeer = z.infer<typeof tapPeerSchema>;
+
+/** One request a proxy reported through tap, once its response ended (or it was given up on). */
+export const tapCallSchema = z.object({
+  id: z.string(),
+  /** When the API received the request's start, ms since the epoch. */
+  at: z.number(),
+  direction: z.enum(['inbound', 'outbound', 'unknown']),
+  source: tapPeerSchema,
+  destination: tapPeerSchema,
+  method: z.string(),
+  authority: z.string(),
+  path: z.string(),
+  /** HTTP status of the response; null when none came (reset, or no answer seen). */
+  status: z.number().nullable(),
+  /** The gRPC status of the end of the stream, where it had one. */
+  grpcStatus: z.number().nullable(),
+  /** An HTTP/2 reset's error code, where the stream was reset. */
+  resetError: z.number().nullable(),
+  /** From the request's start to the response's end, as the reporting proxy saw it. */
+  latencyMs: z.number().nullable(),
+  responseBytes: z.number(),
+  /** As Linkerd viz counts it: a status below 500, gRPC OK where gRPC, and no reset. */
+  success: z.boolean(),
+  /** `true` when the connection was mTLS, else the proxy's reason (`no_tls_from_remote`, ...). */
+  tls: z.string(),
+  clientId: z.string().nullable(),
+  serverId: z.string().nullable(),
+});
+export type TapCall = z.infer<typeof tapCallSchema>;
+
+/** How a tap stream is going: calls the API received, and dropped past the viewer's cap. */
+export const tapStatsSchema = z.object({
+  received: z.number(),
+  dropped: z.number(),
+  /** The most calls a second the API relays to one viewer. */
+  capPerSecond: z.number(),
+});
+export type TapStats = z.infer<typeof tapStatsSchema>;

@@ -42,6 +42,8 @@ export function discovery(
   path: string,
   served: (r: ResourceType) => boolean = () => true,
   versionOf: (r: ResourceType) => string = (r) => r.version,
+  /** Groups that APIServices add through the aggregation layer, as `/apis` lists them. */
+  aggregated: readonly { name: string }[] = [],
 ): unknown {
   if (path === '/version') {
     return {
@@ -72,7 +74,10 @@ export function discovery(
     return {
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [...groups(served, versionOf)].map(([name, versions]) => group(name, versions)),
+      groups: [
+        ...[...groups(served, versionOf)].map(([name, versions]) => group(name, versions)),
+        ...aggregated,
+      ],
     };
   }
   const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);

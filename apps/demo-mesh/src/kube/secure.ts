@@ -8,6 +8,7 @@ import selfsigned from 'selfsigned';
 import { forbiddenMessage, Rbac, type Subject } from './rbac';
 import { parseResourcePath } from './server';
 import { status } from './status';
+import { parseTapPath, tapForbidden } from '../tap/tap-api';
 
 /** Where a pod's service-account volume is mounted; a prefix lays it out under a test folder. */
 export const SERVICE_ACCOUNT_PATH = 'var/run/secrets/kubernetes.io/serviceaccount';
@@ -134,6 +135,16 @@ export async function startSecureKubeApi(options: SecureKubeApiOptions): Promise
         );
         return;
       }
+    }
+    // The aggregation layer authorizes a tap as verb `watch` on the `tap` subresource.
+    const tap = parseTapPath(url.pathname);
+    if (
+      tap &&
+      !rbac.allows(who.subject, 'watch', 'tap.linkerd.io', `${tap.resource}/tap`, tap.namespace)
+    ) {
+      refused.push(`403 ${who.subject} watch tap.linkerd.io/${tap.resource}/tap`);
+      deny(res, 403, tapForbidden(who.subject, tap));
+      return;
     }
     options.handle(req, res);
   });

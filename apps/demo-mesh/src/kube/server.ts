@@ -55,6 +55,8 @@ export interface KubeApiOptions {
    * object's `apiVersion` say that version.
    */
   servedVersions?: Readonly<Record<string, string>>;
+  /** Groups served by APIServices beside this server (tap), listed in `/apis`. */
+  aggregatedGroups?: readonly { name: string }[];
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -115,7 +117,12 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
       );
       return;
     }
-    const disc = discovery(url.pathname.replace(/\/$/, ''), served, versionOf);
+    const disc = discovery(
+      url.pathname.replace(/\/$/, ''),
+      served,
+      versionOf,
+      options.aggregatedGroups,
+    );
     if (disc !== undefined) {
       send(res, 200, disc);
       return;

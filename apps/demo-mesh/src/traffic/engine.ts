@@ -23,6 +23,7 @@ import { ProxyRecorder } from './recorder';
 import { RetryBudget } from './retry-budget';
 import type { BackendRuntime, ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
 import { VizScrapes } from './viz-scrapes';
+import { TapHub } from '../tap/tap-hub';
 
 /** Proxy overhead added to what the client sees. */
 const PROXY_OVERHEAD_MS = 0.3;
@@ -61,6 +62,8 @@ export class TrafficEngine {
   readonly admin: AdminTraffic;
   private readonly vizScrapes: VizScrapes;
   private readonly egress: EgressTraffic;
+  /** The proxies' tap servers, fed with every request attempt while a tap is open. */
+  readonly tap = new TapHub();
 
   constructor(
     private readonly cluster: Cluster,
@@ -337,6 +340,20 @@ export class TrafficEngine {
           latencyMs: remaining,
         };
       }
+      if (this.tap.active)
+        this.tap.call({
+          at: this.requestAt + elapsed,
+          client,
+          server,
+          backend: backend.svc,
+          parent: c.svc,
+          method: c.cls.method ?? (c.grpc ? 'POST' : 'GET'),
+          path: c.cls.path,
+          grpc: c.grpc,
+          responseBytes: c.cls.responseBytes ?? 0,
+          outbound: seen,
+          inbound: outcome,
+        });
       elapsed += seen.latencyMs;
       // A budget (ServiceProfile) retries failures; annotations retry the statuses they name.
       const retry = c.route.retry;

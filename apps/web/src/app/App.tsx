@@ -37,6 +37,8 @@ const ControlPlanePage = lazy(() =>
 const EgressPage = lazy(() =>
   import('../features/egress/EgressPage').then((m) => ({ default: m.EgressPage })),
 );
+const TapPage = lazy(() => import('../features/tap/TapPage').then((m) => ({ default: m.TapPage })));
+const TopPage = lazy(() => import('../features/tap/TapPage').then((m) => ({ default: m.TopPage })));
 const MtlsPage = lazy(() =>
   import('../features/mtls/MtlsPage').then((m) => ({ default: m.MtlsPage })),
 );
@@ -68,6 +70,8 @@ export function createRouter() {
           { path: 'routes', element: <RoutesPage /> },
           { path: 'mtls', element: <MtlsPage /> },
           { path: 'egress', element: <EgressPage /> },
+          { path: 'tap', element: <TapPage /> },
+          { path: 'top', element: <TopPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -13,6 +13,8 @@ const NAV = [
   { to: '/routes', label: 'Routes' },
   { to: '/mtls', label: 'mTLS' },
   { to: '/egress', label: 'Egress' },
+  { to: '/tap', label: 'Tap' },
+  { to: '/top', label: 'Top' },
   { to: '/findings', label: 'Findings' },
   { to: '/control-plane', label: 'Control plane' },
 ];

@@ -15,6 +15,10 @@ export const paths = {
     `/namespaces/${encodeURIComponent(ns)}/services/${encodeURIComponent(name)}`,
   findings: () => '/findings',
   controlPlane: () => '/control-plane',
+  tap: (ns: string, resource: string, name: string) =>
+    `/tap?ns=${encodeURIComponent(ns)}&resource=${encodeURIComponent(resource)}&name=${encodeURIComponent(name)}`,
+  top: (ns: string, resource: string, name: string) =>
+    `/top?ns=${encodeURIComponent(ns)}&resource=${encodeURIComponent(resource)}&name=${encodeURIComponent(name)}`,
 };
 
 /** Singular, human kind names for headers (`deployments` -> `Deployment`). */

@@ -8,6 +8,7 @@ import { goldenColumns } from '../../components/golden-columns';
 import { MtlsMark, reasonText } from '../../components/MtlsMark';
 import { WorkloadLink } from '../../components/ObjectLink';
 import { QueryState } from '../../components/QueryState';
+import { LiveCalls } from '../tap/LiveCalls';
 import { Tabs } from '../../components/Tabs';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
 import { formatBytesRate, formatCount, formatRps } from '../../format/format';
@@ -217,6 +218,11 @@ export function WorkloadTabs({
         },
         { id: 'tcp', title: 'TCP', render: () => <TcpTab detail={detail} /> },
         { id: 'config', title: 'Config', render: () => <ConfigTab workload={workload} /> },
+        {
+          id: 'live',
+          title: 'Live calls',
+          render: () => <LiveCalls {...workload} />,
+        },
       ]}
     />
   );
