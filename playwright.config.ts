@@ -46,7 +46,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT + 1} --pod-subnet 62 --scenario emojivoto --without-group gateway.networking.k8s.io`,
+      command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT + 1} --pod-subnet 62 --scenario emojivoto --without-group gateway.networking.k8s.io --forbid-tap`,
       url: `${WITHOUT_GATEWAY_API_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

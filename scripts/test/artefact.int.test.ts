@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dump, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
+import { readTap } from '@meshviz/test-support';
 
 /**
  * The production artefact (`npm run build`, copied alone into an empty folder
@@ -19,6 +20,8 @@ import { startDemoMesh, type DemoMesh } from '@meshviz/demo-mesh';
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rbac = readFileSync(`${root}deploy/base/rbac.yaml`, 'utf8');
+/** What `kubectl apply -k deploy/tap` adds: watch on the tap API, for meshviz's account. */
+const tapRbac = readFileSync(`${root}deploy/tap/rbac.yaml`, 'utf8');
 
 /** The same roles for a second account, less `pods`: what a narrower install would give. */
 function withoutPods(): string {
@@ -153,7 +156,7 @@ beforeAll(async () => {
     podSubnetOctet: 86,
     incidents: false,
     inCluster: {
-      rbacYaml: `${rbac}\n---\n${withoutPods()}`,
+      rbacYaml: `${rbac}\n---\n${tapRbac}\n---\n${withoutPods()}`,
       serviceAccounts: ['meshviz/meshviz', 'meshviz/meshviz-limited'],
     },
   });
@@ -176,6 +179,8 @@ describe('production artefact', () => {
     for (const dev of ['tsx', 'typescript', 'vite', 'vitest', 'esbuild', '@playwright', 'react'])
       expect(modules, dev).not.toContain(dev);
     expect(modules).toContain('express');
+    // The tap API's protobuf messages are decoded at run time.
+    expect(modules).toContain('protobufjs');
   });
 });
 
@@ -217,5 +222,32 @@ describe('in-cluster mode against an API server that enforces deploy/ RBAC', () 
     }
     expect(errors.join('\n')).toContain('missing permission to list pods');
     expect(mesh.inCluster?.refused.some((r) => r.includes('meshviz-limited list pods'))).toBe(true);
+  }, 60_000);
+
+  it('taps over HTTPS with deploy/tap RBAC, and explains the refusal to an account without it', async () => {
+    const url = await startInCluster('meshviz/meshviz');
+    await ready(url);
+    const read = await readTap(
+      `${url}api/v1/tap?namespace=emojivoto&resource=deployments&name=web`,
+      (calls) => calls.length >= 3,
+      20_000,
+    );
+    expect(read.status).toBe(200);
+    expect(read.calls.length).toBeGreaterThanOrEqual(3);
+    expect(mesh.inCluster?.refused.filter((r) => r.includes('tap'))).toEqual([]);
+
+    // The base install's roles only (less pods): the API server refuses the tap, the API says why.
+    const limited = await startInCluster('meshviz/meshviz-limited');
+    const refused = await readTap(
+      `${limited}api/v1/tap?namespace=emojivoto&resource=deployments&name=web`,
+      () => false,
+    );
+    expect(refused.error).toMatchObject({ code: 'tap_forbidden', status: 403 });
+    expect(refused.error?.message).toContain(
+      'User "system:serviceaccount:meshviz:meshviz-limited" cannot watch resource "deployments/tap"',
+    );
+    expect(mesh.inCluster?.refused).toContain(
+      '403 system:serviceaccount:meshviz:meshviz-limited watch tap.linkerd.io/deployments/tap',
+    );
   }, 60_000);
 });

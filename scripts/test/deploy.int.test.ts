@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { TAP_RESOURCES } from '@meshviz/shared';
 import { watchedResources } from '../../apps/api/src/sources/kubernetes/resources';
 
 /**
@@ -99,6 +100,31 @@ describe('deploy/ rendered with kubectl kustomize', () => {
     expect(c?.resources?.limits?.memory).toBeDefined();
     expect(c?.args).toEqual(['--listen', '0.0.0.0:8084']);
     expect(find('Service', 'meshviz')[0]?.spec?.ports?.map((p) => p.port)).toEqual([8084]);
+  });
+
+  it('allows tap only with its own overlay: watch on the tap subresources, nothing more', () => {
+    const tapGroup = (d: Doc[]) =>
+      d
+        .filter((x) => x.kind === 'ClusterRole' || x.kind === 'Role')
+        .flatMap((r) => r.rules ?? [])
+        .filter((r) => r.apiGroups.includes('tap.linkerd.io'));
+    // The base install cannot tap: a tap shows requests as they happen, more than metrics do.
+    expect(tapGroup(docs)).toEqual([]);
+    const withTap = render('deploy/tap');
+    const rules = tapGroup(withTap);
+    expect(rules.flatMap((r) => r.verbs)).toEqual(['watch']);
+    // linkerd-viz's APIService serves these resources, each with a `tap` subresource.
+    expect(new Set(rules.flatMap((r) => r.resources))).toEqual(
+      new Set(TAP_RESOURCES.map((r) => `${r}/tap`)),
+    );
+    const binding = withTap.find(
+      (d) => d.kind === 'ClusterRoleBinding' && d.metadata.name === 'meshviz-tap',
+    ) as unknown as { subjects: { name: string; namespace: string }[] };
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'meshviz', namespace: 'meshviz' },
+    ]);
+    // Everything else is the base install, unchanged.
+    expect(withTap.filter((d) => !d.metadata.name.startsWith('meshviz-tap'))).toEqual(docs);
   });
 
   it("switches to linkerd-viz's Prometheus with one overlay", () => {

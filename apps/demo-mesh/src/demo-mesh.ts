@@ -68,6 +68,11 @@ export interface DemoMesh {
   setKubeApiAvailable(available: boolean): void;
   /** Ends every open watch; clients reconnect from their last resourceVersion. */
   dropWatches(): void;
+  /**
+   * Installs or removes linkerd-viz's tap APIService, and allows or forbids the
+   * kubeconfig's user to tap, from now on.
+   */
+  setTap(state: { installed?: boolean; forbidden?: boolean }): void;
   /** The in-cluster (HTTPS, token, RBAC) API, when asked for. */
   inCluster: SecureKubeApi | undefined;
   stop(): Promise<void>;
@@ -124,18 +129,21 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   await admin.start();
 
   let kubeAvailable = true;
-  const tapServed = !(options.withoutGroups ?? []).includes(TAP_API_GROUP.name);
+  const tap = {
+    served: !(options.withoutGroups ?? []).includes(TAP_API_GROUP.name),
+    forbidden: options.tapForbidden ?? false,
+  };
   const tapApi = new TapApi(cluster, traffic.tap);
   const kube = createKubeApiServer({
     store: cluster.store,
     available: () => kubeAvailable,
-    ...(tapServed ? { aggregatedGroups: [TAP_API_GROUP] } : {}),
+    aggregatedGroups: () => (tap.served ? [TAP_API_GROUP] : []),
     ...(options.withoutGroups ? { withoutGroups: options.withoutGroups } : {}),
     ...(options.servedVersions ? { servedVersions: options.servedVersions } : {}),
   });
   /** The API server with the APIServices it aggregates: tap's group goes to the tap component. */
   const route = (req: IncomingMessage, res: ServerResponse) => {
-    if (tapServed && kubeAvailable && req.url?.startsWith('/apis/tap.linkerd.io')) {
+    if (tap.served && kubeAvailable && req.url?.startsWith('/apis/tap.linkerd.io')) {
       tapApi.handle(req, res);
       return;
     }
@@ -159,10 +167,10 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       sendJson(res, 200, { kubeApiAvailable: kubeAvailable });
       return;
     }
-    if (options.tapForbidden && tapServed) {
-      const tap = parseTapPath(new URL(req.url ?? '/', 'http://kube').pathname);
-      if (tap) {
-        sendJson(res, 403, tapForbidden(DEMO_USER, tap));
+    if (tap.forbidden && tap.served) {
+      const target = parseTapPath(new URL(req.url ?? '/', 'http://kube').pathname);
+      if (target) {
+        sendJson(res, 403, tapForbidden(DEMO_USER, target));
         return;
       }
     }
@@ -214,6 +222,10 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       kubeAvailable = available;
     },
     dropWatches: kube.dropWatches,
+    setTap(state) {
+      if (state.installed !== undefined) tap.served = state.installed;
+      if (state.forbidden !== undefined) tap.forbidden = state.forbidden;
+    },
     inCluster,
     async stop() {
       clearInterval(timer);

@@ -70,13 +70,20 @@ const FAILURE_STATUS: Record<TapFailure, { status: number; code: string }> = {
   unavailable: { status: 502, code: 'tap_unavailable' },
 };
 
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+};
+
 function sse(res: Response, event: string, data: unknown): void {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 /**
  * `GET /tap`: a live tap, relayed to the browser as Server-Sent Events
- * (`call`, `stats`, `end`). Same-origin only (the Host check guards the
+ * (`call`, `stats`, `end`; or one `problem` when the cluster gives no tap:
+ * not installed, not allowed, refused, unreachable). Same-origin only (the Host check guards the
  * API; a browser's cross-site request is refused here too). The upstream
  * tap closes as soon as the viewer goes.
  */
@@ -181,19 +188,21 @@ export function tapRoutes(
       release();
       if (abort.signal.aborted && !(err instanceof TapError)) return;
       const failure = err instanceof TapError ? err.failure : 'unavailable';
-      const { status, code } = FAILURE_STATUS[failure];
       if (failure === 'unavailable') log.warn({ err }, 'tap failed');
-      res.status(status).json({
-        error: { code, message: err instanceof Error ? err.message : String(err) },
+      // The stream opens and says why there is no tap: a state of the cluster to explain, as
+      // the tap component itself answers 200 with its error (the status is in the event).
+      const { status, code } = FAILURE_STATUS[failure];
+      res.writeHead(200, SSE_HEADERS);
+      sse(res, 'problem', {
+        code,
+        status,
+        message: err instanceof Error ? err.message : String(err),
       });
+      res.end();
       return;
     }
     if (res.writableEnded) return;
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-transform',
-      'X-Accel-Buffering': 'no',
-    });
+    res.writeHead(200, SSE_HEADERS);
     sse(res, 'stats', stats);
     let last = '';
     const timer = setInterval(() => {

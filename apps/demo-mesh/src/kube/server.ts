@@ -56,7 +56,7 @@ export interface KubeApiOptions {
    */
   servedVersions?: Readonly<Record<string, string>>;
   /** Groups served by APIServices beside this server (tap), listed in `/apis`. */
-  aggregatedGroups?: readonly { name: string }[];
+  aggregatedGroups?: () => readonly { name: string }[];
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -106,6 +106,12 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
       return;
     }
     if (req.method !== 'GET') {
+      // A path no group serves is not found, whatever the method (an APIService not installed).
+      const known = parseResourcePath(url.pathname, versionOf);
+      if (!known || !served(known.resource)) {
+        send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+        return;
+      }
       send(
         res,
         405,
@@ -121,7 +127,7 @@ export function createKubeApiServer(options: KubeApiOptions): KubeApiServer {
       url.pathname.replace(/\/$/, ''),
       served,
       versionOf,
-      options.aggregatedGroups,
+      options.aggregatedGroups?.(),
     );
     if (disc !== undefined) {
       send(res, 200, disc);

@@ -102,6 +102,7 @@ export async function streamTap(
         const data: unknown = JSON.parse(msg.data);
         if (msg.event === 'call') batch.push(tapCallSchema.parse(data));
         else if (msg.event === 'stats') handlers.onStats(tapStatsSchema.parse(data));
+        else if (msg.event === 'problem') problem = data as TapProblem;
         else if (msg.event === 'end')
           problem = { code: 'ended', message: (data as { reason: string }).reason };
       }

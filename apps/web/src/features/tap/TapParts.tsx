@@ -96,40 +96,41 @@ export function TapForm({
   const names = namespaces.data?.namespaces.map((n) => n.name) ?? [];
   return (
     <form className="tap-form" aria-label="Tap filters" onSubmit={submit}>
-      <label>
-        Namespace
-        <input list="tap-namespaces" required {...field('namespace')} />
-      </label>
+      <div className="field">
+        <label htmlFor="tap-namespace">Namespace</label>
+        <input id="tap-namespace" list="tap-namespaces" required {...field('namespace')} />
+      </div>
       <datalist id="tap-namespaces">
         {names.map((n) => (
           <option key={n} value={n} />
         ))}
       </datalist>
-      <label>
-        Resource
-        <select {...field('resource')}>
+      <div className="field">
+        <label htmlFor="tap-resource">Resource</label>
+        <select id="tap-resource" {...field('resource')}>
           {TAP_RESOURCES.map((r) => (
             <option key={r} value={r}>
               {r}
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Name
+      </div>
+      <div className="field">
+        <label htmlFor="tap-name">Name</label>
         <input
+          id="tap-name"
           {...field('name')}
           required={draft.resource !== 'namespaces'}
           disabled={draft.resource === 'namespaces'}
         />
-      </label>
-      <label>
-        To namespace
-        <input list="tap-namespaces" {...field('toNamespace')} />
-      </label>
-      <label>
-        To resource
-        <select {...field('toResource')}>
+      </div>
+      <div className="field">
+        <label htmlFor="tap-to-namespace">To namespace</label>
+        <input id="tap-to-namespace" list="tap-namespaces" {...field('toNamespace')} />
+      </div>
+      <div className="field">
+        <label htmlFor="tap-to-resource">To resource</label>
+        <select id="tap-to-resource" {...field('toResource')}>
           <option value="">any</option>
           {TAP_RESOURCES.map((r) => (
             <option key={r} value={r}>
@@ -137,32 +138,44 @@ export function TapForm({
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        To name
-        <input {...field('toName')} />
-      </label>
-      <label>
-        Method
-        <select {...field('method')}>
+      </div>
+      <div className="field">
+        <label htmlFor="tap-to-name">To name</label>
+        <input id="tap-to-name" {...field('toName')} />
+      </div>
+      <div className="field">
+        <label htmlFor="tap-method">Method</label>
+        <select id="tap-method" {...field('method')}>
           <option value="">any</option>
           {['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'].map((m) => (
             <option key={m}>{m}</option>
           ))}
         </select>
-      </label>
-      <label>
-        Path prefix
-        <input placeholder="/api" {...field('path')} />
-      </label>
-      <label>
-        Authority
-        <input placeholder="web-svc.emojivoto.svc.cluster.local:80" {...field('authority')} />
-      </label>
-      <label>
-        Max RPS
-        <input type="number" min="0.1" max="100" step="any" placeholder="20" {...field('maxRps')} />
-      </label>
+      </div>
+      <div className="field">
+        <label htmlFor="tap-path-prefix">Path prefix</label>
+        <input id="tap-path-prefix" placeholder="/api" {...field('path')} />
+      </div>
+      <div className="field">
+        <label htmlFor="tap-authority">Authority</label>
+        <input
+          id="tap-authority"
+          placeholder="web-svc.emojivoto.svc.cluster.local:80"
+          {...field('authority')}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="tap-max-rps">Max RPS</label>
+        <input
+          id="tap-max-rps"
+          type="number"
+          min="0.1"
+          max="100"
+          step="any"
+          placeholder="20"
+          {...field('maxRps')}
+        />
+      </div>
       <button type="submit">Start</button>
     </form>
   );
@@ -197,19 +210,28 @@ export function TapControls({
       <span className={`tap-state tap-${view.state}`} role="status" aria-label="Tap state">
         {STATE_TEXT[view.state]}
       </span>
-      <button type="button" onClick={run.toggle} disabled={view.state === 'idle'}>
+      <button
+        type="button"
+        onClick={run.toggle}
+        disabled={view.state === 'idle'}
+        aria-label={run.running ? 'Pause the tap' : 'Resume the tap'}
+      >
         {run.running ? 'Pause' : 'Resume'}
       </button>
-      <label>
-        Rows
-        <select value={run.limit} onChange={(e) => run.setLimit(Number(e.target.value))}>
+      <div className="field">
+        <label htmlFor="tap-rows">Rows</label>
+        <select
+          id="tap-rows"
+          value={run.limit}
+          onChange={(e) => run.setLimit(Number(e.target.value))}
+        >
           {LIMITS.map((n) => (
             <option key={n} value={n}>
               {n}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <button type="button" onClick={view.clear} disabled={view.calls.length === 0}>
         Clear
       </button>
