@@ -65,4 +65,14 @@ describe('configuration', () => {
     expect(config(['--base-path', '/meshviz/']).basePath).toBe('/meshviz');
     expect(config([]).basePath).toBe('');
   });
+
+  it('takes the tap caps from flags or the environment, and refuses nonsense', () => {
+    expect(config([])).toMatchObject({ tapMaxStreams: 8, tapCallsPerSecond: 50 });
+    expect(config(['--tap-max-streams', '2', '--tap-calls-per-second', '10'])).toMatchObject({
+      tapMaxStreams: 2,
+      tapCallsPerSecond: 10,
+    });
+    expect(() => config(['--tap-max-streams', 'many'])).toThrow('--tap-max-streams');
+    expect(() => config(['--tap-calls-per-second', '0'])).toThrow('--tap-calls-per-second');
+  });
 });

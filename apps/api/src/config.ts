@@ -38,6 +38,10 @@ Options (each also read from the environment variable shown):
                              an ingress's host name. /healthz, /readyz and /metrics take any Host
   --scrape-interval DUR      embedded mode scrape interval (MESHVIZ_SCRAPE_INTERVAL, default 10s)
   --retention DUR            embedded mode retention (MESHVIZ_RETENTION, default 1h)
+  --tap-max-streams N        taps relayed at once across all viewers (MESHVIZ_TAP_MAX_STREAMS,
+                             default 8); one more is refused until one closes
+  --tap-calls-per-second N   tapped calls relayed to one viewer a second (MESHVIZ_TAP_CALLS_PER_SECOND,
+                             default 50); the rest are counted as dropped
   --base-path PATH           serve under this sub-path, e.g. /meshviz (MESHVIZ_BASE_PATH)
   --web-dist DIR             built SPA to serve (MESHVIZ_WEB_DIST, default apps/web/dist)
   --log-level LEVEL          pino log level (MESHVIZ_LOG_LEVEL, default info)
@@ -103,6 +107,8 @@ const configSchema = z
     allowedHosts: z.string().optional(),
     scrapeInterval: durationSeconds.default(10),
     retention: durationSeconds.default(3600),
+    tapMaxStreams: z.coerce.number().int().min(0).max(1000).default(8),
+    tapCallsPerSecond: z.coerce.number().int().min(1).max(10_000).default(50),
     basePath: z
       .string()
       .regex(/^(\/[A-Za-z0-9._~-]+)*\/?$/, 'base path must look like /meshviz')
@@ -151,6 +157,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
       'allowed-hosts': { type: 'string' },
       'scrape-interval': { type: 'string' },
       retention: { type: 'string' },
+      'tap-max-streams': { type: 'string' },
+      'tap-calls-per-second': { type: 'string' },
       'base-path': { type: 'string' },
       'web-dist': { type: 'string' },
       'log-level': { type: 'string' },
@@ -190,6 +198,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
     allowedHosts: values['allowed-hosts'] ?? env.MESHVIZ_ALLOWED_HOSTS,
     scrapeInterval: values['scrape-interval'] ?? env.MESHVIZ_SCRAPE_INTERVAL,
     retention: values.retention ?? env.MESHVIZ_RETENTION,
+    tapMaxStreams: values['tap-max-streams'] ?? env.MESHVIZ_TAP_MAX_STREAMS,
+    tapCallsPerSecond: values['tap-calls-per-second'] ?? env.MESHVIZ_TAP_CALLS_PER_SECOND,
     basePath: values['base-path'] ?? env.MESHVIZ_BASE_PATH,
     webDist: values['web-dist'] ?? env.MESHVIZ_WEB_DIST,
     logLevel: values['log-level'] ?? env.MESHVIZ_LOG_LEVEL,

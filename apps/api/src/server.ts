@@ -4,7 +4,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import express from 'express';
 import { apiRoutes } from './http/api-routes';
-import { tapRoutes } from './http/tap-routes';
+import { DEFAULT_TAP_LIMITS, tapRoutes } from './http/tap-routes';
 import { SelfMetrics } from './http/self-metrics';
 import { CachingEngine } from './sources/metrics/caching-engine';
 import type { MeshDeps } from './mesh/deps';
@@ -125,7 +125,13 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
           layouts,
         ),
       )
-      .use(tapRoutes(kc, log.child({ source: 'tap' }))),
+      .use(
+        tapRoutes(kc, log.child({ source: 'tap' }), {
+          ...DEFAULT_TAP_LIMITS,
+          maxStreams: config.tapMaxStreams,
+          callsPerSecond: config.tapCallsPerSecond,
+        }),
+      ),
   });
   return {
     app,

@@ -70,6 +70,9 @@ const FAILURE_STATUS: Record<TapFailure, { status: number; code: string }> = {
   unavailable: { status: 502, code: 'tap_unavailable' },
 };
 
+/** Bytes waiting for a slow viewer at most; calls past it are dropped, not queued. */
+const MAX_BUFFERED = 1024 * 1024;
+
 const SSE_HEADERS = {
   'Content-Type': 'text/event-stream',
   'Cache-Control': 'no-cache, no-transform',
@@ -113,7 +116,10 @@ export function tapRoutes(
       res.status(503).json({
         error: {
           code: 'tap_busy',
-          message: `${open} taps are open, as many as this server relays at once; close one and try again`,
+          message:
+            limits.maxStreams === 0
+              ? 'this meshviz relays no taps (--tap-max-streams 0)'
+              : `${open} taps are open, as many as this server relays at once; close one and try again`,
         },
       });
       return;
@@ -157,7 +163,8 @@ export function tapRoutes(
         windowStart = now;
         sent = 0;
       }
-      if (sent >= limits.callsPerSecond) {
+      // Past the viewer's cap, or while its connection has not taken what was sent: dropped.
+      if (sent >= limits.callsPerSecond || res.writableLength > MAX_BUFFERED) {
         stats.dropped++;
         return;
       }

@@ -9,6 +9,9 @@ import {
   TapEvent,
 } from '@meshviz/shared/tap-proto';
 
+/** How long the API server may take to answer a tap request before the tap counts as down. */
+const ANSWER_TIMEOUT_MS = 10_000;
+
 /** Why a tap could not start, for the viewer to act on. */
 export type TapFailure =
   /** No APIService `v1alpha1.tap.linkerd.io`: linkerd-viz (its tap component) is not installed. */
@@ -120,14 +123,23 @@ export async function openTap(
   await kc.applyToHTTPSOptions(opts);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = send(url, { ...opts, signal }, resolve);
-    req.on('error', (err) =>
+    const req = send(url, { ...opts, signal }, (r) => {
+      clearTimeout(timer);
+      resolve(r);
+    });
+    // A tap that does not answer is as good as none: say so rather than wait.
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s (${url.host})`)),
+      ANSWER_TIMEOUT_MS,
+    );
+    req.on('error', (err) => {
+      clearTimeout(timer);
       reject(
         signal.aborted
           ? err
           : new TapError('unavailable', `the Kubernetes API is unreachable: ${err.message}`),
-      ),
-    );
+      );
+    });
     req.end(body);
   });
   const code = res.statusCode ?? 0;
