@@ -12,7 +12,7 @@ export interface TapView {
   state: TapState;
   /** Captured calls, newest first, at most the row limit. */
   calls: TapCall[];
-  /** Top's rows over every call received since the tap started. */
+  /** Top's rows over every call received since the tap started: the busiest, at most the row limit. */
   top: TopRow[];
   stats: TapStats | undefined;
   problem: TapProblem | undefined;
@@ -75,7 +75,7 @@ export function useTap(filter: TapFilter | undefined, running: boolean, limit: n
   return {
     state,
     calls: calls.length > limit ? calls.slice(0, limit) : calls,
-    top,
+    top: top.length > limit ? [...top].sort((a, b) => b.count - a.count).slice(0, limit) : top,
     stats,
     problem: ended?.stamp === stamp ? ended.problem : undefined,
     clear: () => {
