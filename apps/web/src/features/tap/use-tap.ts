@@ -53,6 +53,7 @@ export function useTap(filter: TapFilter | undefined, running: boolean, limit: n
     void streamTap(JSON.parse(key) as TapFilter, abort.signal, {
       onOpen: () => setOpened(stamp),
       onCalls: (batch) => {
+        if (abort.signal.aborted) return;
         addToTop(rows.current.map, batch);
         setTop([...rows.current.map.values()]);
         setCalls((prev) => [...batch.reverse(), ...prev].slice(0, MAX_KEPT));
