@@ -1,17 +1,9 @@
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { allowScrapesManifests } from './model/allow-scrapes';
 import { HELP, parseConfig } from './config';
 import { createLogger } from './logger';
 import { buildServer } from './server';
-
-// Many viewers make answers allocate fast and briefly; by default V8 lets the heap grow to
-// about three times the live data between full collections, so the API's memory swung
-// with the load (at 300 workloads, 50 viewers: heap 230-520 MiB around 150 MiB live).
-// Growing by 30% keeps it near the live data for a little more collection work
-// (bench/engines.ts's viewer run measures both).
-setFlagsFromString('--heap-growing-percent=30');
 
 /**
  * `meshviz-api allow-scrapes --namespace NS [--meshviz-namespace NS] [--service-account SA]`
