@@ -180,7 +180,7 @@ export function tapRoutes(
           for (const call of calls.push(event)) relay(call);
         },
         (err) => {
-          if (!res.writableEnded) {
+          if (!res.writableEnded && !res.destroyed) {
             sse(res, 'end', {
               reason: err
                 ? `the tap stream failed: ${err.message}`

@@ -110,4 +110,27 @@ describe('TapCalls', () => {
       ['/slow', null, null, false],
     ]);
   });
+
+  it('writes IPv6 addresses from their two 64-bit halves, as decimal text keeps them', () => {
+    const calls = new TapCalls(() => 0);
+    const v6 = (first: string, last: string, port: number) => ({
+      ip: { ipv6: { first, last }, ip: 'ipv6' },
+      port,
+    });
+    // fd00:10:244::7 and fd00:10:244::1a2b: first half 0xfd00001002440000.
+    const first = BigInt('0xfd00001002440000').toString();
+    calls.push({
+      ...inbound('request_init', { path: '/' }),
+      source: v6(first, BigInt('0x1a2b').toString(), 40000),
+      destination: v6(first, '7', 8080),
+    });
+    const [call] = calls.push({
+      ...inbound('response_end', { since_request_init: { seconds: '2', nanos: 0 }, eos: {} }),
+      source: v6(first, BigInt('0x1a2b').toString(), 40000),
+      destination: v6(first, '7', 8080),
+    });
+    expect(call?.source.address).toBe('[fd00:10:244::1a2b]:40000');
+    expect(call?.destination.address).toBe('[fd00:10:244::7]:8080');
+    expect(call?.latencyMs).toBe(2000);
+  });
 });

@@ -27,8 +27,22 @@ function address(a: unknown): string {
   const ip = obj(obj(a).ip);
   const port = Number(obj(a).port ?? 0);
   if (typeof ip.ipv4 === 'number') return `${uintToIpv4(ip.ipv4)}:${port}`;
-  if (ip.ipv6) return `[ipv6]:${port}`;
+  if (ip.ipv6) return `[${ipv6(obj(ip.ipv6))}]:${port}`;
   return '';
+}
+
+/** An IPv6 address from its two 64-bit halves (hextets 1-4, 5-8), as decimal text or numbers. */
+function ipv6(v: Obj): string {
+  const half = (x: unknown) => BigInt(typeof x === 'string' || typeof x === 'number' ? x : 0);
+  const bits = (half(v.first) << 64n) | half(v.last);
+  const hextets = Array.from({ length: 8 }, (_, i) =>
+    ((bits >> BigInt(112 - 16 * i)) & 0xffffn).toString(16),
+  );
+  // The longest run of zero hextets (two or more) becomes `::`.
+  const text = hextets.join(':');
+  const runs = text.match(/(?:^|:)0(?::0)+(?::|$)/g) ?? [];
+  const longest = runs.reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest ? text.replace(longest, '::') : text;
 }
 
 function peer(a: unknown, labels: Obj): TapPeer {
@@ -44,8 +58,8 @@ function peer(a: unknown, labels: Obj): TapPeer {
 
 function ms(d: unknown): number | undefined {
   if (!d || typeof d !== 'object') return undefined;
-  const { seconds, nanos } = d as { seconds?: number; nanos?: number };
-  return (seconds ?? 0) * 1000 + (nanos ?? 0) / 1e6;
+  const { seconds, nanos } = d as { seconds?: number | string; nanos?: number };
+  return Number(seconds ?? 0) * 1000 + (nanos ?? 0) / 1e6;
 }
 
 function method(m: unknown): string {
@@ -84,7 +98,8 @@ export class TapCalls {
           ? 'outbound'
           : 'unknown';
     // The reporting proxy: the destination's inbound, the source's outbound.
-    const proxy = address(direction === 'inbound' ? event.destination : event.source).split(':')[0];
+    const reporter = address(direction === 'inbound' ? event.destination : event.source);
+    const proxy = reporter.slice(0, reporter.lastIndexOf(':'));
     const key = `${proxy}|${direction}|${Number(id.base ?? 0)}|${Number(id.stream ?? 0)}`;
     const done: TapCall[] = this.expire();
     if (kind === 'request_init') {

@@ -175,7 +175,8 @@ export async function openTap(
       for (const f of reader.push(chunk))
         onEvent(
           TapEvent.toObject(TapEvent.decode(f), {
-            longs: Number,
+            // 64-bit fields (IPv6 halves, byte counts) as decimal text: a number loses bits.
+            longs: String,
             enums: String,
             oneofs: true,
           }),
