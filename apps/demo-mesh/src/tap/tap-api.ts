@@ -13,6 +13,7 @@ import { resourceForKind, type ResourceType } from '../kube/resources';
 import { matchesLabels } from '../kube/selectors';
 import { status } from '../kube/status';
 import type { KubeObject } from '../kube/types';
+import { ownerLabel } from '../traffic/labels';
 import type { ProxyEvent, ProxyMatch, TapHub } from './tap-hub';
 
 /** The resources linkerd-viz's tap APIService serves (`viz/tap/api/handlers.go`). */
@@ -258,7 +259,7 @@ export class TapApi {
       const hash = object?.metadata.labels?.['pod-template-hash'];
       return {
         pod: pod.name,
-        [l5dLabel(pod.ownerKind)]: pod.ownerName,
+        [ownerLabel(pod.ownerKind)]: pod.ownerName,
         serviceaccount: pod.serviceAccount,
         ...(pod.meshed ? { control_plane_ns: CONTROL_PLANE_NS } : {}),
         ...(hash ? { pod_template_hash: hash } : {}),
@@ -287,11 +288,6 @@ export const TAP_API_GROUP = {
   preferredVersion: { groupVersion: 'tap.linkerd.io/v1alpha1', version: 'v1alpha1' },
 };
 
-/** linkerd2 `KindToL5DLabel`: the metric label of a kind (a Job's is `k8s_job`). */
-function l5dLabel(kind: string): string {
-  return kind === 'job' ? 'k8s_job' : kind;
-}
-
 /**
  * The proxy match for a request's match, as the tap component translates it
  * (`makeByResourceMatch`): only a flat `all` sequence of destination and HTTP
@@ -304,7 +300,7 @@ function proxyMatch(match: Record<string, unknown> | undefined): ProxyMatch {
   for (const m of all.matches ?? []) {
     if (m.destinations) {
       const r = (m.destinations as { resource?: Record<string, string> }).resource ?? {};
-      if (r.name) out.push({ destinationLabel: { key: l5dLabel(r.type ?? ''), value: r.name } });
+      if (r.name) out.push({ destinationLabel: { key: ownerLabel(r.type ?? ''), value: r.name } });
       if (r.type !== 'namespace' && r.namespace)
         out.push({ destinationLabel: { key: 'namespace', value: r.namespace } });
     } else if (m.http) {

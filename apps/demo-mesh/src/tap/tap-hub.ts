@@ -129,7 +129,7 @@ export class TapHub {
         const id =
           matches(session.match, meta) && this.take(session, windows, call.client, call.at);
         if (id)
-          this.report(session, call, call.outbound, id, {
+          this.report(session, call, authority, call.outbound, id, {
             proxy_direction: 'OUTBOUND',
             source: address(call.client.ip, port),
             // The app's connection reaches its own proxy over the pod's loopback redirect.
@@ -150,7 +150,7 @@ export class TapHub {
         const id =
           matches(session.match, meta) && this.take(session, windows, call.server, call.at);
         if (id)
-          this.report(session, call, call.inbound, id, {
+          this.report(session, call, authority, call.inbound, id, {
             proxy_direction: 'INBOUND',
             source: address(call.client.ip, port),
             source_meta: {
@@ -185,6 +185,7 @@ export class TapHub {
   private report(
     session: TapSession,
     call: TapCall,
+    authority: string,
     side: TapSide,
     id: { base: number; stream: number },
     base: ProxyEvent,
@@ -198,7 +199,7 @@ export class TapHub {
           id,
           method: method === undefined ? { unregistered: call.method } : { registered: method },
           scheme: { registered: 0 },
-          authority: authorityOf(call.parent),
+          authority,
           path: call.path,
         },
       },

@@ -6,6 +6,11 @@ import type { InboundDecision, OutboundRoute } from './policy';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 
+/** linkerd2 `KindToL5DLabel`: the metric label of a kind (a Job's is `k8s_job`). */
+export function ownerLabel(kind: string): string {
+  return kind === 'job' ? 'k8s_job' : kind;
+}
+
 export function authorityOf(svc: ServiceSpec): string {
   return `${svc.name}.${svc.namespace}.svc.${CLUSTER_DOMAIN}:${svc.port}`;
 }
@@ -45,7 +50,7 @@ export function endpointLabels(
     target_port: String(port),
     ...tls,
     ...(server.meshed ? { dst_control_plane_ns: CONTROL_PLANE_NS } : {}),
-    [`dst_${server.ownerKind === 'job' ? 'k8s_job' : server.ownerKind}`]: server.ownerName,
+    [`dst_${ownerLabel(server.ownerKind)}`]: server.ownerName,
     dst_namespace: server.namespace,
     dst_pod: server.name,
     ...(server.labels['pod-template-hash']

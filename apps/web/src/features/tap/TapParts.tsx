@@ -8,6 +8,7 @@ import type { TapFilter, TapProblem } from '../../api/tap';
 import { useParam, useWindow } from '../../app/url-state';
 import { type Column, DataTable } from '../../components/DataTable';
 import { download, fileName } from '../../components/download';
+import { figureColumn } from '../../components/figure-column';
 import { formatLatency, formatPercent } from '../../format/format';
 import { peerName, type TopRow } from './top';
 import type { TapView } from './use-tap';
@@ -323,13 +324,7 @@ export function CallsTable({ id, calls, label }: { id: string; calls: TapCall[];
       value: (c) => statusText(c),
       render: (c) => <span className={c.success ? undefined : 'failure'}>{statusText(c)}</span>,
     },
-    {
-      key: 'latency',
-      header: 'Latency',
-      numeric: true,
-      value: (c) => c.latencyMs,
-      render: (c) => formatLatency(c.latencyMs),
-    },
+    figureColumn('latency', 'Latency', (c) => c.latencyMs, formatLatency),
     { key: 'tls', header: 'mTLS', value: (c) => (c.tls === 'true' ? 'yes' : c.tls) },
     { key: 'client', header: 'Client identity', value: (c) => c.clientId ?? '—' },
     { key: 'server', header: 'Server identity', value: (c) => c.serverId ?? '—' },
@@ -366,34 +361,15 @@ export function TopTable({ id, rows, label }: { id: string; rows: TopRow[]; labe
         { key: 'method', header: 'Method', value: (r) => r.method },
         { key: 'path', header: 'Path', value: (r) => r.path },
         { key: 'count', header: 'Count', numeric: true, value: (r) => r.count },
-        {
-          key: 'best',
-          header: 'Best',
-          numeric: true,
-          value: (r) => r.best,
-          render: (r) => formatLatency(r.best),
-        },
-        {
-          key: 'worst',
-          header: 'Worst',
-          numeric: true,
-          value: (r) => r.worst,
-          render: (r) => formatLatency(r.worst),
-        },
-        {
-          key: 'last',
-          header: 'Last',
-          numeric: true,
-          value: (r) => r.last,
-          render: (r) => formatLatency(r.last),
-        },
-        {
-          key: 'success',
-          header: 'Success rate',
-          numeric: true,
-          value: (r) => r.successes / r.count,
-          render: (r) => formatPercent(r.successes / r.count),
-        },
+        figureColumn<TopRow>('best', 'Best', (r) => r.best, formatLatency),
+        figureColumn<TopRow>('worst', 'Worst', (r) => r.worst, formatLatency),
+        figureColumn<TopRow>('last', 'Last', (r) => r.last, formatLatency),
+        figureColumn<TopRow>(
+          'success',
+          'Success rate',
+          (r) => r.successes / r.count,
+          formatPercent,
+        ),
       ]}
     />
   );
