@@ -178,8 +178,9 @@ describe('API numbers match PromQL written by hand', () => {
     );
     for (const name of ['web', 'emoji', 'voting']) {
       const row = body.workloads.find((w) => w.kind === 'deployments' && w.name === name);
-      // The application's traffic: not the proxy's admin port (scrapes, linkerd2 #5212).
-      const sel = `direction="inbound",namespace="emojivoto",deployment="${name}",target_port!="4191"`;
+      // The application's traffic: not the proxy's admin port (scrapes, linkerd2 #5212), nor
+      // the kubelet's probes (admitted by the policy's default authorization `probe`).
+      const sel = `direction="inbound",namespace="emojivoto",deployment="${name}",target_port!="4191",authz_name!="probe"`;
       const rps = await prom.scalar(`sum(rate(response_total{${sel}}[120s]))`);
       const sr = await prom.scalar(
         `sum(rate(response_total{${sel},classification="success"}[120s])) / sum(rate(response_total{${sel}}[120s]))`,
@@ -269,13 +270,22 @@ describe("API: the proxies' admin traffic is not the application's", () => {
     expect(plain?.reason).toBe('no_tls_from_remote');
     // This Prometheus and the embedded API each scrape every SCRAPE seconds.
     expect(plain?.rps ?? 0).toBeGreaterThan(1.5 / SCRAPE);
+    // The kubelet probes voting's one pod on its HTTP port, a liveness and a readiness probe
+    // every 10 s (Kubernetes' default period): shown apart, out of its numbers, in both engines.
+    for (const api of [embedded, viaProm]) {
+      const { body: b } = await api.get<WorkloadDetail>(
+        `/api/v1/namespaces/emojivoto/deployments/voting?window=${WINDOW}`,
+      );
+      close(b.probes?.rps ?? null, 2 / 10, 0.15, `${api.url} probe rate`);
+      expect(b.probes?.successRate).toBe(1);
+    }
   });
 });
 
 describe('API: a controller Linkerd has no special code for (Argo Rollouts)', () => {
   // linkerd2 GetOwnerKindAndName (isValidRSParent) stops at a ReplicaSet whose owner it does
   // not know: the pods carry `replicaset=<rs>`, callers `dst_replicaset=<rs>`, one per revision.
-  const ROLLOUT_PODS = `namespace="booksapp",replicaset=~"recommendations-.+",target_port!="4191"`;
+  const ROLLOUT_PODS = `namespace="booksapp",replicaset=~"recommendations-.+",target_port!="4191",authz_name!="probe"`;
 
   it('shows the Rollout as one workload, its revisions summed, as PromQL over its ReplicaSets says', async () => {
     const rps = await prom.scalar(
@@ -660,9 +670,11 @@ describe('API routes', () => {
     // policy admitted only. webapp has no ServiceProfile; half the scraper's requests are
     // refused by its rate limit before they reach it, which the legacy families count.
     const sel = `namespace="booksapp",deployment="webapp"`;
+    // The kubelet's probes go by the policy's default route `probe`: not the app's traffic.
+    const app = `${sel},route_name!="probe"`;
     const [requests, failed, legacy] = await Promise.all([
-      prom.scalar(`sum(rate(inbound_http_requests_total{${sel}}[${WINDOW}]))`),
-      prom.scalar(`sum(rate(inbound_http_statuses_total{${sel},status=~"5.."}[${WINDOW}]))`),
+      prom.scalar(`sum(rate(inbound_http_requests_total{${app}}[${WINDOW}]))`),
+      prom.scalar(`sum(rate(inbound_http_statuses_total{${app},status=~"5.."}[${WINDOW}]))`),
       prom.scalar(`sum(rate(response_total{${sel},direction="inbound"}[${WINDOW}]))`),
     ]);
     expect((legacy ?? 0) - (requests ?? 0)).toBeGreaterThan(2.5);

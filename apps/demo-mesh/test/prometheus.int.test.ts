@@ -268,7 +268,8 @@ describe('demo mesh scraped by Prometheus', () => {
 
   it('shows plaintext where one side has no proxy, with the reason each side gives', async () => {
     const fromUnmeshed = await prom.query(
-      `sum by (tls, no_tls_reason) (rate(request_total{direction="inbound",deployment="webapp",tls!="true",target_port!="4191"}[${WINDOW}]))`,
+      // Without the kubelet's probes (plaintext too, by the default authorization `probe`).
+      `sum by (tls, no_tls_reason) (rate(request_total{direction="inbound",deployment="webapp",tls!="true",target_port!="4191",authz_name!="probe"}[${WINDOW}]))`,
     );
     expect(fromUnmeshed.map((s) => s.metric)).toEqual([
       { tls: 'no_identity', no_tls_reason: 'no_tls_from_remote' },
@@ -292,7 +293,9 @@ describe('demo mesh scraped by Prometheus', () => {
     // Clients write 6,000 + 3,000 bytes/s to MySQL (booksapp scenario).
     expect(Math.abs((read ?? 0) - 9000) / 9000).toBeLessThan(0.05);
     expect(
-      await prom.scalar('sum(tcp_open_connections{direction="inbound",statefulset="mysql"})'),
+      await prom.scalar(
+        'sum(tcp_open_connections{direction="inbound",statefulset="mysql",target_port!="4191"})',
+      ),
     ).toBe(6);
   });
 
@@ -309,8 +312,9 @@ describe('demo mesh scraped by Prometheus', () => {
       'no_tls_from_remote',
       'prometheus.linkerd-viz.serviceaccount.identity.linkerd.cluster.local',
     ]);
-    // One scrape per interval from each: this one every second, linkerd-viz's every 10 s.
-    expect(byTls.no_tls_from_remote).toBeCloseTo(1 / SCRAPE_SECONDS, 1);
+    // One scrape per interval from each: this one every second, linkerd-viz's every 10 s. The
+    // kubelet's probes of the proxy (`/live`, `/ready`, every 10 s) are plaintext too.
+    expect(byTls.no_tls_from_remote).toBeCloseTo(1 / SCRAPE_SECONDS + 2 / 10, 1);
     expect(
       byTls['prometheus.linkerd-viz.serviceaccount.identity.linkerd.cluster.local'],
     ).toBeCloseTo(0.1, 1);
@@ -321,6 +325,29 @@ describe('demo mesh scraped by Prometheus', () => {
     expect(outbound[0]?.metric).toMatchObject({ target_port: '4191', tls: 'true' });
     // Dialled by pod IP: service discovery names the pod, not a service.
     expect(outbound[0]?.metric.dst_service).toBeUndefined();
+  });
+
+  it('has idle proxies write about what the real idle scrape has, and the kubelet probe the apps', async () => {
+    // The real 2022 scrape of an idle proxy (the API's test fixtures) has 199 samples: the
+    // control-plane clients' latency histograms, the admin port's readers, process and
+    // identity gauges. Prometheus counts each target's samples itself.
+    const samples = await prom.query('scrape_samples_scraped{job="linkerd-proxy"}');
+    const counts = samples.map((s) => Number(s.value[1])).sort((a, b) => a - b);
+    expect(counts[0]).toBeGreaterThan(150);
+    expect(counts[0]).toBeLessThan(300);
+    // The kubelet probes web's app port (8080) twice every 10 s, in plaintext, through the
+    // policy's default probe route and authorization (linkerd2 policy controller
+    // default_inbound_http_routes); web's callers are all meshed.
+    const probes = await prom.query(
+      `sum by (tls, authz_kind, route_name) (rate(request_total{direction="inbound",namespace="emojivoto",deployment="web",target_port="8080",authz_name="probe"}[${WINDOW}]))`,
+    );
+    expect(probes).toHaveLength(1);
+    expect(probes[0]?.metric).toMatchObject({
+      tls: 'no_identity',
+      authz_kind: 'default',
+      route_name: 'probe',
+    });
+    expect(Number(probes[0]?.value[1])).toBeCloseTo(2 / 10, 1);
   });
 
   it('reports build info, and certificate expiry with one proxy failing to renew', async () => {

@@ -166,6 +166,11 @@ export const workloadDetailSchema = z.object({
   scrapers: z.array(
     z.object({ identity: z.string().nullable(), reason: z.string().nullable(), rps: z.number() }),
   ),
+  /**
+   * The kubelet's probes of the app's port (plaintext, admitted by the policy's default
+   * `probe` route and authorization): kept out of every number above; null when none came.
+   */
+  probes: z.object({ rps: z.number(), successRate: z.number() }).nullable(),
   errors: errorsSchema,
 });
 

@@ -1,7 +1,7 @@
 import type { WorkloadDetail } from '@meshviz/shared';
 import { NotFoundError } from '../model/errors';
 import { golden, outcomes, tlsReason } from '../model/golden';
-import { adminTrafficMatcher } from './app-traffic';
+import { adminTrafficMatcher, probeTrafficMatcher } from './app-traffic';
 import type { WorkloadKind } from '../model/kinds';
 import { workloadsOf } from '../model/workloads';
 import { eq } from '../sources/metrics/engine';
@@ -25,7 +25,7 @@ export async function workloadDetailView(
   const answer = new Answer([], []);
   const { names, adminPorts } = deps.snapshots.get();
   const sel = [eq('direction', 'inbound'), ...names.self(namespace, kind, name)];
-  const [rows, graph, routes, podResp, podLat, admin] = await Promise.all([
+  const [rows, graph, routes, podResp, podLat, admin, probeResp] = await Promise.all([
     workloadsView(deps, namespace, kind, window),
     graphView(deps, [namespace], window),
     routesView(deps, { namespace, kind, name }, undefined, window),
@@ -54,7 +54,16 @@ export async function workloadDetailView(
         windowSeconds: window.seconds,
       }),
     ),
+    answer.metrics(
+      deps.allTraffic.rate({
+        metric: 'response_total',
+        matchers: [...sel, probeTrafficMatcher()],
+        by: ['classification'],
+        windowSeconds: window.seconds,
+      }),
+    ),
   ]);
+  const probes = outcomes(probeResp);
   const row = rows.workloads.find((w) => w.kind === kind && w.name === name);
   if (!row) throw new NotFoundError(`no ${kind} ${namespace}/${name}`);
   const id = `${namespace}/${kind}/${name}`;
@@ -106,6 +115,13 @@ export async function workloadDetailView(
         rps: s.value,
       }))
       .sort((a, b) => b.rps - a.rps),
+    probes:
+      probes.success + probes.failure > 0
+        ? {
+            rps: probes.success + probes.failure,
+            successRate: probes.success / (probes.success + probes.failure),
+          }
+        : null,
     routes: routes.routes,
     errors,
   };

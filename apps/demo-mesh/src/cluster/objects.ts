@@ -111,6 +111,33 @@ export function injectedAnnotations(
   };
 }
 
+/** Kubernetes' default `periodSeconds` for a probe. */
+export const PROBE_PERIOD_SECONDS = 10;
+/** The app container's probes, as `appProbes` declares them on the pod. */
+export const APP_PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
+
+/**
+ * The port the kubelet probes on a workload's app container: its first HTTP
+ * port. A workload without one (gRPC or TCP only) declares no HTTP probe.
+ */
+export function probedPort(ports: PortSpec[] | undefined): PortSpec | undefined {
+  return ports?.find((p) => p.protocol === 'http');
+}
+
+/** The probes the app container declares (`httpGet` on its first HTTP port), as a pod spec has them. */
+export function appProbes(ports: PortSpec[] | undefined): Record<string, unknown> {
+  const port = probedPort(ports);
+  if (!port) return {};
+  const probe = (path: string) => ({
+    httpGet: { path, port: port.port, scheme: 'HTTP' },
+    periodSeconds: PROBE_PERIOD_SECONDS,
+  });
+  return {
+    livenessProbe: probe(APP_PROBE_PATHS.liveness),
+    readinessProbe: probe(APP_PROBE_PATHS.readiness),
+  };
+}
+
 function appContainer(w: WorkloadSpec) {
   return {
     name: w.name,
@@ -120,6 +147,7 @@ function appContainer(w: WorkloadSpec) {
       containerPort: p.port,
       protocol: 'TCP',
     })),
+    ...appProbes(w.ports),
     resources: { requests: { cpu: '10m', memory: '32Mi' } },
   };
 }

@@ -53,6 +53,9 @@ function refreshProcessMetrics(pod: SimPod, now: number): void {
   proxy.gauge('process_start_time_seconds', '').value = Math.floor(pod.startedAt / 1000);
   proxy.counter('process_cpu_seconds_total', '').value = Math.round(uptime * 0.0021 * 100) / 100;
   proxy.gauge('process_resident_memory_bytes', '').value = 11_534_336 + proxy.seriesCount() * 1_024;
+  proxy.counter('process_uptime_seconds_total', '').value = Math.round(uptime * 1000) / 1000;
+  proxy.gauge('process_virtual_memory_bytes', '').value = 107_995_136;
+  proxy.gauge('process_threads', '').value = 3;
   proxy.gauge('process_open_fds', '').value = 24;
   proxy.gauge('process_max_fds', '').value = 1_048_576;
   proxy.gauge(

@@ -164,6 +164,14 @@ export const FAMILIES: Record<string, FamilyMeta> = {
   ),
   process_cpu_seconds_total: legacy('counter', 'Total user and system CPU time spent in seconds.'),
   process_resident_memory_bytes: legacy('gauge', 'Resident memory size in bytes.'),
+  // The proxy's process collector (linkerd2-proxy `linkerd/metrics/src/process.rs`).
+  process_virtual_memory_bytes: current('gauge', 'Virtual memory size in bytes', 'bytes'),
+  process_uptime_seconds_total: current(
+    'counter',
+    'Total time since the process started (in seconds)',
+    'seconds',
+  ),
+  process_threads: current('gauge', 'Number of OS threads in the process.'),
   process_open_fds: legacy('gauge', 'Number of open file descriptors.'),
   process_max_fds: legacy('gauge', 'Maximum number of open file descriptors.'),
   proxy_build_info: legacy('gauge', 'Proxy build info'),

@@ -22,6 +22,7 @@ import { rateLimitFor, type LocalRateLimit } from './rate-limit';
 import { ProxyRecorder } from './recorder';
 import { RetryBudget } from './retry-budget';
 import type { BackendRuntime, ClassRuntime, Outcome, PairHandle, TcpCallRuntime } from './runtime';
+import { KubeletProbes } from './kubelet-probes';
 import { VizScrapes } from './viz-scrapes';
 import { TapHub } from '../tap/tap-hub';
 
@@ -61,6 +62,7 @@ export class TrafficEngine {
   /** What proxies count of requests to their admin servers. */
   readonly admin: AdminTraffic;
   private readonly vizScrapes: VizScrapes;
+  private readonly probes: KubeletProbes;
   private readonly egress: EgressTraffic;
   /** The proxies' tap servers, fed with every request attempt while a tap is open. */
   readonly tap = new TapHub();
@@ -76,6 +78,7 @@ export class TrafficEngine {
   ) {
     this.admin = new AdminTraffic(options.adminPort);
     this.vizScrapes = new VizScrapes(cluster, this.admin, options.adminPort);
+    this.probes = new KubeletProbes(cluster, this.admin);
     this.rng = rngFor(options.seed, `traffic:${cluster.scenario.name}`);
     this.egress = new EgressTraffic(cluster, options.seed, this.recorder);
     this.lastTick = this.now();
@@ -195,6 +198,7 @@ export class TrafficEngine {
     for (const c of this.tcpCalls) this.tickTcp(c, dt);
     this.egress.tick(dt, now);
     this.vizScrapes.tick(dt);
+    this.probes.tick(dt);
   }
 
   private incidentAt(svc: ServiceSpec, t: number): { extraFailure: number; latencyFactor: number } {

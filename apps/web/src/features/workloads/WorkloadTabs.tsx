@@ -11,7 +11,7 @@ import { QueryState } from '../../components/QueryState';
 import { LiveCalls } from '../tap/LiveCalls';
 import { Tabs } from '../../components/Tabs';
 import { UpstreamErrors } from '../../components/UpstreamErrors';
-import { formatBytesRate, formatCount, formatRps } from '../../format/format';
+import { formatBytesRate, formatCount, formatPercent, formatRps } from '../../format/format';
 import { ConfigTab } from '../config/ConfigTab';
 import { RoutesTable } from '../routes/RoutesTable';
 
@@ -70,10 +70,33 @@ function ScrapersTable({ scrapers }: { scrapers: Scraper[] }) {
   );
 }
 
-function PodsTab({ pods, scrapers }: { pods: PodRow[]; scrapers: Scraper[] }) {
+/** The kubelet's probes of the app's port: like the admin port's readers, not the workload's traffic. */
+function ProbesNote({ probes }: { probes: WorkloadDetail['probes'] }) {
+  return (
+    <section aria-labelledby="probes-title">
+      <h3 id="probes-title">Kubelet probes</h3>
+      <p className="hint" data-testid="probes">
+        {probes
+          ? `${formatRps(probes.rps)} of liveness and readiness probes to the app's port, ${formatPercent(probes.successRate)} answered successfully; plaintext from the node, admitted by the policy's default probe route. They are left out of every number on this page.`
+          : "No probe of the app's port went through the proxy in the window."}
+      </p>
+    </section>
+  );
+}
+
+function PodsTab({
+  pods,
+  scrapers,
+  probes,
+}: {
+  pods: PodRow[];
+  scrapers: Scraper[];
+  probes: WorkloadDetail['probes'];
+}) {
   return (
     <>
       <PodsTable pods={pods} />
+      <ProbesNote probes={probes} />
       <ScrapersTable scrapers={scrapers} />
     </>
   );
@@ -209,7 +232,9 @@ export function WorkloadTabs({
         {
           id: 'pods',
           title: `Pods (${detail.pods.length})`,
-          render: () => <PodsTab pods={detail.pods} scrapers={detail.scrapers} />,
+          render: () => (
+            <PodsTab pods={detail.pods} scrapers={detail.scrapers} probes={detail.probes} />
+          ),
         },
         {
           id: 'edges',

@@ -55,6 +55,7 @@ describe('octopus view', () => {
         link(peer('b'), self, 'ns/deployments/b'),
       ],
       scrapers: [],
+      probes: null,
       routes: [],
       errors: [],
     } satisfies WorkloadDetail;
