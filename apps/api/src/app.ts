@@ -1,10 +1,10 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { errorMiddleware, notFoundHandler } from './http/errors';
 import { healthRouter, type Readiness } from './http/health';
 import { hostCheck } from './http/host-check';
+import { requestLog } from './http/request-log';
 import type { SelfMetrics } from './http/self-metrics';
 import { staticWeb } from './http/static-web';
 
@@ -47,14 +47,8 @@ export function createApp(options: AppOptions): Express {
       },
     }),
   );
-  app.use(
-    pinoHttp({
-      logger: options.log,
-      // Requests are logged at debug; failures stand out at warn and error.
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
-    }),
-  );
+  // Requests are logged at debug; failures stand out at warn and error.
+  app.use(requestLog(options.log));
 
   const root = express.Router();
   if (options.selfMetrics) {

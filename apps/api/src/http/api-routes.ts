@@ -67,23 +67,28 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
   const single = <T extends z.ZodType>(s: T) =>
     z.preprocess((v) => (Array.isArray(v) ? Symbol('repeated') : v), s);
 
+  // Query schemas are built once: a zod object schema compiles its parser on first use, so
+  // one built per request cost every request that compilation (and its garbage).
+  const windowOnly = z.object({ window: single(window) });
+  const workloadsQuery = z.object({
+    window: single(window),
+    kind: single(kindSchema.optional()),
+  });
+
   router.get('/namespaces', async (req, res) => {
-    const q = parseQuery(z.object({ window: single(window) }), req);
+    const q = parseQuery(windowOnly, req);
     sendJson(res, await namespacesView(deps, q.window));
   });
 
   router.get('/namespaces/:ns/workloads', async (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
-    const q = parseQuery(
-      z.object({ window: single(window), kind: single(kindSchema.optional()) }),
-      req,
-    );
+    const q = parseQuery(workloadsQuery, req);
     sendJson(res, await workloadsView(deps, ns, q.kind, q.window));
   });
 
   router.get('/namespaces/:ns/policy', async (req, res) => {
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
-    const q = parseQuery(z.object({ window: single(window) }), req);
+    const q = parseQuery(windowOnly, req);
     sendJson(
       res,
       await deps.answers.get('policy', [ns, q.window], () => policyView(deps, ns, q.window)),
@@ -104,7 +109,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
   });
 
   router.get('/findings', async (req, res) => {
-    const q = parseQuery(z.object({ window: single(window) }), req);
+    const q = parseQuery(windowOnly, req);
     sendJson(
       res,
       await deps.answers.get('findings', [q.window], () => findingsView(deps, q.window)),
@@ -119,7 +124,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
     const ns = parseParam(k8sNameSchema, req.params.ns, 'namespace');
     const kind = parseParam(workloadKind, req.params.kind, 'kind');
     const name = parseParam(k8sNameSchema, req.params.name, 'name');
-    const q = parseQuery(z.object({ window: single(window) }), req);
+    const q = parseQuery(windowOnly, req);
     sendJson(
       res,
       await deps.answers.get('workload', [ns, kind, name, q.window], () =>
@@ -136,14 +141,19 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
     name: single(k8sNameSchema),
   };
 
+  const routesQuery = z.object({
+    ...workloadQuery,
+    to: single(z.string().max(300).optional()),
+  });
+  const timeseriesQuery = z.object({
+    ...workloadQuery,
+    peer: single(z.string().max(300).optional()),
+    to: single(z.string().max(300).optional()),
+    route: single(z.string().max(300).optional()),
+  });
+
   router.get('/routes', async (req, res) => {
-    const q = parseQuery(
-      z.object({
-        ...workloadQuery,
-        to: single(z.string().max(300).optional()),
-      }),
-      req,
-    );
+    const q = parseQuery(routesQuery, req);
     const to = q.to === undefined ? undefined : parseServiceRef(q.to);
     sendJson(
       res,
@@ -152,15 +162,7 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
   });
 
   router.get('/timeseries', async (req, res) => {
-    const q = parseQuery(
-      z.object({
-        ...workloadQuery,
-        peer: single(z.string().max(300).optional()),
-        to: single(z.string().max(300).optional()),
-        route: single(z.string().max(300).optional()),
-      }),
-      req,
-    );
+    const q = parseQuery(timeseriesQuery, req);
     const base = { namespace: q.namespace, workloadKind: q.kind, name: q.name };
     let subject: TimeseriesSubject;
     if (q.route !== undefined) {
@@ -187,45 +189,44 @@ export function apiRoutes(deps: MeshDeps, bounds: WindowBounds, layouts: Layouts
   });
 
   router.get('/mtls', async (req, res) => {
-    const q = parseQuery(z.object({ window: single(window) }), req);
+    const q = parseQuery(windowOnly, req);
     sendJson(res, await deps.answers.get('mtls', [q.window], () => mtlsView(deps, q.window)));
   });
 
   router.get('/egress', async (req, res) => {
-    const q = parseQuery(z.object({ window: single(window) }), req);
+    const q = parseQuery(windowOnly, req);
     sendJson(res, await deps.answers.get('egress', [q.window], () => egressView(deps, q.window)));
   });
 
+  const graphQuery = z.object({
+    window: single(window),
+    namespaces: single(
+      z
+        .string()
+        .max(4096)
+        .default('all')
+        .transform((v, ctx) => {
+          if (v === 'all') return 'all' as const;
+          const names = v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+          for (const n of names) {
+            if (!k8sNameSchema.safeParse(n).success) {
+              ctx.addIssue({
+                code: 'custom',
+                message: `${JSON.stringify(n.slice(0, 80))} is not a namespace name`,
+              });
+              return z.NEVER;
+            }
+          }
+          return names;
+        }),
+    ),
+  });
+
   router.get('/graph', async (req, res) => {
-    const q = parseQuery(
-      z.object({
-        window: single(window),
-        namespaces: single(
-          z
-            .string()
-            .max(4096)
-            .default('all')
-            .transform((v, ctx) => {
-              if (v === 'all') return 'all' as const;
-              const names = v
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean);
-              for (const n of names) {
-                if (!k8sNameSchema.safeParse(n).success) {
-                  ctx.addIssue({
-                    code: 'custom',
-                    message: `${JSON.stringify(n.slice(0, 80))} is not a namespace name`,
-                  });
-                  return z.NEVER;
-                }
-              }
-              return names;
-            }),
-        ),
-      }),
-      req,
-    );
+    const q = parseQuery(graphQuery, req);
     // Whoever asks for a graph will want it laid out: start the engine now.
     layouts.warm();
     const answer = await graphView(deps, q.namespaces, q.window);
