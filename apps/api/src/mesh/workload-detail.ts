@@ -90,7 +90,7 @@ export async function workloadDetailView(
       injectionPending: wl.pods.some((p) => p.injectionPending),
       identity: wl.pods.find((p) => p.identity)?.identity ?? null,
     },
-    pods: wl.pods
+    pods: [...wl.pods]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((p) => {
         const { success, failure } = outcomes(podResp.filter((s) => s.labels.pod === p.name));

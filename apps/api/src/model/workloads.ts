@@ -254,8 +254,39 @@ export interface WorkloadInfo {
   totalPods: number;
 }
 
-/** Every workload of a namespace (or all), with its running pods. */
+/** workloadsOf's answers, by the pod list they were made from (one per topology version). */
+const workloadsCache = new WeakMap<PodInfo[], Map<string, readonly WorkloadInfo[]>>();
+
+/**
+ * Every workload of a namespace (or all), with its running pods. Most views
+ * ask for it on every answer; it is made once per topology version and
+ * namespace, and shared, so it comes frozen.
+ */
 export function workloadsOf(
+  snapshot: TopologySnapshot,
+  pods: PodInfo[],
+  namespace?: string,
+): readonly WorkloadInfo[] {
+  let byNamespace = workloadsCache.get(pods);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    workloadsCache.set(pods, byNamespace);
+  }
+  const key = namespace ?? '';
+  let made = byNamespace.get(key);
+  if (!made) {
+    made = Object.freeze(
+      buildWorkloads(snapshot, pods, namespace).map((w) => {
+        Object.freeze(w.pods);
+        return Object.freeze(w);
+      }),
+    );
+    byNamespace.set(key, made);
+  }
+  return made;
+}
+
+function buildWorkloads(
   snapshot: TopologySnapshot,
   pods: PodInfo[],
   namespace?: string,

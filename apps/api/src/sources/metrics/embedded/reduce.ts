@@ -207,6 +207,22 @@ export function reduceLabels(
   return out;
 }
 
+/**
+ * Series of a kept family that the engine drops all the same: the latency
+ * histograms of the kubelet's probes of the app's port (the policy's default
+ * route and authorization `probe`). Every view leaves probes out and the
+ * workload page shows only how many came and how many failed (from
+ * `response_total`), so their buckets, a whole histogram on every probed
+ * proxy, would be held for nothing.
+ */
+export function dropsSeries(name: string, labels: Record<string, string>): boolean {
+  if (name === 'response_latency_ms_bucket')
+    return labels.direction === 'inbound' && labels.authz_name === 'probe';
+  if (name === 'inbound_http_response_duration_seconds_bucket')
+    return labels.route_name === 'probe';
+  return false;
+}
+
 export function seriesKey(name: string, labels: Record<string, string>): string {
   const keys = Object.keys(labels).sort();
   let key = name;

@@ -164,6 +164,43 @@ describe('embedded store', () => {
     expect(store.select('no_such_total', [], 0, 2000)).toEqual([]);
   });
 
+  it("keeps the kubelet probes' counts but not their latency histograms", () => {
+    const store = new SampleStore(10, 3600);
+    const probe = { direction: 'inbound', authz_kind: 'default', authz_name: 'probe' };
+    const app = { direction: 'inbound', authz_kind: 'default', authz_name: 'all-unauthenticated' };
+    const route = (name: string) => ({ route_kind: 'default', route_name: name });
+    store.ingest('a', target, 1000, [
+      { name: 'response_total', labels: { ...probe, classification: 'success' }, value: 6 },
+      { name: 'response_total', labels: { ...app, classification: 'success' }, value: 9 },
+      { name: 'response_latency_ms_bucket', labels: { ...probe, le: '1' }, value: 6 },
+      { name: 'response_latency_ms_bucket', labels: { ...app, le: '1' }, value: 9 },
+      // Outbound series name no authorization: a client's are kept whatever they carry.
+      { name: 'response_latency_ms_bucket', labels: { direction: 'outbound', le: '1' }, value: 3 },
+      { name: 'inbound_http_requests_total', labels: route('probe'), value: 6 },
+      {
+        name: 'inbound_http_response_duration_seconds_bucket',
+        labels: { ...route('probe'), le: '0.05' },
+        value: 6,
+      },
+      {
+        name: 'inbound_http_response_duration_seconds_bucket',
+        labels: { ...route('default'), le: '0.05' },
+        value: 9,
+      },
+    ]);
+    const names = (f: string, label: string) =>
+      store
+        .select(f, [], 0, 2000)
+        .map((v) => v.labels[label] ?? '')
+        .sort();
+    expect(names('response_total', 'authz_name')).toEqual(['all-unauthenticated', 'probe']);
+    expect(names('response_latency_ms_bucket', 'authz_name')).toEqual(['', 'all-unauthenticated']);
+    expect(names('inbound_http_requests_total', 'route_name')).toEqual(['probe']);
+    expect(names('inbound_http_response_duration_seconds_bucket', 'route_name')).toEqual([
+      'default',
+    ]);
+  });
+
   it('does not count a raw series that comes back after a gap as an increase', () => {
     const store = new SampleStore(10, 3600);
     const a = {

@@ -2,7 +2,7 @@ import { parseTextFormat, type ParsedSample } from '../../prometheus/text-format
 import type { Matcher } from '../engine';
 import { Chunk } from './chunks';
 import type { BucketRun } from './histogram';
-import { GAUGES, KEPT_FAMILIES, reduceLabels, rollupOf, seriesKey } from './reduce';
+import { dropsSeries, GAUGES, KEPT_FAMILIES, reduceLabels, rollupOf, seriesKey } from './reduce';
 import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
 import { accepts, labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
 
@@ -284,7 +284,8 @@ class TargetStore implements LineVisitor {
 
   /** The reduced series a new raw series feeds (index + 1), or -1 when meshviz drops it. */
   private resolve(sample: ParsedSample | undefined): number {
-    if (!sample || !KEPT_FAMILIES.has(sample.name)) return -1;
+    if (!sample || !KEPT_FAMILIES.has(sample.name) || dropsSeries(sample.name, sample.labels))
+      return -1;
     const labels = { ...reduceLabels(sample.name, sample.labels), ...this.targetLabels };
     const key = keyHash(seriesKey(sample.name, labels));
     const known = this.byKey.get(key);
