@@ -1,26 +1,27 @@
 import type { Cluster, SimPod } from '../cluster/cluster';
-import { INBOUND_ROUTE_DURATION_BUCKETS, LATENCY_MS_BUCKETS } from '../proxy/families';
-import type { AdminTraffic } from '../proxy/admin-traffic';
+import { INBOUND_ROUTE_DURATION_BUCKETS } from '../proxy/families';
+import { exchangeSeries, type AdminTraffic, type ExchangeSeries } from '../proxy/admin-traffic';
 import { labelText, type Counter, type Histogram, type ProxyRegistry } from '../proxy/registry';
 import { PROBE_PERIOD_SECONDS, probedPort } from '../cluster/objects';
-import { inboundTls, srvLabels } from './labels';
+import {
+  authzLabels,
+  inboundRouteLabels,
+  inboundTarget,
+  inboundTls,
+  routeLabels,
+  srvLabels,
+} from './labels';
 import { resolveInbound } from './policy';
 
 const REQUEST_BYTES = 110;
 const RESPONSE_BYTES = 75;
 
-interface ProbeSeries {
-  request: Counter;
-  response: Counter;
-  latency: Histogram;
+interface ProbeSeries extends ExchangeSeries {
   allow: Counter;
   routeRequests: Counter;
   routeStatuses: Counter;
   routeDuration: Histogram;
-  tcpOpen: Counter;
   tcpClose: Counter;
-  tcpRead: Counter;
-  tcpWrite: Counter;
 }
 
 /**
@@ -95,16 +96,15 @@ export class KubeletProbes {
       this.series.set(pod, null);
       return null;
     }
-    const target = {
-      target_addr: `${pod.ip}:${port.port}`,
-      target_ip: pod.ip,
-      target_port: String(port.port),
-    };
+    const target = inboundTarget(pod, { targetPort: port.port });
     // The kubelet has no proxy: plaintext, whatever the server's policy.
     const tls = inboundTls(undefined);
     const srv = srvLabels(d);
-    const route = { route_group: '', route_kind: 'default', route_name: 'probe' };
-    const authz = { authz_group: '', authz_kind: 'default', authz_name: 'probe' };
+    // Admitted by the policy's default probe route and authorization, under the server.
+    const probe = { group: '', kind: 'default', name: 'probe' };
+    const admitted = { ...d, allowed: true, route: probe, authz: probe };
+    const route = routeLabels(admitted);
+    const authz = authzLabels(admitted);
     const http = labelText({
       direction: 'inbound',
       authority: `${pod.ip}:${port.port}`,
@@ -115,24 +115,9 @@ export class KubeletProbes {
       ...authz,
     });
     const tcp = labelText({ direction: 'inbound', peer: 'src', ...target, ...tls, ...srv });
-    const parent = labelText({
-      parent_group: d.srv.group,
-      parent_kind: d.srv.kind === 'server' ? 'Server' : 'default',
-      parent_name: d.srv.name,
-      parent_port: d.srv.port,
-      ...route,
-    });
+    const parent = labelText(inboundRouteLabels(admitted));
     const s: ProbeSeries = {
-      request: proxy.counter('request_total', http),
-      response: proxy.counter(
-        'response_total',
-        `${http},status_code="200",classification="success"`,
-      ),
-      latency: proxy.histogram(
-        'response_latency_ms',
-        `${http},status_code="200"`,
-        LATENCY_MS_BUCKETS,
-      ),
+      ...exchangeSeries(proxy, http, tcp),
       allow: proxy.counter(
         'inbound_http_authz_allow_total',
         labelText({ ...target, ...srv, ...route, ...authz, ...tls }),
@@ -144,10 +129,7 @@ export class KubeletProbes {
         parent,
         INBOUND_ROUTE_DURATION_BUCKETS,
       ),
-      tcpOpen: proxy.counter('tcp_open_total', tcp),
       tcpClose: proxy.counter('tcp_close_total', `${tcp},errno=""`),
-      tcpRead: proxy.counter('tcp_read_bytes_total', tcp),
-      tcpWrite: proxy.counter('tcp_write_bytes_total', tcp),
     };
     // Connections the app's own plaintext clients hold stay counted there; a probe's is closed.
     proxy.gauge('tcp_open_connections', tcp);

@@ -69,11 +69,14 @@ export function inboundTls(client: SimPod | undefined): Record<string, string | 
     : { tls: 'no_identity', no_tls_reason: 'no_tls_from_remote' };
 }
 
-export function inboundTarget(server: SimPod, svc: ServiceSpec): Record<string, string> {
+export function inboundTarget(
+  server: SimPod,
+  to: Pick<ServiceSpec, 'targetPort'>,
+): Record<string, string> {
   return {
-    target_addr: `${server.ip}:${svc.targetPort}`,
+    target_addr: `${server.ip}:${to.targetPort}`,
     target_ip: server.ip,
-    target_port: String(svc.targetPort),
+    target_port: String(to.targetPort),
   };
 }
 
@@ -88,6 +91,20 @@ export function srvLabels(d: InboundDecision): Record<string, string> {
 
 export function routeLabels(d: InboundDecision): Record<string, string> {
   return { route_group: d.route.group, route_kind: d.route.kind, route_name: d.route.name };
+}
+
+/**
+ * Labels of current proxies' inbound route families (linkerd2-proxy inbound
+ * `http/router/metrics.rs`): the Server (parent) and the route, no namespace.
+ */
+export function inboundRouteLabels(d: InboundDecision): Record<string, string> {
+  return {
+    parent_group: d.srv.group,
+    parent_kind: d.srv.kind === 'server' ? 'Server' : 'default',
+    parent_name: d.srv.name,
+    parent_port: d.srv.port,
+    ...routeLabels(d),
+  };
 }
 
 export function authzLabels(d: InboundDecision): Record<string, string> {

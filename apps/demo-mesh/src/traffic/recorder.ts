@@ -6,7 +6,7 @@ import {
   ROUTE_DURATION_BUCKETS,
 } from '../proxy/families';
 import { labelText, type ProxyRegistry } from '../proxy/registry';
-import { authzLabels, inboundTarget, routeLabels, srvLabels } from './labels';
+import { authzLabels, inboundRouteLabels, inboundTarget, routeLabels, srvLabels } from './labels';
 import type {
   BackendRuntime,
   ClassRuntime,
@@ -172,15 +172,7 @@ export class ProxyRecorder {
   ): void {
     const d = pair.decision;
     const family = c.grpc ? 'inbound_grpc' : 'inbound_http';
-    pair.inRoute ??= labelText({
-      parent_group: d.srv.group,
-      parent_kind: d.srv.kind === 'server' ? 'Server' : 'default',
-      parent_name: d.srv.name,
-      parent_port: d.srv.port,
-      route_group: d.route.group,
-      route_kind: d.route.kind,
-      route_name: d.route.name,
-    });
+    pair.inRoute ??= labelText(inboundRouteLabels(d));
     const base = pair.inRoute;
     this.cached(server, family, `req|${base}`, () =>
       proxy.counter(`${family}_requests_total`, base),
