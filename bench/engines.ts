@@ -52,6 +52,11 @@ class RecordingProxy {
         },
       );
       out.on('error', () => res.destroy());
+      // A query the API gave up on (its timeout) is given up upstream too, as a direct
+      // connection would be: otherwise Prometheus goes on computing it for no one.
+      res.on('close', () => {
+        if (!res.writableFinished) out.destroy();
+      });
       req.pipe(out);
     });
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));

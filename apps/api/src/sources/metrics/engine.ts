@@ -1,3 +1,5 @@
+import { histogramQuantile } from './embedded/histogram';
+
 /**
  * The typed questions the mesh model asks of metrics, answered alike by the
  * Prometheus engine (PromQL) and the embedded engine (its own scrapes).
@@ -82,3 +84,55 @@ export interface MetricsEngine {
 }
 
 export const quantileKey = (q: number) => String(q);
+
+/** A histogram's bucket rates, summed by `le` and the groups of `q`. */
+export const bucketRates = (q: QuantileQuery): RateQuery => ({
+  metric: `${q.histogram}_bucket`,
+  matchers: q.matchers,
+  by: [...q.by, 'le'],
+  windowSeconds: q.windowSeconds,
+});
+
+/** The group a sample falls in when summed by `by` (an absent label and an empty one are alike). */
+export function groupKey(labels: Record<string, string>, by: string[]): string {
+  return JSON.stringify(by.map((l) => labels[l] ?? ''));
+}
+
+/** The labels of `by` that a sample has, as an aggregation `by` them keeps them. */
+export function pick(labels: Record<string, string>, by: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of by) if (labels[l] !== undefined && labels[l] !== '') out[l] = labels[l];
+  return out;
+}
+
+/**
+ * histogram_quantile of each group of `q.by`, from the bucket rates summed by
+ * `le` and `q.by`: every quantile of a group from the one set of sums.
+ */
+export function quantilesOfBuckets(buckets: Iterable<Sample>, q: QuantileQuery): QuantileSample[] {
+  const grouped = new Map<
+    string,
+    { labels: Record<string, string>; buckets: { le: number; count: number }[] }
+  >();
+  for (const s of buckets) {
+    const key = groupKey(s.labels, q.by);
+    let g = grouped.get(key);
+    if (!g) {
+      g = { labels: pick(s.labels, q.by), buckets: [] };
+      grouped.set(key, g);
+    }
+    g.buckets.push({
+      le: s.labels.le === '+Inf' ? Infinity : Number(s.labels.le),
+      count: s.value,
+    });
+  }
+  return [...grouped.values()].map((g) => ({
+    labels: g.labels,
+    values: Object.fromEntries(
+      q.quantiles.map((quantile) => [
+        quantileKey(quantile),
+        histogramQuantile(quantile, g.buckets),
+      ]),
+    ),
+  }));
+}

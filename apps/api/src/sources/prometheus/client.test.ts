@@ -16,6 +16,7 @@ let url: string;
 let caFile: string;
 let dir: string;
 const seen: Record<string, string | undefined>[] = [];
+const bodies: URLSearchParams[] = [];
 
 beforeAll(async () => {
   const ca = await selfsigned.generate([{ name: 'commonName', value: 'test-ca' }], {
@@ -35,7 +36,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'meshviz-prom-'));
   caFile = join(dir, 'ca.crt');
   writeFileSync(caFile, ca.cert);
-  server = createServer({ key: cert.private, cert: cert.cert }, (req, res) => {
+  server = createServer({ key: cert.private, cert: cert.cert }, async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    bodies.push(new URLSearchParams(body));
     seen.push({
       authorization: req.headers.authorization,
       tenant: String(req.headers['x-scope-orgid'] ?? ''),
@@ -72,6 +76,20 @@ describe('Prometheus client against a secured Prometheus-compatible server', () 
       { authorization: 'Bearer token-1', tenant: 'tenant-a' },
       { authorization: 'Bearer token-2', tenant: 'tenant-a' },
     ]);
+  });
+
+  it("passes its own timeout on as Prometheus's evaluation timeout, so an abandoned query stops there too", async () => {
+    const client = new PrometheusClient({
+      baseUrl: url,
+      timeoutMs: 2500,
+      auth: { bearerToken: 'token-1', caFile },
+    });
+    await client.query('sum(up)');
+    // Prometheus's API reads `timeout` as a duration (web/api/v1 parseDuration): "2500ms".
+    expect(Object.fromEntries(bodies.at(-1) ?? [])).toEqual({
+      query: 'sum(up)',
+      timeout: '2500ms',
+    });
   });
 
   it('sends basic auth', async () => {

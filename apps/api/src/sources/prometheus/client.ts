@@ -121,7 +121,10 @@ export class PrometheusClient {
           'Content-Type': 'application/x-www-form-urlencoded',
           Accept: 'application/json',
         },
-        body: new URLSearchParams(params),
+        // The same limit as Prometheus's own evaluation timeout: a query this client has
+        // given up on stops there too, rather than holding memory and a core for no one,
+        // even behind a proxy that does not pass the closed connection on.
+        body: new URLSearchParams({ ...params, timeout: `${Math.ceil(this.timeoutMs)}ms` }),
         signal: combined,
       });
     } catch (err) {

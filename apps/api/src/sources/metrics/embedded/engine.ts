@@ -8,8 +8,8 @@ import type {
   RateQuery,
   Sample,
 } from '../engine';
-import { quantileKey } from '../engine';
-import { boundsQuantile, BucketSlab, histogramQuantile } from './histogram';
+import { bucketRates, groupKey, pick, quantileKey, quantilesOfBuckets } from '../engine';
+import { boundsQuantile, BucketSlab } from './histogram';
 import { familyFor, keepsLabel } from './reduce';
 import type { SampleStore, SeriesView, WindowEnds } from './store';
 
@@ -89,16 +89,6 @@ function extrapolateEnds(e: WindowEnds, t: number, windowSeconds: number): boole
   return true;
 }
 
-function groupKey(labels: Record<string, string>, by: string[]): string {
-  return JSON.stringify(by.map((l) => labels[l] ?? ''));
-}
-
-function pick(labels: Record<string, string>, by: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of by) if (labels[l] !== undefined && labels[l] !== '') out[l] = labels[l];
-  return out;
-}
-
 /** Staleness: a gauge sample older than this is not "current" (as Prometheus's 5-minute lookback, shortened to scrapes). */
 const GAUGE_LOOKBACK_INTERVALS = 2.5;
 
@@ -147,43 +137,12 @@ export class EmbeddedEngine implements MetricsEngine {
     return groups;
   }
 
-  private bucketQuery(q: QuantileQuery): RateQuery {
-    return {
-      metric: `${q.histogram}_bucket`,
-      matchers: q.matchers,
-      by: [...q.by, 'le'],
-      windowSeconds: q.windowSeconds,
-    };
-  }
-
   private quantilesAt(
     q: QuantileQuery,
     t: number,
-    views = this.views(this.bucketQuery(q), t, t),
+    views = this.views(bucketRates(q), t, t),
   ): QuantileSample[] {
-    const buckets = this.rateAt(this.bucketQuery(q), t, views);
-    const grouped = new Map<
-      string,
-      { labels: Record<string, string>; buckets: { le: number; count: number }[] }
-    >();
-    for (const s of buckets.values()) {
-      const key = groupKey(s.labels, q.by);
-      const g = grouped.get(key) ?? { labels: pick(s.labels, q.by), buckets: [] };
-      g.buckets.push({
-        le: s.labels.le === '+Inf' ? Infinity : Number(s.labels.le),
-        count: s.value,
-      });
-      grouped.set(key, g);
-    }
-    return [...grouped.values()].map((g) => ({
-      labels: g.labels,
-      values: Object.fromEntries(
-        q.quantiles.map((quantile) => [
-          quantileKey(quantile),
-          histogramQuantile(quantile, g.buckets),
-        ]),
-      ),
-    }));
+    return quantilesOfBuckets(this.rateAt(bucketRates(q), t, views).values(), q);
   }
 
   /** rate() at one time, from each series' samples at the window's ends only. */
@@ -305,7 +264,7 @@ export class EmbeddedEngine implements MetricsEngine {
   ): Promise<RangeSeries[]> {
     const series = new Map<string, RangeSeries>();
     const qk = quantileKey(q.quantiles[0]);
-    const views = this.views(this.bucketQuery(q), range.start, range.end);
+    const views = this.views(bucketRates(q), range.start, range.end);
     for (const t of this.steps(range)) {
       for (const s of this.quantilesAt(q, t, views)) {
         const v = s.values[qk];
