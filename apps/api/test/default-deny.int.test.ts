@@ -47,7 +47,9 @@ describe('API on a default-deny namespace', () => {
       'the first scrapes',
       async () => {
         const { body } = await api.get<NamespacesResponse>('/api/v1/namespaces');
-        return body.errors.find((e) => e.source === 'proxy' && e.message.includes('deny'));
+        // Each proxy is scraped at its own offset in the interval, as Prometheus does: wait
+        // until all five have been tried.
+        return body.errors.find((e) => e.source === 'proxy' && e.message.includes('5 proxies'));
       },
       20_000,
     );

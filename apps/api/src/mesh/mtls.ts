@@ -23,14 +23,15 @@ export async function mtlsView(
   // Each namespace's share alone, not the namespace table: its latency quantiles are
   // most of that table's cost, and this page does not show them.
   const [byNamespace, graph, certs, tls] = await Promise.all([
-    requestsByTls(deps, answer, window.seconds, true),
+    requestsByTls(deps, answer, window.seconds),
     // Its plaintext edges need traffic and TLS only, not latency.
     graphView(deps, 'all', window, { latency: false }),
     certificateExpiries(deps, answer),
     tlsProviders(deps, answer, pods),
   ]);
-  // The mesh's share: every request once, on the server's side where it has a proxy, else the client's.
-  const mesh = mtlsOfSamples(await requestsByTls(deps, answer, window.seconds, false));
+  // The mesh's share: every request once, on the server's side where it has a proxy, else
+  // the client's; the namespaces' samples together are exactly those, so no second scan.
+  const mesh = mtlsOfSamples(byNamespace);
   const errors = [...graph.errors, ...answer.errors].filter(
     (e, i, all) => all.findIndex((x) => x.message === e.message) === i,
   );

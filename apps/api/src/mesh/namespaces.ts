@@ -40,7 +40,7 @@ async function buildNamespaces(
         quantiles: QUANTILES,
       }),
     ),
-    requestsByTls(deps, answer, w, true),
+    requestsByTls(deps, answer, w),
   ]);
   const success = new Tally();
   const failure = new Tally();

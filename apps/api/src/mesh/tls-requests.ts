@@ -5,20 +5,19 @@ import type { MeshDeps } from './deps';
 /**
  * Request rates by TLS state, each request counted once: on the server's
  * side where it has a proxy, else (servers without one) on the client's.
- * With `byNamespace`, every sample carries the server's `namespace`.
+ * Every sample carries the server's `namespace`: summed, they are the mesh's.
  */
 export async function requestsByTls(
   deps: MeshDeps,
   answer: Answer,
   windowSeconds: number,
-  byNamespace: boolean,
 ): Promise<Sample[]> {
   const [inbound, toUnmeshed] = await Promise.all([
     answer.metrics(
       deps.engine.rate({
         metric: 'request_total',
         matchers: [eq('direction', 'inbound')],
-        by: [...(byNamespace ? ['namespace'] : []), 'tls', 'no_tls_reason'],
+        by: ['namespace', 'tls', 'no_tls_reason'],
         windowSeconds,
       }),
     ),
@@ -29,7 +28,7 @@ export async function requestsByTls(
           eq('direction', 'outbound'),
           eq('no_tls_reason', 'not_provided_by_service_discovery'),
         ],
-        by: byNamespace ? ['dst_namespace'] : [],
+        by: ['dst_namespace'],
         windowSeconds,
       }),
     ),
@@ -39,7 +38,7 @@ export async function requestsByTls(
     ...toUnmeshed.map((s) => ({
       value: s.value,
       labels: {
-        ...(byNamespace ? { namespace: s.labels.dst_namespace ?? '' } : {}),
+        namespace: s.labels.dst_namespace ?? '',
         tls: 'no_identity',
         no_tls_reason: 'not_provided_by_service_discovery',
       },
@@ -47,7 +46,7 @@ export async function requestsByTls(
   ];
 }
 
-/** requestsByTls's samples (asked `byNamespace`), by the server's namespace. */
+/** requestsByTls's samples, by the server's namespace. */
 export function byServerNamespace(samples: Sample[]): Map<string, Sample[]> {
   const out = new Map<string, Sample[]>();
   for (const s of samples) {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Scraper } from './scraper';
+import { Scraper, ScrapeSchedule, scrapeOffsetMs, type ScrapeTarget } from './scraper';
 import { SampleStore } from './store';
 
 let server: Server;
@@ -79,5 +79,49 @@ describe('embedded scraper', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain("2 proxies in namespace payments deny meshviz's scrapes");
     expect(errors[0]).toContain('allow-scrapes --namespace payments');
+  });
+
+  it('scrapes each proxy once an interval at its own point in it, as Prometheus spreads its targets', () => {
+    // 1,000 proxies every 10 s, the schedule asked every 100 ms for two and a half cycles.
+    const targets: ScrapeTarget[] = Array.from({ length: 1000 }, (_, i) => ({
+      address: `10.${Math.floor(i / 250)}.${i % 250}.7:4191`,
+      labels: {},
+    }));
+    let reads = 0;
+    const schedule = new ScrapeSchedule(10_000, () => {
+      reads++;
+      return targets;
+    });
+    const times = new Map<string, number[]>();
+    const perTick: number[] = [];
+    const cycles: number[] = [];
+    const t0 = 1_700_000_003_000; // 3 s into a cycle (boundaries are whole multiples of 10 s)
+    for (let now = t0; now < t0 + 25_000; now += 100) {
+      const { due, newCycle } = schedule.take(now);
+      if (newCycle) cycles.push(now);
+      perTick.push(due.length);
+      for (const t of due) times.set(t.address, [...(times.get(t.address) ?? []), now]);
+    }
+    // Cycles turn on the absolute 10 s boundaries, and the targets are read once each.
+    expect(cycles).toEqual([t0, t0 + 7_000, t0 + 17_000]);
+    expect(reads).toBe(3);
+    for (const t of targets) {
+      const at = times.get(t.address) ?? [];
+      const offset = scrapeOffsetMs(t.address, 10_000);
+      // Due at its offset, to the 100 ms step the schedule is asked at.
+      const since = (now: number) => (now - offset) % 10_000;
+      // In the first cycle, one past its offset is scraped at once; every later scrape
+      // comes at its offset, one interval after the one before.
+      const steady = offset < 3_000 ? at.slice(1) : at;
+      for (const now of steady) expect(since(now)).toBeLessThan(100);
+      for (let i = 1; i < steady.length; i++)
+        expect((steady[i] ?? 0) - (steady[i - 1] ?? 0)).toBe(10_000);
+      // Each scrape due in the 25 s (the last step asked is 27.9 s after a boundary), once.
+      expect(at).toHaveLength(offset <= 7_900 ? 3 : 2);
+    }
+    // Spread: after the first step (those whose offsets had passed at start), 10 a step
+    // on average and none near a burst of the whole mesh.
+    expect(perTick[0]).toBeGreaterThan(200);
+    expect(Math.max(...perTick.slice(1))).toBeLessThan(40);
   });
 });

@@ -46,9 +46,64 @@ export interface ScraperOptions {
 }
 
 /**
- * Scrapes every proxy's admin /metrics each interval, with bounded
- * concurrency and a timeout, into the sample store. Targets come from the
- * topology at each round, so new pods are picked up and gone ones dropped.
+ * A target's place in the scrape interval, as Prometheus places its targets
+ * (scrape/target.go `offset`): a hash of the target, modulo the interval,
+ * from boundaries pinned to absolute time. Each target is then scraped once an
+ * interval, always at the same point in it, and a thousand proxies are a steady
+ * trickle of scrapes rather than a burst every interval.
+ */
+export function scrapeOffsetMs(address: string, intervalMs: number): number {
+  // FNV-1a, 32 bits.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < address.length; i++) {
+    h ^= address.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % intervalMs;
+}
+
+/** Which targets are due, cycle by cycle, each at its offset in the interval. */
+export class ScrapeSchedule {
+  private start = Number.NEGATIVE_INFINITY;
+  private due: { target: ScrapeTarget; at: number }[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly targets: () => ScrapeTarget[],
+  ) {}
+
+  /**
+   * The targets due by `now`, and whether a new cycle began (the targets are read again
+   * then). A cycle's targets not yet given out when it ends (a late call) come first.
+   */
+  take(now: number): { due: ScrapeTarget[]; newCycle: boolean } {
+    const out: ScrapeTarget[] = [];
+    const start = now - (now % this.intervalMs);
+    const newCycle = start !== this.start;
+    if (newCycle) {
+      this.drain(Number.POSITIVE_INFINITY, out);
+      this.start = start;
+      this.due = this.targets()
+        .map((target) => ({ target, at: start + scrapeOffsetMs(target.address, this.intervalMs) }))
+        .sort((a, b) => a.at - b.at);
+      this.next = 0;
+    }
+    this.drain(now, out);
+    return { due: out, newCycle };
+  }
+
+  private drain(until: number, out: ScrapeTarget[]): void {
+    while (this.next < this.due.length && (this.due[this.next]?.at ?? Infinity) <= until)
+      out.push((this.due[this.next++] as { target: ScrapeTarget }).target);
+  }
+}
+
+/**
+ * Scrapes every proxy's admin /metrics each interval, each at its own point in
+ * the interval, with bounded concurrency and a timeout, into the sample store.
+ * Targets come from the topology at each cycle, so new pods are picked up and
+ * gone ones dropped.
  */
 export class Scraper {
   private timer: NodeJS.Timeout | undefined;
@@ -56,15 +111,28 @@ export class Scraper {
   private readonly status = new Map<string, ScrapeStatus>();
   /** Connections to proxies are kept between rounds, as Prometheus keeps them. */
   private readonly client = new ScrapeClient();
+  private readonly inFlight = new Set<string>();
+  private readonly waiting = new Map<string, ScrapeTarget>();
 
   constructor(private readonly options: ScraperOptions) {}
 
+  /**
+   * Scrapes each target at its offset in the interval, checked every hundredth of it (at
+   * most 100 ms). Spread so, ingest takes the API's thread a little at a time: in one burst
+   * a round of 1,000 proxies held it for a second or more, and any answer asked meanwhile
+   * waited behind it.
+   */
   start(): void {
+    const intervalMs = this.options.intervalSeconds * 1000;
+    const schedule = new ScrapeSchedule(intervalMs, () => this.currentTargets());
+    let cycles = 0;
     const tick = () => {
-      void this.round();
+      const { due, newCycle } = schedule.take(Date.now());
+      if (newCycle && cycles++ > 0) this.endRound();
+      for (const t of due) this.enqueue(t);
     };
     tick();
-    this.timer = setInterval(tick, this.options.intervalSeconds * 1000);
+    this.timer = setInterval(tick, Math.max(10, Math.min(100, intervalMs / 100)));
     this.timer.unref();
   }
 
@@ -73,15 +141,12 @@ export class Scraper {
     this.client.close();
   }
 
-  /** One scrape of every target; overlapping rounds are skipped. */
+  /** One scrape of every target, now; overlapping rounds are skipped. */
   async round(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      const targets = this.options.targets();
-      const live = new Set(targets.map((t) => t.address));
-      for (const key of this.status.keys()) if (!live.has(key)) this.status.delete(key);
-      this.client.retain(live);
+      const targets = this.currentTargets();
       let next = 0;
       const worker = async () => {
         while (next < targets.length) {
@@ -89,14 +154,47 @@ export class Scraper {
           if (t) await this.scrape(t);
         }
       };
-      await Promise.all(
-        Array.from({ length: Math.min(this.options.concurrency ?? 32, targets.length) }, worker),
-      );
-      this.options.store.expire(Date.now() / 1000);
-      this.options.onRound?.();
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, targets.length) }, worker));
+      this.endRound();
     } finally {
       this.running = false;
     }
+  }
+
+  private get concurrency(): number {
+    return this.options.concurrency ?? 32;
+  }
+
+  /** The targets now, forgetting the status and connections of those gone. */
+  private currentTargets(): ScrapeTarget[] {
+    const targets = this.options.targets();
+    const live = new Set(targets.map((t) => t.address));
+    for (const key of this.status.keys()) if (!live.has(key)) this.status.delete(key);
+    this.client.retain(live);
+    return targets;
+  }
+
+  private endRound(): void {
+    this.options.store.expire(Date.now() / 1000);
+    this.options.onRound?.();
+  }
+
+  /** Scrapes `target` once at most at a time, and at most `concurrency` targets at once. */
+  private enqueue(target: ScrapeTarget): void {
+    if (this.inFlight.has(target.address)) return;
+    if (this.inFlight.size >= this.concurrency) {
+      this.waiting.set(target.address, target);
+      return;
+    }
+    this.inFlight.add(target.address);
+    void this.scrape(target).finally(() => {
+      this.inFlight.delete(target.address);
+      const [next] = this.waiting.values();
+      if (next) {
+        this.waiting.delete(next.address);
+        this.enqueue(next);
+      }
+    });
   }
 
   private async scrape(target: ScrapeTarget): Promise<void> {
