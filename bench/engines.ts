@@ -197,7 +197,14 @@ interface LoadResult {
   rssWarm: number;
   rssPeak: number;
   rssEnd: number;
+  /**
+   * The highest RSS in each half of the run after its first minute: V8's heap rises and
+   * falls between collections, so flat means the later peaks no higher than the earlier.
+   */
+  warmPeaks: [number, number];
 }
+
+const peakOf = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : Number.NaN);
 
 async function loadRun(
   mode: string,
@@ -216,10 +223,14 @@ async function loadRun(
   const until = t0 + seconds * 1000;
   let rssWarm = Number.NaN;
   let rssPeak = rssStart;
+  const warm: number[] = [];
   const sampler = setInterval(() => {
     const rss = rssMiB(pid);
     rssPeak = Math.max(rssPeak, rss);
-    if (Number.isNaN(rssWarm) && Date.now() - t0 >= 60_000) rssWarm = rss;
+    if (Date.now() - t0 >= 60_000) {
+      if (Number.isNaN(rssWarm)) rssWarm = rss;
+      warm.push(rss);
+    }
   }, 1000);
   const viewer = async (offset: number) => {
     await sleep(offset);
@@ -243,6 +254,7 @@ async function loadRun(
     rssWarm,
     rssPeak,
     rssEnd: rssMiB(pid),
+    warmPeaks: [peakOf(warm.slice(0, warm.length >> 1)), peakOf(warm.slice(warm.length >> 1))],
   };
 }
 
@@ -533,6 +545,7 @@ function report(results: SizeResult[]): string {
             'p50 ms',
             'p99 ms',
             'RSS MiB: start / after 1 min / end (peak)',
+            'RSS peak MiB after 1 min: first half / second half',
           ],
           r.load.map((l) => [
             l.mode,
@@ -541,6 +554,7 @@ function report(results: SizeResult[]): string {
             f0(l.p50),
             f0(l.p99),
             `${f0(l.rssStart)} / ${Number.isNaN(l.rssWarm) ? '-' : f0(l.rssWarm)} / ${f0(l.rssEnd)} (${f0(l.rssPeak)})`,
+            l.warmPeaks.some(Number.isNaN) ? '-' : `${f0(l.warmPeaks[0])} / ${f0(l.warmPeaks[1])}`,
           ]),
         ),
       );
