@@ -202,7 +202,20 @@ interface LoadResult {
    * falls between collections, so flat means the later peaks no higher than the earlier.
    */
   warmPeaks: [number, number];
+  /** Why the run ended early: the API stopped answering. */
+  failed?: string;
 }
+
+const FAILED_LOAD: Omit<LoadResult, 'mode' | 'viewers'> = {
+  upstreamPerSecond: Number.NaN,
+  p50: Number.NaN,
+  p99: Number.NaN,
+  rssStart: Number.NaN,
+  rssWarm: Number.NaN,
+  rssPeak: Number.NaN,
+  rssEnd: Number.NaN,
+  warmPeaks: [Number.NaN, Number.NaN],
+};
 
 const peakOf = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : Number.NaN);
 
@@ -241,8 +254,11 @@ async function loadRun(
       await sleep(Math.max(0, 2000 - (Date.now() - began)));
     }
   };
-  await Promise.all(Array.from({ length: viewers }, (_, i) => viewer((i * 2000) / viewers)));
-  clearInterval(sampler);
+  try {
+    await Promise.all(Array.from({ length: viewers }, (_, i) => viewer((i * 2000) / viewers)));
+  } finally {
+    clearInterval(sampler);
+  }
   const elapsed = (Date.now() - t0) / 1000;
   return {
     mode,
@@ -429,8 +445,17 @@ async function measure(
         ['Prometheus', promApi, promApiUrl, promUpstream],
       ] as const) {
         await holdPrometheus(mode === 'embedded');
-        loads.push(await loadRun(mode, api, url, list, 1, load.baselineSeconds, upstream));
-        loads.push(await loadRun(mode, api, url, list, load.viewers, load.seconds, upstream));
+        for (const [viewers, seconds] of [
+          [1, load.baselineSeconds],
+          [load.viewers, load.seconds],
+        ] as const) {
+          // An API that stops answering (or exits) is a result to print, with the rest.
+          try {
+            loads.push(await loadRun(mode, api, url, list, viewers, seconds, upstream));
+          } catch (err) {
+            loads.push({ ...FAILED_LOAD, mode, viewers, failed: String(err) });
+          }
+        }
       }
     }
     return {
@@ -558,6 +583,8 @@ function report(results: SizeResult[]): string {
           ]),
         ),
       );
+      for (const l of r.load.filter((x) => x.failed))
+        out.push(`${l.mode}, ${l.viewers} viewers: ended early: ${l.failed ?? ''}`);
     }
   }
   return out.join('\n');

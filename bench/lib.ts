@@ -13,9 +13,14 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** Resident set size of a process in MiB, from /proc. */
+/** Resident set size of a process in MiB, from /proc (NaN once it has exited). */
 export function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return Number.NaN;
+  }
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
@@ -48,14 +53,33 @@ export function startScript(
 ): Promise<[ChildProcess, string]> {
   const child = spawn(process.execPath, [...runner, script, ...args], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its last words, should it exit before the bench stops it: what it logged at warn and
+  // above, and whatever it wrote to stderr (a crash's stack, V8 running out of heap).
+  const last: string[] = [];
+  const keep = (line: string) => {
+    last.push(line);
+    if (last.length > 40) last.shift();
+  };
+  createInterface({ input: child.stderr! }).on('line', keep);
+  let stopping = false;
+  const kill = child.kill.bind(child);
+  child.kill = (signal?: NodeJS.Signals | number) => {
+    stopping = true;
+    return kill(signal);
+  };
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = pattern.exec(line);
       if (m?.[1]) resolve([child, m[1]]);
+      if (/"level":(40|50|60)/.test(line)) keep(line);
     });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('exit', (code, signal) => {
+      const how = `${script} exited with ${signal ?? code}`;
+      if (!stopping) process.stderr.write(`${how}; its last output:\n${last.join('\n')}\n`);
+      reject(new Error(how));
+    });
   });
 }
 

@@ -138,6 +138,7 @@ export class Scraper {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.waiting.clear();
     this.client.close();
   }
 
