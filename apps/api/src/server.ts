@@ -13,7 +13,7 @@ import { AppTrafficEngine } from './mesh/app-traffic';
 import { PrometheusTargets } from './mesh/prometheus-targets';
 import { scrapeTargets } from './model/workloads';
 import { EmbeddedEngine } from './sources/metrics/embedded/engine';
-import { Scraper } from './sources/metrics/embedded/scraper';
+import { Scraper, type ScrapeTarget } from './sources/metrics/embedded/scraper';
 import { SharedAnswers } from './mesh/shared-answers';
 import { SampleStore } from './sources/metrics/embedded/store';
 import type { MetricsEngine } from './sources/metrics/engine';
@@ -55,6 +55,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     targets = new PrometheusTargets(engine, snapshots, log.child({ source: 'prometheus' }));
   } else {
     let rounds = 0;
+    let targetsOf: { pods: unknown; targets: ScrapeTarget[] } = { pods: undefined, targets: [] };
     const store = new SampleStore(
       Math.ceil(config.retention / config.scrapeInterval) + 2,
       config.retention,
@@ -62,7 +63,13 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     scraper = new Scraper({
       store,
       intervalSeconds: config.scrapeInterval,
-      targets: () => scrapeTargets(snapshots.get().pods, config.linkerdNamespace),
+      targets: () => {
+        // One list per topology: the scraper asks every tick, and a new list means a change.
+        const { pods } = snapshots.get();
+        if (pods !== targetsOf.pods)
+          targetsOf = { pods, targets: scrapeTargets(pods, config.linkerdNamespace) };
+        return targetsOf.targets;
+      },
       log: log.child({ source: 'scraper' }),
       onScrape: (ok, ms) => {
         selfMetrics.scrapes.inc({ result: ok ? 'ok' : 'error' });

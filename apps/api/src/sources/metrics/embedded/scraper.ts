@@ -33,7 +33,8 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ScraperOptions {
   store: SampleStore;
-  targets: () => ScrapeTarget[];
+  /** The targets now: the same array while they are unchanged (it is asked every tick). */
+  targets: () => readonly ScrapeTarget[];
   intervalSeconds: number;
   concurrency?: number;
   timeoutMs?: number;
@@ -62,20 +63,28 @@ export function scrapeOffsetMs(address: string, intervalMs: number): number {
   return h % intervalMs;
 }
 
-/** Which targets are due, cycle by cycle, each at its offset in the interval. */
+/**
+ * Which targets are due, cycle by cycle, each at its offset in the interval.
+ * The targets are read at every call; when they change (a pod started), a new
+ * one is due at its offset in this cycle, at once if that has passed, as
+ * Prometheus starts a new target's loop rather than waiting for the next round.
+ */
 export class ScrapeSchedule {
   private start = Number.NEGATIVE_INFINITY;
   private due: { target: ScrapeTarget; at: number }[] = [];
   private next = 0;
+  private known: readonly ScrapeTarget[] | undefined;
+  /** Addresses given out in this cycle. */
+  private readonly given = new Set<string>();
 
   constructor(
     private readonly intervalMs: number,
-    private readonly targets: () => ScrapeTarget[],
+    private readonly targets: () => readonly ScrapeTarget[],
   ) {}
 
   /**
-   * The targets due by `now`, and whether a new cycle began (the targets are read again
-   * then). A cycle's targets not yet given out when it ends (a late call) come first.
+   * The targets due by `now`, and whether a new cycle began. A cycle's targets not yet
+   * given out when it ends (a late call) come first.
    */
   take(now: number): { due: ScrapeTarget[]; newCycle: boolean } {
     const out: ScrapeTarget[] = [];
@@ -84,18 +93,35 @@ export class ScrapeSchedule {
     if (newCycle) {
       this.drain(Number.POSITIVE_INFINITY, out);
       this.start = start;
-      this.due = this.targets()
-        .map((target) => ({ target, at: start + scrapeOffsetMs(target.address, this.intervalMs) }))
-        .sort((a, b) => a.at - b.at);
-      this.next = 0;
+      this.given.clear();
+      this.plan(this.targets());
+    } else {
+      const targets = this.targets();
+      if (targets !== this.known) this.plan(targets);
     }
     this.drain(now, out);
     return { due: out, newCycle };
   }
 
+  /** This cycle's targets not yet given out, by their place in it. */
+  private plan(targets: readonly ScrapeTarget[]): void {
+    this.known = targets;
+    this.due = targets
+      .filter((t) => !this.given.has(t.address))
+      .map((target) => ({
+        target,
+        at: this.start + scrapeOffsetMs(target.address, this.intervalMs),
+      }))
+      .sort((a, b) => a.at - b.at);
+    this.next = 0;
+  }
+
   private drain(until: number, out: ScrapeTarget[]): void {
-    while (this.next < this.due.length && (this.due[this.next]?.at ?? Infinity) <= until)
-      out.push((this.due[this.next++] as { target: ScrapeTarget }).target);
+    while (this.next < this.due.length && (this.due[this.next]?.at ?? Infinity) <= until) {
+      const { target } = this.due[this.next++] as { target: ScrapeTarget };
+      this.given.add(target.address);
+      out.push(target);
+    }
   }
 }
 
@@ -166,9 +192,16 @@ export class Scraper {
     return this.options.concurrency ?? 32;
   }
 
-  /** The targets now, forgetting the status and connections of those gone. */
-  private currentTargets(): ScrapeTarget[] {
+  private lastTargets: readonly ScrapeTarget[] | undefined;
+
+  /**
+   * The targets now (the same array while the topology is unchanged), forgetting the
+   * status and connections of those gone when they change.
+   */
+  private currentTargets(): readonly ScrapeTarget[] {
     const targets = this.options.targets();
+    if (targets === this.lastTargets) return targets;
+    this.lastTargets = targets;
     const live = new Set(targets.map((t) => t.address));
     for (const key of this.status.keys()) if (!live.has(key)) this.status.delete(key);
     this.client.retain(live);
