@@ -3,6 +3,7 @@ import { eq, re } from '../engine';
 import { EmbeddedEngine, extrapolatedRate } from './engine';
 import { boundsQuantile, BucketSlab, histogramQuantile } from './histogram';
 import { SampleStore } from './store';
+import { SAMPLES_PER_CHUNK } from './chunks';
 
 const sample = (name: string, labels: Record<string, string>, value: number) => ({
   name,
@@ -77,6 +78,24 @@ describe('embedded sample store', () => {
     for (let i = 0; i < 10; i++)
       store.ingest('a', target, 1000 + i, [sample('request_total', {}, i)]);
     expect(store.select('request_total', [], 0, 2000)[0]?.values).toEqual([6, 7, 8, 9]);
+  });
+
+  it("forgets a target's old samples and stale series at its own scrapes, with no store-wide pass", () => {
+    // 300 scrapes into a ring of 130: of the three chunks written (0-119, 120-239, 240-299)
+    // the first is wholly older than scrape 170 and goes; the series last fed at scrape 100
+    // is past the ring and goes.
+    const store = new SampleStore(130, 1e9);
+    for (let i = 0; i < 300; i++) {
+      const samples = [sample('request_total', { dst_service: 'kept' }, i)];
+      if (i <= 100) samples.push(sample('request_total', { dst_service: 'stale' }, i));
+      store.ingest('a', target, 1000 + 10 * i, samples);
+    }
+    const stats = store.stats();
+    expect(stats.series).toBe(1);
+    expect(stats.samples).toBe(SAMPLES_PER_CHUNK + (300 - 2 * SAMPLES_PER_CHUNK));
+    expect(store.select('request_total', [], 0, 1e9).map((v) => v.labels.dst_service)).toEqual([
+      'kept',
+    ]);
   });
 });
 

@@ -128,6 +128,8 @@ class TargetStore implements LineVisitor {
   /** Scrapes ingested so far; scrape k's time is times[k % capacity]. */
   seq = 0;
   lastScrape = 0;
+  /** Its series, samples and bytes, as of its last scrape. */
+  tally: TargetTally = { series: 0, samples: 0, sampleBytes: 0, bytes: 0 };
   /** Its reduced series and histogram buckets: the columns written at each scrape. */
   readonly series: Stored[] = [];
   /** Its histograms by a hash of their name and labels but `le`. */
@@ -189,6 +191,7 @@ class TargetStore implements LineVisitor {
     scanSamples(body, this);
     this.body = new Uint8Array(0);
     this.commit(t);
+    this.compact();
   }
 
   ingestSamples(t: number, samples: ParsedSample[]): void {
@@ -200,6 +203,7 @@ class TargetStore implements LineVisitor {
     }
     this.parsed = undefined;
     this.commit(t);
+    this.compact();
   }
 
   /** LineVisitor: one sample line of the body being ingested. */
@@ -483,9 +487,35 @@ class TargetStore implements LineVisitor {
 
   /**
    * Forgets chunks older than the time ring, and series no raw series has
-   * fed for a whole ring (a counter's carried value says nothing any more).
+   * fed for a whole ring (a counter's carried value says nothing any more),
+   * and takes the target's figures. Done after each of its scrapes, a
+   * target at a time: at 1,000 proxies all of them at once held the API's
+   * thread for about 0.1 s every interval.
    */
-  compact(): void {
+  private compact(): void {
+    this.forgetOld();
+    this.tally = this.measure();
+  }
+
+  private measure(): TargetTally {
+    let samples = 0;
+    let sampleBytes = 0;
+    let bytes = this.raw.capacity * 24 + this.capacity * 8 + this.recent.byteLength;
+    for (const s of this.series) {
+      bytes +=
+        s.kind === 'series' ? SERIES_OVERHEAD_BYTES + s.labels.byteLength : BUCKET_OVERHEAD_BYTES;
+      for (const c of s.chunks) {
+        samples += c.count;
+        sampleBytes += c.length;
+        bytes += c.data.byteLength;
+      }
+    }
+    for (const h of this.histograms.values())
+      bytes += SERIES_OVERHEAD_BYTES + h.labels.byteLength + h.buckets.length * 8;
+    return { series: this.series.length, samples, sampleBytes, bytes };
+  }
+
+  private forgetOld(): void {
     const oldest = this.firstSeq;
     let removed = false;
     for (const s of this.series) {
@@ -567,18 +597,15 @@ class TargetStore implements LineVisitor {
     for (const s of this.series) if (s.kind === 'series') this.store.index.remove(s);
     for (const h of this.histograms.values()) this.store.index.remove(h);
   }
+}
 
-  bytes(): number {
-    let n = this.raw.capacity * 24 + this.capacity * 8 + this.recent.byteLength;
-    for (const s of this.series) {
-      n +=
-        s.kind === 'series' ? SERIES_OVERHEAD_BYTES + s.labels.byteLength : BUCKET_OVERHEAD_BYTES;
-      for (const c of s.chunks) n += c.data.byteLength;
-    }
-    for (const h of this.histograms.values())
-      n += SERIES_OVERHEAD_BYTES + h.labels.byteLength + h.buckets.length * 8;
-    return n;
-  }
+interface TargetTally {
+  series: number;
+  samples: number;
+  /** Of the samples' chunks (their encoded bytes). */
+  sampleBytes: number;
+  /** All it holds, about: samples, series overhead, raw-series table and recent values. */
+  bytes: number;
 }
 
 /**
@@ -826,13 +853,16 @@ export class SampleStore {
     this.target(target, targetLabels).ingestSamples(t, samples);
   }
 
-  /** Drops targets whose last scrape is older than the retention, and samples older than the rings. */
+  /**
+   * Drops targets whose last scrape is older than the retention. (Samples
+   * older than a target's ring go at each of its scrapes.)
+   */
   expire(now: number): void {
     for (const [key, t] of this.targets) {
       if (now - t.lastScrape > this.retentionSeconds) {
         t.dropAll();
         this.targets.delete(key);
-      } else t.compact();
+      }
     }
   }
 
@@ -1083,15 +1113,12 @@ export class SampleStore {
     let samples = 0;
     let bytes = 0;
     let sampleBytes = 0;
+    // Each target's figures as of its last scrape: a sum over targets, not a walk of every series.
     for (const t of this.targets.values()) {
-      bytes += t.bytes();
-      for (const s of t.series) {
-        series++;
-        for (const c of s.chunks) {
-          samples += c.count;
-          sampleBytes += c.length;
-        }
-      }
+      series += t.tally.series;
+      samples += t.tally.samples;
+      sampleBytes += t.tally.sampleBytes;
+      bytes += t.tally.bytes;
     }
     for (const g of this.groupings.values()) bytes += g.bytes();
     const bytesPerSample = samples > 0 ? sampleBytes / samples : 0;
