@@ -107,9 +107,15 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     topology,
     snapshots,
     proxyErrors: () => scraper?.errors() ?? targets?.errors() ?? [],
-    // Pages share answers for at least as long as the engine shares queries, and a slow
-    // answer longer, up to the scrape interval (the data is no newer before that).
-    answers: new SharedAnswers({ minTtlMs: 2000, maxTtlMs: 1000 * config.scrapeInterval }),
+    // Pages share an answer for half a scrape interval (5 s at 10 s, Grafana's shortest
+    // dashboard refresh), a slow one longer, up to the scrape interval: no proxy has more
+    // than one newer sample by then. Recomputed more often, every whole-mesh answer outlives
+    // the young generation each time it is replaced, and under many viewers polling every
+    // 2 s that garbage set how far the heap ran between collections.
+    answers: new SharedAnswers({
+      minTtlMs: 500 * config.scrapeInterval,
+      maxTtlMs: 1000 * config.scrapeInterval,
+    }),
   };
   const layouts = new Layouts(DEFAULT_LAYOUTS, {
     answered: (reused) => selfMetrics.layouts.inc({ result: reused ? 'kept' : 'laid_out' }),
