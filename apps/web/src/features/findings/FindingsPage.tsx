@@ -44,7 +44,10 @@ export function FindingsPage() {
                 id="findings"
                 label="Findings"
                 rows={rows}
-                rowKey={(f) => `${f.code}:${f.objects.join(',')}`}
+                // What a finding is about and what to do (its message carries rates, which
+                // change): two of one kind on the same objects differ in their fix, such as a
+                // workload's calls refused by one EgressNetwork for two hosts.
+                rowKey={(f) => `${f.code}:${f.objects.join(',')}:${f.fix}`}
                 filterOn={(f) => `${f.code} ${f.message} ${f.objects.join(' ')}`}
                 defaultSort="severity"
                 empty={
