@@ -1,6 +1,6 @@
 import type { NamespacesResponse, WorkloadsResponse } from '@meshviz/shared';
 import { expect, test } from './fixtures/test';
-import { NamespaceView, NamespacesView, openWithAnswer } from './pages/mesh-pages';
+import { NamespaceView, NamespacesView, nextAnswer, openWithAnswer } from './pages/mesh-pages';
 import { waitForTraffic } from './support/api';
 import { expectShows } from './support/numbers';
 
@@ -48,13 +48,13 @@ test('the namespaces list shows what the API returned, and drills into a namespa
   await expect(view.table.root.getByRole('row')).toHaveCount(2);
   await expect(page).toHaveURL(/ns\.q=emoji/);
 
-  const workloads = page.waitForResponse((r) =>
+  const workloads = nextAnswer<WorkloadsResponse>(page, (r) =>
     r.url().includes('/api/v1/namespaces/emojivoto/workloads'),
   );
   await view.table.root.getByRole('link', { name: 'emojivoto' }).click();
   await expect(page).toHaveURL(/\/namespaces\/emojivoto\?refresh=off$/);
   const ns = new NamespaceView(page);
-  const body = (await (await workloads).json()) as WorkloadsResponse;
+  const body = await workloads;
   const web = body.workloads.find((w) => w.kind === 'deployments' && w.name === 'web');
   expect(web?.rps).not.toBeNull();
   await expectShows(await ns.http.cell('web', 'RPS'), web?.rps ?? null, 'web RPS');
@@ -79,12 +79,13 @@ test('changing the window changes the URL and the data', async ({ page }) => {
   const view = new NamespacesView(page);
   await openWithAnswer<NamespacesResponse>(page, '/namespaces?refresh=off', '/api/v1/namespaces');
   await expect(page.getByText('over the last 1m')).toBeVisible();
-  const next = page.waitForResponse(
+  const next = nextAnswer<NamespacesResponse>(
+    page,
     (r) => r.url().includes('/api/v1/namespaces?') && r.url().includes('window=5m'),
   );
   await view.window.selectOption('5m');
   await expect(page).toHaveURL(/window=5m/);
-  const api = (await (await next).json()) as NamespacesResponse;
+  const api = await next;
   expect(api.window).toBe('5m');
   await expect(page.getByText('over the last 5m')).toBeVisible();
   const emojivoto = api.namespaces.find((n) => n.name === 'emojivoto');

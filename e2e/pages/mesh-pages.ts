@@ -4,14 +4,29 @@ import { Shell } from './shell';
 
 /**
  * Opens `path` and returns the JSON of the API call the page made whose
- * path starts with `apiPath`: the exact answer the UI is showing.
+ * path is `apiPath`: the exact answer the UI is showing.
  */
 export async function openWithAnswer<T>(page: Page, path: string, apiPath: string): Promise<T> {
-  const answer = page.waitForResponse(
-    (r: Response) => new URL(r.url()).pathname === apiPath && r.status() === 200,
-  );
+  const answer = nextAnswer<T>(page, (r) => new URL(r.url()).pathname === apiPath);
   await page.goto(path);
-  return (await (await answer).json()) as T;
+  return answer;
+}
+
+/**
+ * The JSON of the next successful response `matches` accepts, read as it
+ * arrives. Read later, it can be gone: the page often asks for the same URL
+ * again at once (another component mounting), the browser revalidates its
+ * cached copy with the ETag, and once the API answers 304 (the answer is
+ * unchanged) Chromium no longer hands out the first response's body.
+ */
+export async function nextAnswer<T>(page: Page, matches: (r: Response) => boolean): Promise<T> {
+  let body: T | undefined;
+  await page.waitForResponse(async (r) => {
+    if (r.status() !== 200 || !matches(r)) return false;
+    body = (await r.json()) as T;
+    return true;
+  });
+  return body as T;
 }
 
 export class NamespacesView extends Shell {
