@@ -32,6 +32,36 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('embedded scraper', () => {
+  it('keeps scraping after its targets could not be read, and says so once', async () => {
+    const store = new SampleStore(10, 3600);
+    const logged: string[] = [];
+    const log = pino({ level: 'error' }, { write: (line: string) => logged.push(line) });
+    let asked = 0;
+    const scraper = new Scraper({
+      store,
+      intervalSeconds: 1,
+      log,
+      targets: () => {
+        if (++asked <= 3) throw new Error('topology not readable');
+        return [{ address: `[::1]:${port}`, labels: { namespace: 'ns', pod: 'later' } }];
+      },
+    });
+    scraper.start();
+    try {
+      // Its place in the 1 s interval comes within a second of the targets being readable.
+      const deadline = Date.now() + 5000;
+      while (store.select('request_total', [], 0, Date.now() / 1000 + 60).length === 0) {
+        if (Date.now() > deadline) throw new Error('never scraped');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      scraper.stop();
+    }
+    expect(asked).toBeGreaterThan(3);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('topology not readable');
+  });
+
   it('scrapes a proxy at an IPv6 address', async () => {
     const store = new SampleStore(10, 3600);
     const scraper = new Scraper({

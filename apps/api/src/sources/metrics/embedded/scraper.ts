@@ -152,10 +152,20 @@ export class Scraper {
     const intervalMs = this.options.intervalSeconds * 1000;
     const schedule = new ScrapeSchedule(intervalMs, () => this.currentTargets());
     let cycles = 0;
+    let fault = '';
     const tick = () => {
-      const { due, newCycle } = schedule.take(Date.now());
-      if (newCycle && cycles++ > 0) this.endRound();
-      for (const t of due) this.enqueue(t);
+      try {
+        const { due, newCycle } = schedule.take(Date.now());
+        if (newCycle && cycles++ > 0) this.endRound();
+        for (const t of due) this.enqueue(t);
+        fault = '';
+      } catch (err) {
+        // A fault in a timer would end the process: the API keeps answering from what it
+        // holds, and the next tick tries again. Logged once while it repeats.
+        const message = err instanceof Error ? err.message : String(err);
+        if (message !== fault) this.options.log.error({ err }, 'scrape schedule failed');
+        fault = message;
+      }
     };
     tick();
     this.timer = setInterval(tick, Math.max(10, Math.min(100, intervalMs / 100)));
