@@ -15,9 +15,9 @@ export async function openWithAnswer<T>(page: Page, path: string, apiPath: strin
 /**
  * The JSON of the next successful response `matches` accepts, read as it
  * arrives. Read later, it can be gone: the page often asks for the same URL
- * again at once (another component mounting), the browser revalidates its
- * cached copy with the ETag, and once the API answers 304 (the answer is
- * unchanged) Chromium no longer hands out the first response's body.
+ * again within milliseconds, the browser revalidates its cached copy with the
+ * ETag, and once the API answers 304 (the answer is unchanged) Chromium no
+ * longer hands out the first response's body.
  */
 export async function nextAnswer<T>(page: Page, matches: (r: Response) => boolean): Promise<T> {
   let body: T | undefined;
