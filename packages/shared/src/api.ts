@@ -432,10 +432,16 @@ export const mtlsResponseSchema = z.object({
       ),
     }),
   ),
-  /** Running meshed proxies, those that report `rustls_info`, and of those the ones preferring ML-KEM and in FIPS mode. */
+  /**
+   * Running meshed proxies, those that report `rustls_info`, those not scraped yet
+   * (neither metric nor an identity certificate from them: started since the last scrape,
+   * or their admin port does not answer), and of the reporting ones those
+   * preferring ML-KEM and in FIPS mode.
+   */
   tlsInfo: z.object({
     proxies: z.number(),
     reporting: z.number(),
+    unscraped: z.number(),
     postQuantumPreferred: z.number(),
     fips: z.number(),
   }),

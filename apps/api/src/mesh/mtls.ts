@@ -22,12 +22,18 @@ export async function mtlsView(
   const answer = new Answer([], []);
   // Each namespace's share alone, not the namespace table: its latency quantiles are
   // most of that table's cost, and this page does not show them.
+  const expiries = certificateExpiries(deps, answer);
   const [byNamespace, graph, certs, tls] = await Promise.all([
     requestsByTls(deps, answer, window.seconds),
     // Its plaintext edges need traffic and TLS only, not latency.
     graphView(deps, 'all', window, { latency: false }),
-    certificateExpiries(deps, answer),
-    tlsProviders(deps, answer, pods),
+    expiries,
+    tlsProviders(
+      deps,
+      answer,
+      pods,
+      expiries.then((c) => c.map((e) => `${e.namespace}/${e.pod}`)),
+    ),
   ]);
   // The mesh's share: every request once, on the server's side where it has a proxy, else
   // the client's; the namespaces' samples together are exactly those, so no second scan.

@@ -37,12 +37,13 @@ describe('TLS providers', () => {
     expect(listOf(undefined)).toEqual([]);
   });
 
-  it('counts running proxies by provider, ML-KEM first or offered, and those that report none', async () => {
+  it('counts running proxies by provider, ML-KEM first or offered, those that report none, and those not scraped yet', async () => {
     const pods = [
       pod('a', 'web-1', 'web'),
       pod('a', 'web-2', 'web'),
       pod('a', 'db-0', 'db'),
       pod('b', 'old-1', 'old'),
+      pod('b', 'new-1', 'new'),
       pod('b', 'plain-1', 'plain', false),
     ];
     const samples = [
@@ -52,7 +53,10 @@ describe('TLS providers', () => {
       info('a', 'gone-1', 'SECP256R1MLKEM768,secp256r1,', true),
     ];
     const answer = new Answer([]);
-    const r = await tlsProviders(depsWith(samples), answer, pods);
+    // Every proxy release reports its certificate: old-1 is a release without rustls_info;
+    // new-1 reports nothing yet, as a pod started since the last scrape.
+    const certified = ['a/web-1', 'a/web-2', 'a/db-0', 'a/gone-1', 'b/old-1'];
+    const r = await tlsProviders(depsWith(samples), answer, pods, Promise.resolve(certified));
     expect(
       r.tlsProviders.map((p) => [
         p.kxGroups[0],
@@ -66,7 +70,13 @@ describe('TLS providers', () => {
       ['X25519', 1, false, true, ['db']],
     ]);
     // A pod gone since its last scrape is not counted; the unmeshed pod has no proxy.
-    expect(r.tlsInfo).toEqual({ proxies: 4, reporting: 3, postQuantumPreferred: 2, fips: 0 });
+    expect(r.tlsInfo).toEqual({
+      proxies: 5,
+      reporting: 3,
+      unscraped: 1,
+      postQuantumPreferred: 2,
+      fips: 0,
+    });
     expect(answer.errors).toEqual([]);
   });
 });

@@ -19,28 +19,37 @@ export function listOf(value: string | undefined): string[] {
  * the proxies and workloads running it. What a proxy offers, not what each
  * handshake settled on: Linkerd counts no handshake by its group. The hybrid
  * post-quantum group is negotiated between two proxies that both prefer it.
+ *
+ * `certified` names the proxies (`namespace/pod`) that report an identity
+ * certificate, which every proxy release does: a running proxy in neither
+ * list has not been scraped yet (a pod started since the last scrape), which
+ * is not the same as a release without `rustls_info`.
  */
 export async function tlsProviders(
   deps: MeshDeps,
   answer: Answer,
   pods: PodInfo[],
+  certified: Promise<Iterable<string>>,
 ): Promise<Pick<MtlsResponse, 'tlsProviders' | 'tlsInfo'>> {
-  const samples = await answer.metrics(
-    deps.engine.gauge({
-      metric: 'rustls_info',
-      matchers: [],
-      by: [
-        'namespace',
-        'pod',
-        'external_workload',
-        'tls_kx_groups',
-        'tls_suites',
-        'tls_fips',
-        'tls_key_provider',
-      ],
-      aggregate: 'max',
-    }),
-  );
+  const [samples, withCertificate] = await Promise.all([
+    answer.metrics(
+      deps.engine.gauge({
+        metric: 'rustls_info',
+        matchers: [],
+        by: [
+          'namespace',
+          'pod',
+          'external_workload',
+          'tls_kx_groups',
+          'tls_suites',
+          'tls_fips',
+          'tls_key_provider',
+        ],
+        aggregate: 'max',
+      }),
+    ),
+    certified,
+  ]);
   const running = pods.filter((p) => p.meshed && p.phase === 'Running');
   const podsByName = new Map(running.map((p) => [`${p.namespace}/${p.name}`, p]));
   const providers = new Map<string, Provider & { seen: Set<string> }>();
@@ -90,11 +99,16 @@ export async function tlsProviders(
       ),
     }))
     .sort((a, b) => b.proxies - a.proxies);
+  const scraped = new Set(withCertificate);
+  const unscraped = running.filter(
+    (p) => !reporting.has(`${p.namespace}/${p.name}`) && !scraped.has(`${p.namespace}/${p.name}`),
+  ).length;
   return {
     tlsProviders: list,
     tlsInfo: {
       proxies: running.length,
       reporting: reporting.size,
+      unscraped,
       postQuantumPreferred: list
         .filter((p) => p.postQuantumPreferred)
         .reduce((n, p) => n + p.proxies, 0),

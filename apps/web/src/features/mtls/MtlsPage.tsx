@@ -35,7 +35,8 @@ function KxGroups({ groups }: { groups: string[] }) {
 /** What the proxies' TLS providers offer: post-quantum key exchange, FIPS mode (rustls_info). */
 function TlsProviders({ d }: { d: MtlsResponse }) {
   const { tlsInfo } = d;
-  const silent = tlsInfo.proxies - tlsInfo.reporting;
+  // Proxies scraped without the metric, apart from those not scraped yet.
+  const silent = tlsInfo.proxies - tlsInfo.reporting - tlsInfo.unscraped;
   return (
     <>
       <h2>TLS providers</h2>
@@ -56,6 +57,9 @@ function TlsProviders({ d }: { d: MtlsResponse }) {
         group.
         {silent > 0
           ? ` ${silent} of ${tlsInfo.proxies} running proxies do not report it: releases before August 2025 lack the metric.`
+          : ''}
+        {tlsInfo.unscraped > 0
+          ? ` ${tlsInfo.unscraped} of ${tlsInfo.proxies} running proxies have no metrics yet: started since the last scrape, or their admin port does not answer.`
           : ''}
       </p>
       <DataTable<TlsProvider>
