@@ -78,11 +78,13 @@ async function buildRoutes(
 ): Promise<RoutesResponse> {
   requireWorkload(deps, workload);
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
-  const e = deps.engine;
   const w = window.seconds;
-  // A workload's own routes: from the 2.19+ inbound route families where its proxies write them.
-  const current = !to && (await writesInboundRouteFamilies(deps, workload, w));
-  const { service, config, families: f } = routeFamilies(deps, workload, to, current);
+  const {
+    families: f,
+    service,
+    config,
+    figures,
+  } = await chosenFamilies(deps, answer, workload, to, w);
   const rows = new Map<string, RouteRow>();
   const row = (name: string, cfg: RouteConfig): RouteRow => {
     let r = rows.get(name);
@@ -103,40 +105,7 @@ async function buildRoutes(
   const cfgOf = (raw: string) => config?.routes.get(raw) ?? config?.defaultRoute ?? DEFAULT_ROUTE;
   for (const [raw, cfg] of config?.routes ?? []) row(f.displayName(raw), cfg);
 
-  const statuses = (metrics: string[]) =>
-    Promise.all(
-      metrics.map((metric) =>
-        answer.metrics(
-          e.rate({
-            metric,
-            matchers: f.matchers,
-            by: [f.routeLabel, ...f.statusLabels],
-            windowSeconds: w,
-          }),
-        ),
-      ),
-    ).then((r) => r.flat());
-  const client = deps.snapshots.get().names.self(workload.namespace, workload.kind, workload.name);
-  const [resp, lat, actual, retries, backends, opaqueRoutes] = await Promise.all([
-    statuses(f.responses),
-    Promise.all(
-      f.histograms.map((histogram) =>
-        answer.metrics(
-          e.quantiles({
-            histogram,
-            matchers: f.matchers,
-            by: [f.routeLabel],
-            windowSeconds: w,
-            quantiles: QUANTILES,
-          }),
-        ),
-      ),
-    ).then((r) => r.flat()),
-    f.attempts.length > 0 ? statuses(f.attempts) : Promise.resolve(undefined),
-    retryRates(deps, answer, f, w),
-    backendFigures(deps, answer, f, w),
-    to && service ? opaqueRouteRows(deps, answer, client, service, w) : Promise.resolve([]),
-  ]);
+  const { resp, lat, actual, retries, backends, opaqueRoutes } = figures;
   const rawName = (l: Record<string, string>) => l[f.routeLabel] ?? '';
   const eff = tally(resp, rawName);
   const act = actual && tally(actual, rawName);
@@ -193,6 +162,94 @@ async function buildRoutes(
     opaqueRoutes,
     errors: answer.errors,
   };
+}
+
+/**
+ * The families a workload's routes are read from, with their figures. Outbound, those of the
+ * service's configuration. Inbound, the 2.19+ inbound route families where the workload's
+ * proxies write them, else the ServiceProfile families: the current families' queries are
+ * asked beside the question of whether the proxies write them, so that an answer on current
+ * proxies waits for one round of queries, not two.
+ */
+async function chosenFamilies(
+  deps: MeshDeps,
+  answer: Answer,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  to: { namespace: string; name: string } | undefined,
+  w: number,
+) {
+  const read = async (current: boolean, into: Answer) => {
+    const chosen = routeFamilies(deps, workload, to, current);
+    const figures = await routeFigures(
+      deps,
+      into,
+      chosen.families,
+      workload,
+      chosen.service,
+      to,
+      w,
+    );
+    return { ...chosen, figures };
+  };
+  if (to) return read(false, answer);
+  // Its errors count only if its figures are the ones shown.
+  const ahead = new Answer([]);
+  const [current, inbound] = await Promise.all([
+    writesInboundRouteFamilies(deps, workload, w),
+    read(true, ahead),
+  ]);
+  if (!current) return read(false, answer);
+  for (const e of ahead.errors)
+    if (!answer.errors.some((x) => x.message === e.message)) answer.errors.push(e);
+  return inbound;
+}
+
+/** What the proxies say of one workload's routes in the given families, asked all at once. */
+async function routeFigures(
+  deps: MeshDeps,
+  answer: Answer,
+  f: RouteFamilies,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  service: { namespace: string; name: string } | undefined,
+  to: { namespace: string; name: string } | undefined,
+  w: number,
+) {
+  const e = deps.engine;
+  const statuses = (metrics: string[]) =>
+    Promise.all(
+      metrics.map((metric) =>
+        answer.metrics(
+          e.rate({
+            metric,
+            matchers: f.matchers,
+            by: [f.routeLabel, ...f.statusLabels],
+            windowSeconds: w,
+          }),
+        ),
+      ),
+    ).then((r) => r.flat());
+  const client = deps.snapshots.get().names.self(workload.namespace, workload.kind, workload.name);
+  const [resp, lat, actual, retries, backends, opaqueRoutes] = await Promise.all([
+    statuses(f.responses),
+    Promise.all(
+      f.histograms.map((histogram) =>
+        answer.metrics(
+          e.quantiles({
+            histogram,
+            matchers: f.matchers,
+            by: [f.routeLabel],
+            windowSeconds: w,
+            quantiles: QUANTILES,
+          }),
+        ),
+      ),
+    ).then((r) => r.flat()),
+    f.attempts.length > 0 ? statuses(f.attempts) : Promise.resolve(undefined),
+    retryRates(deps, answer, f, w),
+    backendFigures(deps, answer, f, w),
+    to && service ? opaqueRouteRows(deps, answer, client, service, w) : Promise.resolve([]),
+  ]);
+  return { resp, lat, actual, retries, backends, opaqueRoutes };
 }
 
 /** A backend's observed figures: attempts per second, their outcomes, their latency (ms). */

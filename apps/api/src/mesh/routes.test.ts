@@ -1,0 +1,136 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import type { MetricsEngine, RateQuery, Sample } from '../sources/metrics/engine';
+import type { MeshDeps } from './deps';
+import { routesView } from './routes';
+import { SharedAnswers } from './shared-answers';
+import { SnapshotCache, type TopologyReader } from './snapshot';
+
+const objects: Record<string, KubernetesObject[]> = {
+  namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }],
+  pods: [
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'web-1',
+        namespace: 'shop',
+        labels: { app: 'web', 'linkerd.io/control-plane-ns': 'linkerd' },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: 'web-abc',
+            uid: 'rs',
+            controller: true,
+          },
+        ],
+      },
+      spec: { containers: [{ name: 'linkerd-proxy', image: 'proxy' }] },
+      status: { phase: 'Running', podIP: '10.0.0.1' },
+    } as KubernetesObject,
+  ],
+  replicasets: [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: 'web-abc',
+        namespace: 'shop',
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'web' }],
+      },
+    } as KubernetesObject,
+  ],
+};
+
+const topology: TopologyReader = {
+  list: <T extends KubernetesObject>(key: string) => (objects[key] ?? []) as T[],
+  errors: () => [],
+  version: 1,
+  served: () => [],
+};
+
+/**
+ * An engine that holds every rate query until `release()`, recording which
+ * were asked before any was answered. `current` says whether web's proxy
+ * writes the 2.19+ inbound route families.
+ */
+function heldEngine(current: boolean) {
+  const asked: string[] = [];
+  const held: (() => void)[] = [];
+  const answerOf = (q: RateQuery): Sample[] => {
+    if (q.metric === 'inbound_http_requests_total')
+      return current ? [{ labels: {}, value: 3 }] : [];
+    if (q.metric === 'inbound_http_statuses_total' && current)
+      return [{ labels: { route_name: 'get-books', status: '200' }, value: 3 }];
+    if (q.metric === 'response_total' && !current)
+      return [{ labels: { route_name: '', classification: 'success' }, value: 2 }];
+    return [];
+  };
+  const engine: MetricsEngine = {
+    kind: 'prometheus',
+    minWindowSeconds: 20,
+    rate: (q) => {
+      asked.push(q.metric);
+      return new Promise((resolve, reject) =>
+        held.push(() =>
+          // A proxy without the current families: Prometheus knows no such series, and a
+          // failing query of the branch not shown must not show as an error.
+          !current && q.metric === 'inbound_grpc_statuses_total'
+            ? reject(new Error('query of the unused branch failed'))
+            : resolve(answerOf(q)),
+        ),
+      );
+    },
+    quantiles: async () => [],
+    gauge: async () => [],
+    rateRange: async () => [],
+    quantileRange: async () => [],
+  };
+  const release = async () => {
+    await new Promise((r) => setImmediate(r));
+    const now = held.splice(0);
+    for (const go of now) go();
+    return now.length;
+  };
+  return { engine, asked, release };
+}
+
+const depsOf = (engine: MetricsEngine): MeshDeps => ({
+  engine,
+  allTraffic: engine,
+  answers: new SharedAnswers({ minTtlMs: 0, maxTtlMs: 0 }),
+  topology,
+  snapshots: new SnapshotCache(topology, 'linkerd', 'cluster.local'),
+  proxyErrors: () => [],
+});
+const web = { namespace: 'shop', kind: 'deployments' as const, name: 'web' };
+const window = { seconds: 60, text: '1m' };
+
+describe("a workload's own routes", () => {
+  it('on current proxies, ask the inbound route families beside the question of whether they are written: one round', async () => {
+    const { engine, asked, release } = heldEngine(true);
+    const answer = routesView(depsOf(engine), web, undefined, window);
+    expect(await release()).toBeGreaterThan(0);
+    // Everything the answer needs was asked before the first query came back.
+    expect(asked).toContain('inbound_http_requests_total');
+    expect(asked).toContain('inbound_http_statuses_total');
+    expect(await release()).toBe(0);
+    const r = await answer;
+    expect(r.routes.map((x) => [x.name, x.effective.rps])).toEqual([['get-books', 3]]);
+    expect(r.errors).toEqual([]);
+  });
+
+  it('on proxies without them, read the older families in a second round, without the first round errors', async () => {
+    const { engine, asked, release } = heldEngine(false);
+    const answer = routesView(depsOf(engine), web, undefined, window);
+    await release();
+    expect(asked).not.toContain('response_total');
+    expect(await release()).toBeGreaterThan(0);
+    expect(asked).toContain('response_total');
+    await release();
+    const r = await answer;
+    expect(r.routes.map((x) => [x.name, x.effective.rps])).toEqual([['default', 2]]);
+    expect(r.errors).toEqual([]);
+  });
+});
