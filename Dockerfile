@@ -26,5 +26,9 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./
 USER nonroot
 EXPOSE 8084
-ENTRYPOINT ["/nodejs/bin/node", "api/main.js"]
+# A 64 MiB young generation (V8's default is 16): a whole-mesh answer's intermediate
+# results then die young instead of being copied by scavenges mid-answer, which kept the
+# graph's p95 at 1,000 workloads over 150 ms. It costs about 115 MiB of RSS at rest.
+# The engines bench starts the API with the flags written here.
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=64", "api/main.js"]
 CMD ["--listen", "0.0.0.0:8084"]
