@@ -21,6 +21,12 @@ export class Answer {
       });
   }
 
+  /** Takes on another answer's errors (once each): those of queries asked ahead for this one. */
+  adopt(other: Answer): void {
+    for (const e of other.errors)
+      if (!this.errors.some((x) => x.message === e.message)) this.errors.push(e);
+  }
+
   async metrics<T>(query: Promise<T[]>): Promise<T[]> {
     try {
       return await query;

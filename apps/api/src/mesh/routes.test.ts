@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsEngine, RateQuery, Sample } from '../sources/metrics/engine';
 import type { MeshDeps } from './deps';
 import { routesView } from './routes';
+import { timeseriesView } from './timeseries';
 import { SharedAnswers } from './shared-answers';
 import { SnapshotCache, type TopologyReader } from './snapshot';
 
@@ -84,7 +85,10 @@ function heldEngine(current: boolean) {
     },
     quantiles: async () => [],
     gauge: async () => [],
-    rateRange: async () => [],
+    rateRange: (q) => {
+      asked.push(q.metric);
+      return new Promise((resolve) => held.push(() => resolve([])));
+    },
     quantileRange: async () => [],
   };
   const release = async () => {
@@ -132,5 +136,26 @@ describe("a workload's own routes", () => {
     const r = await answer;
     expect(r.routes.map((x) => [x.name, x.effective.rps])).toEqual([['default', 2]]);
     expect(r.errors).toEqual([]);
+  });
+
+  it('chart one of them in one round on current proxies too', async () => {
+    const { engine, asked, release } = heldEngine(true);
+    const chart = timeseriesView(
+      depsOf(engine),
+      {
+        kind: 'route',
+        namespace: 'shop',
+        workloadKind: 'deployments',
+        name: 'web',
+        service: undefined,
+        route: 'get-books',
+      },
+      window,
+    );
+    await release();
+    expect(asked).toContain('inbound_http_requests_total');
+    expect(asked).toContain('inbound_http_statuses_total');
+    expect(await release()).toBe(0);
+    expect((await chart).errors).toEqual([]);
   });
 });

@@ -199,8 +199,7 @@ async function chosenFamilies(
     read(true, ahead),
   ]);
   if (!current) return read(false, answer);
-  for (const e of ahead.errors)
-    if (!answer.errors.some((x) => x.message === e.message)) answer.errors.push(e);
+  answer.adopt(ahead);
   return inbound;
 }
 

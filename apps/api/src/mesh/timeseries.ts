@@ -59,13 +59,42 @@ export async function timeseriesView(
   const range = { start: end - window.seconds, end, stepSeconds: step };
   const { names } = deps.snapshots.get();
   const self = names.self(subject.namespace, subject.workloadKind, subject.name);
-  let counters = ['response_total'];
-  let histograms = ['response_latency_ms'];
-  let matchers: Matcher[];
-  let by = ['classification'];
+  const traffic = (matchers: Matcher[]): SeriesSpec => ({
+    counters: ['response_total'],
+    histograms: ['response_latency_ms'],
+    matchers,
+    by: ['classification'],
+    scale: 1,
+    latencyBucketsMs: null,
+  });
+  // A route is HTTP or gRPC: of its two families only one has series, so the lists are merged.
+  const read = async (spec: SeriesSpec, into: Answer) => {
+    const { counters, histograms, matchers, by } = spec;
+    const q = (quantile: number) =>
+      Promise.all(
+        histograms.map((histogram) =>
+          into.metrics(
+            e.quantileRange(
+              { histogram, matchers, by: [], windowSeconds: rateWindow, quantiles: [quantile] },
+              range,
+            ),
+          ),
+        ),
+      ).then((r) => r.flat());
+    const [rates, p50, p95, p99] = await Promise.all([
+      Promise.all(
+        counters.map((metric) =>
+          into.metrics(e.rateRange({ metric, matchers, by, windowSeconds: rateWindow }, range)),
+        ),
+      ).then((r) => r.flat()),
+      q(0.5),
+      q(0.95),
+      q(0.99),
+    ]);
+    return { spec, rates, p50, p95, p99 };
+  };
   let label: string;
-  let scale = 1;
-  let latencyBucketsMs: number[] | null = null;
+  let got: Awaited<ReturnType<typeof read>>;
   switch (subject.kind) {
     case 'workload': {
       const { snapshot, pods } = deps.snapshots.get();
@@ -73,22 +102,26 @@ export async function timeseriesView(
         (w) => w.kind === subject.workloadKind && w.name === subject.name,
       );
       // As the table beside the chart: server side with a proxy, else what its clients saw.
-      matchers = names.served(
+      const matchers = names.served(
         subject.namespace,
         subject.workloadKind,
         subject.name,
         (wl?.meshedPods ?? 0) > 0,
       );
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name}`;
+      got = await read(traffic(matchers), answer);
       break;
     }
     case 'edge':
-      matchers = [
-        eq('direction', 'outbound'),
-        ...self,
-        ...names.destinationOf(subject.peer.namespace, subject.peer.kind, subject.peer.name),
-      ];
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} -> ${subject.peer.namespace}/${subject.peer.kind}/${subject.peer.name}`;
+      got = await read(
+        traffic([
+          eq('direction', 'outbound'),
+          ...self,
+          ...names.destinationOf(subject.peer.namespace, subject.peer.kind, subject.peer.name),
+        ]),
+        answer,
+      );
       break;
     case 'route': {
       const workload = {
@@ -96,38 +129,27 @@ export async function timeseriesView(
         kind: subject.workloadKind,
         name: subject.name,
       };
-      const current =
-        !subject.service && (await writesInboundRouteFamilies(deps, workload, window.seconds));
-      const route = routeSeries(deps, subject, current);
-      ({ counters, histograms, matchers, by } = route);
-      scale = route.scale;
-      latencyBucketsMs = route.latencyBucketsMs;
       label = `${subject.namespace}/${subject.workloadKind}/${subject.name} ${subject.service ? `-> ${subject.service.namespace}/${subject.service.name} ` : ''}${subject.route}`;
+      if (subject.service) {
+        got = await read(routeSeries(deps, subject, false), answer);
+        break;
+      }
+      // A workload's own route: the current inbound families are asked beside the question
+      // of whether its proxies write them (one round on current proxies), else the older ones.
+      const ahead = new Answer([]);
+      const [current, inbound] = await Promise.all([
+        writesInboundRouteFamilies(deps, workload, window.seconds),
+        read(routeSeries(deps, subject, true), ahead),
+      ]);
+      if (current) {
+        answer.adopt(ahead);
+        got = inbound;
+      } else got = await read(routeSeries(deps, subject, false), answer);
       break;
     }
   }
-  // A route is HTTP or gRPC: of its two families only one has series, so the lists are merged.
-  const q = (quantile: number) =>
-    Promise.all(
-      histograms.map((histogram) =>
-        answer.metrics(
-          e.quantileRange(
-            { histogram, matchers, by: [], windowSeconds: rateWindow, quantiles: [quantile] },
-            range,
-          ),
-        ),
-      ),
-    ).then((r) => r.flat());
-  const [rates, p50, p95, p99] = await Promise.all([
-    Promise.all(
-      counters.map((metric) =>
-        answer.metrics(e.rateRange({ metric, matchers, by, windowSeconds: rateWindow }, range)),
-      ),
-    ).then((r) => r.flat()),
-    q(0.5),
-    q(0.95),
-    q(0.99),
-  ]);
+  const { rates, p50, p95, p99 } = got;
+  const { scale, latencyBucketsMs } = got.spec;
   const points = new Map<number, TimeseriesPoint & { ok: number; all: number }>();
   for (let t = range.start; t <= range.end; t += step)
     points.set(t, {
@@ -177,19 +199,24 @@ export async function timeseriesView(
   };
 }
 
+/** What a chart is read from: counters and histograms, the series' matchers, units. */
+interface SeriesSpec {
+  counters: string[];
+  histograms: string[];
+  matchers: Matcher[];
+  /** The labels that tell success from failure. */
+  by: string[];
+  /** Factor from the histograms' unit to milliseconds. */
+  scale: number;
+  latencyBucketsMs: number[] | null;
+}
+
 /** The series of one route, from the families the routes view reads. */
 function routeSeries(
   deps: MeshDeps,
   subject: Extract<TimeseriesSubject, { kind: 'route' }>,
   currentInbound: boolean,
-): {
-  counters: string[];
-  histograms: string[];
-  matchers: Matcher[];
-  by: string[];
-  scale: number;
-  latencyBucketsMs: number[] | null;
-} {
+): SeriesSpec {
   const workload = { namespace: subject.namespace, kind: subject.workloadKind, name: subject.name };
   const { families: f } = routeFamilies(deps, workload, subject.service, currentInbound);
   return {
