@@ -488,7 +488,15 @@ async function measure(
           try {
             loads.push(await loadRun(mode, api, url, list, viewers, seconds, upstream));
           } catch (err) {
-            loads.push({ ...FAILED_LOAD, mode, viewers, failed: String(err) });
+            // fetch's own error says only "fetch failed": the cause names the socket's fate.
+            const cause = err instanceof Error && err.cause ? `: ${String(err.cause)}` : '';
+            const alive = api.exitCode === null && api.signalCode === null;
+            loads.push({
+              ...FAILED_LOAD,
+              mode,
+              viewers,
+              failed: `${String(err)}${cause} (the API ${alive ? 'still running' : 'had exited'})`,
+            });
           }
         }
       }
