@@ -167,9 +167,8 @@ async function buildRoutes(
 /**
  * The families a workload's routes are read from, with their figures. Outbound, those of the
  * service's configuration. Inbound, the 2.19+ inbound route families where the workload's
- * proxies write them, else the ServiceProfile families: the current families' queries are
- * asked beside the question of whether the proxies write them, so that an answer on current
- * proxies waits for one round of queries, not two.
+ * proxies write them, else the older ones: both are asked beside the question of whether the
+ * proxies write the current ones, so that the answer waits for one round of queries, not two.
  */
 async function chosenFamilies(
   deps: MeshDeps,
@@ -192,15 +191,15 @@ async function chosenFamilies(
     return { ...chosen, figures };
   };
   if (to) return read(false, answer);
-  // Its errors count only if its figures are the ones shown.
-  const ahead = new Answer([]);
-  const [current, inbound] = await Promise.all([
+  // Each branch's errors count only if its figures are the ones shown.
+  const [ofCurrent, ofOlder] = [new Answer([]), new Answer([])];
+  const [current, inbound, older] = await Promise.all([
     writesInboundRouteFamilies(deps, workload, w),
-    read(true, ahead),
+    read(true, ofCurrent),
+    read(false, ofOlder),
   ]);
-  if (!current) return read(false, answer);
-  answer.adopt(ahead);
-  return inbound;
+  answer.adopt(current ? ofCurrent : ofOlder);
+  return current ? inbound : older;
 }
 
 /** What the proxies say of one workload's routes in the given families, asked all at once. */

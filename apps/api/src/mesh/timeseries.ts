@@ -134,17 +134,16 @@ export async function timeseriesView(
         got = await read(routeSeries(deps, subject, false), answer);
         break;
       }
-      // A workload's own route: the current inbound families are asked beside the question
-      // of whether its proxies write them (one round on current proxies), else the older ones.
-      const ahead = new Answer([]);
-      const [current, inbound] = await Promise.all([
+      // A workload's own route: the current inbound families and the older ones are both
+      // asked beside the question of whether its proxies write the current ones (one round).
+      const [ofCurrent, ofOlder] = [new Answer([]), new Answer([])];
+      const [current, inbound, older] = await Promise.all([
         writesInboundRouteFamilies(deps, workload, window.seconds),
-        read(routeSeries(deps, subject, true), ahead),
+        read(routeSeries(deps, subject, true), ofCurrent),
+        read(routeSeries(deps, subject, false), ofOlder),
       ]);
-      if (current) {
-        answer.adopt(ahead);
-        got = inbound;
-      } else got = await read(routeSeries(deps, subject, false), answer);
+      answer.adopt(current ? ofCurrent : ofOlder);
+      got = current ? inbound : older;
       break;
     }
   }
