@@ -21,9 +21,9 @@ export class Answer {
       });
   }
 
-  /** Takes on another answer's errors (once each): those of queries asked ahead for this one. */
-  adopt(other: Answer): void {
-    for (const e of other.errors)
+  /** Takes on errors met elsewhere for this answer (a part computed apart), once each. */
+  adopt(errors: readonly ErrorItem[]): void {
+    for (const e of errors)
       if (!this.errors.some((x) => x.message === e.message)) this.errors.push(e);
   }
 
@@ -32,8 +32,7 @@ export class Answer {
       return await query;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (!this.errors.some((e) => e.message === message))
-        this.errors.push({ source: 'metrics', message });
+      this.adopt([{ source: 'metrics', message }]);
       return [];
     }
   }

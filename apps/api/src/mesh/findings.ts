@@ -177,8 +177,7 @@ export async function findingsView(
     authzRates(deps, answer, undefined, window.seconds),
     egressDestinations(deps, window, { latency: false }),
   ]);
-  for (const e of egress.errors)
-    if (!answer.errors.some((x) => x.message === e.message)) answer.errors.push(e);
+  answer.adopt(egress.errors);
   for (const d of egress.destinations) {
     if (d.verdict !== 'denied' || d.perSecond <= 0 || !d.network) continue;
     const net = `EgressNetwork ${d.network.namespace}/${d.network.name}`;

@@ -184,8 +184,7 @@ async function buildGraph(
     // The graph draws their rates, not their latency.
     egressDestinations(deps, window, { latency: false }),
   ]);
-  for (const e of egress.errors)
-    if (!answer.errors.some((x) => x.message === e.message)) answer.errors.push(e);
+  answer.adopt(egress.errors);
 
   const nodes = new Map<string, GraphNode>();
   const podsByWorkload = new Map<string, { meshed: number }>();

@@ -4,7 +4,7 @@ import type { MetricsEngine, RateQuery, Sample } from '../sources/metrics/engine
 import type { MeshDeps } from './deps';
 import { graphView } from './graph';
 import { SharedAnswers } from './shared-answers';
-import { SnapshotCache, type TopologyReader } from './snapshot';
+import { meshDepsOf } from './testing';
 import { serviceOfAuthority } from '../model/workloads';
 import { workloadsView } from './workloads';
 
@@ -59,13 +59,6 @@ const objects: Record<string, KubernetesObject[]> = {
   ] as unknown as KubernetesObject[],
 };
 
-const topology: TopologyReader = {
-  list: <T extends KubernetesObject>(key: string) => (objects[key] ?? []) as T[],
-  errors: () => [],
-  version: 1,
-  served: () => [],
-};
-
 /** web's outbound, as a proxy would write it when the destination gave no owner labels. */
 function rate(q: RateQuery): Sample[] {
   const unowned = q.matchers.some((m) => m.label === 'dst_deployment' && m.value === '');
@@ -106,14 +99,7 @@ const engine: MetricsEngine = {
   quantileRange: async () => [],
 };
 
-const deps: MeshDeps = {
-  engine,
-  allTraffic: engine,
-  answers: new SharedAnswers({ minTtlMs: 0, maxTtlMs: 0 }),
-  topology,
-  snapshots: new SnapshotCache(topology, 'linkerd', 'cluster.local'),
-  proxyErrors: () => [],
-};
+const deps: MeshDeps = meshDepsOf(objects, engine);
 const window = { seconds: 60, text: '1m' };
 
 describe('outbound series that lack labels', () => {

@@ -1,11 +1,9 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { MetricsEngine, RateQuery, Sample } from '../sources/metrics/engine';
-import type { MeshDeps } from './deps';
 import { routesView } from './routes';
 import { timeseriesView } from './timeseries';
-import { SharedAnswers } from './shared-answers';
-import { SnapshotCache, type TopologyReader } from './snapshot';
+import { meshDepsOf } from './testing';
 
 const objects: Record<string, KubernetesObject[]> = {
   namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }],
@@ -42,13 +40,6 @@ const objects: Record<string, KubernetesObject[]> = {
       },
     } as KubernetesObject,
   ],
-};
-
-const topology: TopologyReader = {
-  list: <T extends KubernetesObject>(key: string) => (objects[key] ?? []) as T[],
-  errors: () => [],
-  version: 1,
-  served: () => [],
 };
 
 /**
@@ -100,14 +91,7 @@ function heldEngine(current: boolean) {
   return { engine, asked, release };
 }
 
-const depsOf = (engine: MetricsEngine): MeshDeps => ({
-  engine,
-  allTraffic: engine,
-  answers: new SharedAnswers({ minTtlMs: 0, maxTtlMs: 0 }),
-  topology,
-  snapshots: new SnapshotCache(topology, 'linkerd', 'cluster.local'),
-  proxyErrors: () => [],
-});
+const depsOf = (engine: MetricsEngine) => meshDepsOf(objects, engine);
 const web = { namespace: 'shop', kind: 'deployments' as const, name: 'web' };
 const window = { seconds: 60, text: '1m' };
 

@@ -198,7 +198,7 @@ async function chosenFamilies(
     read(true, ofCurrent),
     read(false, ofOlder),
   ]);
-  answer.adopt(current ? ofCurrent : ofOlder);
+  answer.adopt((current ? ofCurrent : ofOlder).errors);
   return current ? inbound : older;
 }
 

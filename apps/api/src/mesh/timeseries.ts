@@ -142,7 +142,7 @@ export async function timeseriesView(
         read(routeSeries(deps, subject, true), ofCurrent),
         read(routeSeries(deps, subject, false), ofOlder),
       ]);
-      answer.adopt(current ? ofCurrent : ofOlder);
+      answer.adopt((current ? ofCurrent : ofOlder).errors);
       got = current ? inbound : older;
       break;
     }
