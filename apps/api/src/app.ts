@@ -5,6 +5,7 @@ import { errorMiddleware, notFoundHandler } from './http/errors';
 import { healthRouter, type Readiness } from './http/health';
 import { hostCheck } from './http/host-check';
 import { requestLog } from './http/request-log';
+import { serverTiming } from './http/server-timing';
 import type { SelfMetrics } from './http/self-metrics';
 import { staticWeb } from './http/static-web';
 
@@ -60,6 +61,7 @@ export function createApp(options: AppOptions): Express {
   root.use(healthRouter(options.readiness));
   root.use(hostCheck(options.allowedHosts));
   const api = express.Router();
+  api.use(serverTiming());
   if (options.api) api.use(options.api);
   api.use(notFoundHandler);
   root.use('/api/v1', api);

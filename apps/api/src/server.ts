@@ -6,6 +6,7 @@ import express from 'express';
 import { apiRoutes } from './http/api-routes';
 import { DEFAULT_TAP_LIMITS, tapRoutes } from './http/tap-routes';
 import { SelfMetrics } from './http/self-metrics';
+import { noteQuery } from './http/server-timing';
 import { CachingEngine } from './sources/metrics/caching-engine';
 import type { MeshDeps } from './mesh/deps';
 import { SnapshotCache } from './mesh/snapshot';
@@ -99,6 +100,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
   const kind = engine.kind;
   engine = new CachingEngine(engine, 2000, (query, seconds, ok) => {
     selfMetrics.upstreamDuration.observe({ engine: kind, query }, seconds);
+    noteQuery(seconds * 1000);
     if (!ok) selfMetrics.upstreamErrors.inc({ engine: kind, query });
   });
   const deps: MeshDeps = {

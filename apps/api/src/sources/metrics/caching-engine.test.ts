@@ -2,10 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { CachingEngine } from './caching-engine';
 import type { MetricsEngine, RateQuery } from './engine';
 
-function fakeEngine(rate: MetricsEngine['rate']): MetricsEngine {
+function fakeEngine(
+  rate: MetricsEngine['rate'],
+  kind: MetricsEngine['kind'] = 'prometheus',
+): MetricsEngine {
   const none = async () => [];
   return {
-    kind: 'prometheus',
+    kind,
     minWindowSeconds: 20,
     rate,
     quantiles: none,
@@ -21,6 +24,51 @@ const q: RateQuery = {
   by: ['namespace'],
   windowSeconds: 60,
 };
+
+/** Holds the thread for `ms`, as the embedded engine's computing does. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+describe('query times', () => {
+  it('times an upstream query until it is answered', async () => {
+    const seen: number[] = [];
+    const engine = new CachingEngine(
+      fakeEngine(async () => {
+        await new Promise((r) => setTimeout(r, 30));
+        return [];
+      }),
+      2000,
+      (_kind, seconds) => seen.push(seconds * 1000),
+    );
+    await engine.rate(q);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThanOrEqual(29);
+  });
+
+  it('times an engine that computes in this thread by its computing, not by the queries asked after it', async () => {
+    const seen: number[] = [];
+    const engine = new CachingEngine(
+      fakeEngine(async () => {
+        busy(20);
+        return [];
+      }, 'embedded'),
+      2000,
+      (_kind, seconds) => seen.push(seconds * 1000),
+    );
+    // Five questions at once, as an answer asks them: each computes for 20 ms in turn, and
+    // none is settled before all five have computed.
+    await Promise.all(
+      [60, 120, 180, 240, 300].map((windowSeconds) => engine.rate({ ...q, windowSeconds })),
+    );
+    expect(seen).toHaveLength(5);
+    for (const ms of seen) {
+      expect(ms).toBeGreaterThanOrEqual(19);
+      expect(ms).toBeLessThan(60);
+    }
+  });
+});
 
 describe('query coalescing', () => {
   it('when 50 callers ask the same question at once, the upstream is asked once', async () => {
