@@ -39,7 +39,20 @@ beforeAll(async () => {
   server = createServer({ key: cert.private, cert: cert.cert }, async (req, res) => {
     let body = '';
     for await (const chunk of req) body += String(chunk);
-    bodies.push(new URLSearchParams(body));
+    const params = new URLSearchParams(body);
+    bodies.push(params);
+    // Upstreams that fail: no answer at all, an answer whose body stops half way, HTML.
+    if (params.get('query') === 'hang') return;
+    if (params.get('query') === 'half') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"status":"succ');
+      return;
+    }
+    if (params.get('query') === 'html') {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<html>bad gateway</html>');
+      return;
+    }
     seen.push({
       authorization: req.headers.authorization,
       tenant: String(req.headers['x-scope-orgid'] ?? ''),
@@ -59,7 +72,13 @@ beforeAll(async () => {
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 
 describe('Prometheus client against a secured Prometheus-compatible server', () => {
   it('sends a bearer token read from its file on each request, so a rotated token is used', async () => {
@@ -113,5 +132,20 @@ describe('Prometheus client against a secured Prometheus-compatible server', () 
       expect(message).not.toContain('token-1');
       expect(message).not.toContain('nope');
     }
+  });
+
+  it('gives up at its timeout, whether the answer never starts or stops half way, and names a body that is not JSON', async () => {
+    const client = new PrometheusClient({
+      baseUrl: url,
+      timeoutMs: 300,
+      auth: { bearerToken: 'token-1', caFile },
+    });
+    for (const query of ['hang', 'half'])
+      await expect(client.query(query)).rejects.toThrow('Prometheus did not answer within 300 ms');
+    await expect(client.query('html')).rejects.toThrow(
+      'Prometheus answered 502 with a body that is not JSON',
+    );
+    // The connections given up on are not reused: the next query is answered.
+    await expect(client.query('up')).resolves.toEqual([]);
   });
 });
