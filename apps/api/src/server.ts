@@ -6,7 +6,7 @@ import express from 'express';
 import { apiRoutes } from './http/api-routes';
 import { DEFAULT_TAP_LIMITS, tapRoutes } from './http/tap-routes';
 import { SelfMetrics } from './http/self-metrics';
-import { noteQuery } from './http/server-timing';
+import { noteQuery, untimed } from './http/server-timing';
 import { CachingEngine } from './sources/metrics/caching-engine';
 import type { MeshDeps } from './mesh/deps';
 import { SnapshotCache } from './mesh/snapshot';
@@ -117,6 +117,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
     answers: new SharedAnswers({
       minTtlMs: 500 * config.scrapeInterval,
       maxTtlMs: 1000 * config.scrapeInterval,
+      detached: untimed,
     }),
   };
   const layouts = new Layouts(DEFAULT_LAYOUTS, {

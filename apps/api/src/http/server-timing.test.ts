@@ -1,7 +1,8 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { noteQuery, serverTiming } from './server-timing';
+import { SharedAnswers } from '../mesh/shared-answers';
+import { noteQuery, serverTiming, untimed } from './server-timing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,5 +65,31 @@ describe('server timing', () => {
     noteQuery(12);
     const timing = entries((await request(app).get('/cached')).headers['server-timing']);
     expect([...timing.keys()]).toEqual(['answer']);
+  });
+
+  it('does not charge an answer served while its next one computes with that computation', async () => {
+    let now = 0;
+    const answers = new SharedAnswers({
+      minTtlMs: 1000,
+      maxTtlMs: 5000,
+      now: () => now,
+      detached: untimed,
+    });
+    const shared = express();
+    shared.use(serverTiming());
+    shared.get('/shared', async (_req, res) => {
+      res.json(
+        await answers.get('view', [], async () => {
+          noteQuery(40);
+          return {};
+        }),
+      );
+    });
+    const first = entries((await request(shared).get('/shared')).headers['server-timing']);
+    expect(first.get('query')?.dur).toBe(40);
+    // Expired: the last answer is sent at once, and the next one computed for no one waiting.
+    now = 1500;
+    const stale = entries((await request(shared).get('/shared')).headers['server-timing']);
+    expect([...stale.keys()]).toEqual(['answer']);
   });
 });

@@ -5,6 +5,8 @@ interface Timing {
   began: number;
   queries: number;
   slowestMs: number;
+  /** The header is written: what ends later was not waited for. */
+  sent?: boolean;
 }
 
 const current = new AsyncLocalStorage<Timing>();
@@ -16,9 +18,14 @@ const current = new AsyncLocalStorage<Timing>();
  */
 export function noteQuery(ms: number): void {
   const timing = current.getStore();
-  if (!timing) return;
+  if (!timing || timing.sent) return;
   timing.queries++;
   if (ms > timing.slowestMs) timing.slowestMs = ms;
+}
+
+/** Runs `fn` outside any request's timing: work that no answer waits for. */
+export function untimed(fn: () => void): void {
+  current.exit(fn);
 }
 
 /** The `Server-Timing` value (W3C Server Timing) of an answer so far. */
@@ -47,6 +54,7 @@ export function serverTiming(): RequestHandler {
         const ours = serverTimingHeader(timing);
         this.setHeader('Server-Timing', own ? `${String(own)}, ${ours}` : ours);
       }
+      timing.sent = true;
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
     } as Response['writeHead'];
     current.run(timing, next);

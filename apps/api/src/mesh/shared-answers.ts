@@ -9,6 +9,11 @@ export interface SharedAnswersOptions {
   /** Kept at once (the oldest go first). */
   maxEntries?: number;
   now?: () => number;
+  /**
+   * Runs the recomputation of an expired answer, which no caller waits for:
+   * outside the request that happened to start it (its timing).
+   */
+  detached?: (start: () => void) => void;
 }
 
 /**
@@ -43,7 +48,9 @@ export class SharedAnswers {
     if (hit?.settled && now - hit.at < hit.ttl + this.options.maxTtlMs) {
       if (!hit.refreshing) {
         hit.refreshing = true;
-        this.start(key, compute, now);
+        const refresh = () => void this.start(key, compute, now);
+        if (this.options.detached) this.options.detached(refresh);
+        else refresh();
       }
       return Promise.resolve(hit.settled.value as T);
     }
