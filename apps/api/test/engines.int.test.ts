@@ -1054,6 +1054,29 @@ describe('API input validation', () => {
     }
   });
 
+  it('times each answer and its slowest metrics query in Server-Timing, in both engines', async () => {
+    for (const api of [embedded, viaProm]) {
+      // A window no other test asks, so the answer and its queries are computed for this request.
+      const res = await fetch(`${api.url}/api/v1/namespaces?window=97s`);
+      expect(res.status).toBe(200);
+      const header = res.headers.get('server-timing') ?? '';
+      const answer = Number(/(?:^|, )answer;dur=([\d.]+)/.exec(header)?.[1]);
+      const query = /(?:^|, )query;dur=([\d.]+);desc="slowest of (\d+) metrics queries"/.exec(
+        header,
+      );
+      expect(query, header).not.toBeNull();
+      // The namespace table asks for requests, responses and latency at least.
+      expect(Number(query?.[2])).toBeGreaterThanOrEqual(3);
+      expect(Number(query?.[1])).toBeGreaterThan(0);
+      expect(Number(query?.[1])).toBeLessThanOrEqual(answer);
+      // The same answer again is shared: it asked nothing.
+      const again = await fetch(`${api.url}/api/v1/namespaces?window=97s`);
+      expect(again.headers.get('server-timing')).toMatch(
+        /^answer;dur=[\d.]+;desc="meshviz answer"$/,
+      );
+    }
+  });
+
   it('answers a layout request it cannot lay out with a 400 naming the problem', async () => {
     const post = async (body: string, type = 'application/json') => {
       const res = await fetch(`${embedded.url}/api/v1/layout`, {

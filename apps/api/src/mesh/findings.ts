@@ -31,6 +31,12 @@ export async function findingsView(
 ): Promise<FindingsResponse> {
   const { snapshot, pods } = deps.snapshots.get();
   const answer = new Answer(deps.topology.errors(), deps.proxyErrors());
+  // The metrics first: the configuration's checks below run while the queries are out.
+  const metrics = Promise.all([
+    certificateExpiries(deps, answer),
+    authzRates(deps, answer, undefined, window.seconds),
+    egressDestinations(deps, window, { latency: false }),
+  ]);
   const o = policyObjects(deps, snapshot);
   const out: Finding[] = [];
   const nsNames = snapshot.namespaces.map((n) => n.name);
@@ -172,11 +178,7 @@ export async function findingsView(
     }
   }
 
-  const [certs, rates, egress] = await Promise.all([
-    certificateExpiries(deps, answer),
-    authzRates(deps, answer, undefined, window.seconds),
-    egressDestinations(deps, window, { latency: false }),
-  ]);
+  const [certs, rates, egress] = await metrics;
   answer.adopt(egress.errors);
   for (const d of egress.destinations) {
     if (d.verdict !== 'denied' || d.perSecond <= 0 || !d.network) continue;
