@@ -9,8 +9,8 @@ import type {
   RateQuery,
   Sample,
 } from './engine';
-import { bucketRates, quantilesOfBuckets } from './engine';
-import { gaugeQuery, quantileQuery, rateQuery } from './promql';
+import { bucketRates, groupKey, quantileKey, quantilesOfBuckets } from './engine';
+import { gaugeQuery, rateQuery } from './promql';
 
 const num = (v: string) => Number(v);
 
@@ -58,23 +58,51 @@ export class PrometheusEngine implements MetricsEngine {
     }));
   }
 
+  /**
+   * A quantile over time, from the bucket rates over time as `quantiles` does. A chart asks
+   * for its p50, p95 and p99 lines at once: they share one range query of the buckets while
+   * it is out, so Prometheus sums them once, not once per line.
+   */
   async quantileRange(
     q: QuantileQuery & { quantiles: [number] },
     range: RangeSpec,
     signal?: AbortSignal,
   ): Promise<RangeSeries[]> {
-    const result = await this.client.queryRange(
-      quantileQuery(q, q.quantiles[0]),
-      range.start,
-      range.end,
-      range.stepSeconds,
-      signal,
-    );
-    return result.map((s) => ({
-      labels: s.metric,
-      points: s.values
-        .map(([t, v]) => [t, num(v)] as [number, number])
-        .filter(([, v]) => !Number.isNaN(v)),
-    }));
+    const rates = bucketRates(q);
+    const matrix = signal
+      ? await this.rateRange(rates, range, signal)
+      : await this.shared(JSON.stringify([rates, range]), () => this.rateRange(rates, range));
+    const byStep = new Map<number, Sample[]>();
+    for (const s of matrix)
+      for (const [t, value] of s.points) {
+        let samples = byStep.get(t);
+        if (!samples) byStep.set(t, (samples = []));
+        samples.push({ labels: s.labels, value });
+      }
+    const key = quantileKey(q.quantiles[0]);
+    const series = new Map<string, RangeSeries>();
+    for (const t of [...byStep.keys()].sort((a, b) => a - b))
+      for (const s of quantilesOfBuckets(byStep.get(t) ?? [], q)) {
+        const v = s.values[key];
+        // As histogram_quantile: no point where the group had no requests.
+        if (v === undefined || Number.isNaN(v)) continue;
+        const group = groupKey(s.labels, q.by);
+        let line = series.get(group);
+        if (!line) series.set(group, (line = { labels: s.labels, points: [] }));
+        line.points.push([t, v]);
+      }
+    return [...series.values()];
+  }
+
+  private readonly inFlight = new Map<string, Promise<RangeSeries[]>>();
+
+  /** One query for the callers asking it while it is out. */
+  private shared(key: string, ask: () => Promise<RangeSeries[]>): Promise<RangeSeries[]> {
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = ask().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eq, re } from './engine';
-import { quantileQuery, quote, rateQuery, regexLiteral, selector } from './promql';
+import { quote, rateQuery, regexLiteral, selector } from './promql';
 
 describe('PromQL rendering', () => {
   it('escapes every character that could end a string literal', () => {
@@ -39,19 +39,5 @@ describe('PromQL rendering', () => {
         windowSeconds: 60,
       }),
     ).toBe('sum by (namespace,classification) (rate(response_total{direction="inbound"}[60s]))');
-    expect(
-      quantileQuery(
-        {
-          histogram: 'response_latency_ms',
-          matchers: [],
-          by: ['deployment'],
-          windowSeconds: 300,
-          quantiles: [0.95],
-        },
-        0.95,
-      ),
-    ).toBe(
-      'histogram_quantile(0.95, sum by (le,deployment) (rate(response_latency_ms_bucket{}[300s])))',
-    );
   });
 });

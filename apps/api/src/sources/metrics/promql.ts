@@ -1,4 +1,4 @@
-import type { GaugeQuery, Matcher, QuantileQuery, RateQuery } from './engine';
+import type { GaugeQuery, Matcher, RateQuery } from './engine';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -51,11 +51,6 @@ function duration(seconds: number): string {
 
 export function rateQuery(q: RateQuery): string {
   return `sum ${by(q.by)} (rate(${selector(q.metric, q.matchers)}[${duration(q.windowSeconds)}]))`;
-}
-
-export function quantileQuery(q: QuantileQuery, quantile: number): string {
-  if (!(quantile >= 0 && quantile <= 1)) throw new Error(`invalid quantile ${quantile}`);
-  return `histogram_quantile(${quantile}, sum ${by(['le', ...q.by])} (rate(${selector(`${q.histogram}_bucket`, q.matchers)}[${duration(q.windowSeconds)}])))`;
 }
 
 export function gaugeQuery(q: GaugeQuery): string {
