@@ -30,11 +30,15 @@ class RecordingProxy {
   private durations: number[] = [];
   /** Of those, the queries the API gave up on (its timeout) before Prometheus answered. */
   private givenUp = 0;
+  /** Queries passing through now. */
+  private open = 0;
 
   async start(target: string): Promise<string> {
     const upstream = new URL(target);
     this.server = createServer((req, res) => {
       const began = performance.now();
+      this.open++;
+      res.on('close', () => this.open--);
       const out = httpRequest(
         {
           host: upstream.hostname,
@@ -71,6 +75,15 @@ class RecordingProxy {
     });
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Once every query passing through has ended: a query the API gave up on ends here when
+   * its connection closes, which can come after the API has sent its answer.
+   */
+  async settled(): Promise<void> {
+    const until = performance.now() + 2000;
+    while (this.open > 0 && performance.now() < until) await sleep(10);
   }
 
   take(): { durations: number[]; givenUp: number } {
@@ -482,6 +495,7 @@ async function measure(
       for (let i = 0; i < samples.prometheus; i++) {
         proxy.take();
         const { ms, answerMs, queryMs } = await timed(`${promApiUrl}${uncached(path)}`);
+        await proxy.settled();
         row.prometheus.push(ms);
         if (queryMs > 0) {
           row.apiWorstRatio = Math.max(row.apiWorstRatio, answerMs / queryMs);
