@@ -87,7 +87,7 @@ async function paintTiming(
     paint: window.graphPaint_,
     layout: performance.getEntriesByName('meshviz:layout')[0]?.duration ?? 0,
     engine: performance.getEntriesByType('resource')
-      .filter((e) => e.name.includes('/api/v1/layout'))[0]?.serverTiming?.[0]?.duration ?? NaN,
+      .filter((e) => e.name.includes('/api/v1/layout'))[0]?.serverTiming?.find((t) => t.name === 'layout')?.duration ?? NaN,
     data: performance.getEntriesByType('resource')
       .filter((e) => e.name.includes('/api/v1/graph'))[0]?.responseEnd ?? NaN,
   })`)) as { data: number; paint: number; layout: number; engine: number };
