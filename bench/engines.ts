@@ -16,7 +16,11 @@ import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startPrometheus, type RunningPrometheus } from '@meshviz/test-support';
+import {
+  serverTimingEntries,
+  startPrometheus,
+  type RunningPrometheus,
+} from '@meshviz/test-support';
 import { cpuSeconds, quantile, rssMiB, startScript, startSyntheticMesh, table } from './lib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -163,10 +167,12 @@ async function timed(url: string): Promise<{ ms: number; answerMs: number; query
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   const ms = performance.now() - began;
-  const header = res.headers.get('server-timing') ?? '';
-  const dur = (name: string) =>
-    Number(new RegExp(`(?:^|,\\s*)${name};dur=([\\d.]+)`).exec(header)?.[1] ?? NaN);
-  return { ms, answerMs: dur('answer'), queryMs: dur('query') };
+  const timing = serverTimingEntries(res.headers.get('server-timing'));
+  return {
+    ms,
+    answerMs: timing.get('answer')?.dur ?? Number.NaN,
+    queryMs: timing.get('query')?.dur ?? Number.NaN,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { serverTimingEntries as entries } from '@meshviz/test-support';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -5,18 +6,6 @@ import { SharedAnswers } from '../mesh/shared-answers';
 import { noteQuery, serverTiming, untimed } from './server-timing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `name;dur=x;desc="..."` entries of a Server-Timing header, by name. */
-function entries(header: string | undefined): Map<string, { dur: number; desc?: string }> {
-  const out = new Map<string, { dur: number; desc?: string }>();
-  for (const part of (header ?? '').split(/,\s*/)) {
-    const [name, ...params] = part.split(';');
-    const dur = Number(/^dur=(.*)$/.exec(params.find((p) => p.startsWith('dur=')) ?? '')?.[1]);
-    const desc = /^desc="(.*)"$/.exec(params.find((p) => p.startsWith('desc=')) ?? '')?.[1];
-    if (name) out.set(name, { dur, ...(desc ? { desc } : {}) });
-  }
-  return out;
-}
 
 describe('server timing', () => {
   const app = express();
