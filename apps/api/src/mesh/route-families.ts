@@ -4,6 +4,7 @@ import { serviceRouteConfig, type CrdObject } from '../model/route-config';
 import { serviceSelects } from '../model/workloads';
 import { eq, re, type Matcher } from '../sources/metrics/engine';
 import { regexLiteral } from '../sources/metrics/promql';
+import { Answer } from './answer';
 import type { MeshDeps } from './deps';
 
 /** mesh-facts §2: an empty `rt_route` is the requests no profile route matched. */
@@ -51,6 +52,28 @@ export function writesInboundRouteFamilies(
     );
     return found.some((samples) => samples.length > 0);
   });
+}
+
+/**
+ * A workload's own route figures, read by `read` from the current inbound families and from
+ * the older ones at once, beside the question of which its proxies write: the answer waits
+ * for one round of queries, not two. `answer` takes on the errors of the branch chosen only.
+ */
+export async function fromInboundFamilies<T>(
+  deps: MeshDeps,
+  workload: { namespace: string; kind: WorkloadKind; name: string },
+  windowSeconds: number,
+  answer: Answer,
+  read: (current: boolean, into: Answer) => Promise<T>,
+): Promise<T> {
+  const [ofCurrent, ofOlder] = [new Answer([]), new Answer([])];
+  const [current, inbound, older] = await Promise.all([
+    writesInboundRouteFamilies(deps, workload, windowSeconds),
+    read(true, ofCurrent),
+    read(false, ofOlder),
+  ]);
+  answer.adopt((current ? ofCurrent : ofOlder).errors);
+  return current ? inbound : older;
 }
 
 /** Where one workload's route numbers live, for one direction. */

@@ -10,8 +10,8 @@ import { QUANTILES, type MeshDeps } from './deps';
 import { opaqueRouteRows } from './opaque-route-rows';
 import {
   DEFAULT_SP_ROUTE,
+  fromInboundFamilies,
   routeFamilies,
-  writesInboundRouteFamilies,
   type RouteFamilies,
 } from './route-families';
 
@@ -191,15 +191,7 @@ async function chosenFamilies(
     return { ...chosen, figures };
   };
   if (to) return read(false, answer);
-  // Each branch's errors count only if its figures are the ones shown.
-  const [ofCurrent, ofOlder] = [new Answer([]), new Answer([])];
-  const [current, inbound, older] = await Promise.all([
-    writesInboundRouteFamilies(deps, workload, w),
-    read(true, ofCurrent),
-    read(false, ofOlder),
-  ]);
-  answer.adopt((current ? ofCurrent : ofOlder).errors);
-  return current ? inbound : older;
+  return fromInboundFamilies(deps, workload, w, answer, read);
 }
 
 /** What the proxies say of one workload's routes in the given families, asked all at once. */

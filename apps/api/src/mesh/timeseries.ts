@@ -5,7 +5,7 @@ import { eq, type Matcher } from '../sources/metrics/engine';
 import { workloadsOf } from '../model/workloads';
 import { Answer } from './answer';
 import type { MeshDeps } from './deps';
-import { routeFamilies, writesInboundRouteFamilies } from './route-families';
+import { fromInboundFamilies, routeFamilies } from './route-families';
 import { requireWorkload } from './routes';
 
 export type TimeseriesSubject =
@@ -134,16 +134,10 @@ export async function timeseriesView(
         got = await read(routeSeries(deps, subject, false), answer);
         break;
       }
-      // A workload's own route: the current inbound families and the older ones are both
-      // asked beside the question of whether its proxies write the current ones (one round).
-      const [ofCurrent, ofOlder] = [new Answer([]), new Answer([])];
-      const [current, inbound, older] = await Promise.all([
-        writesInboundRouteFamilies(deps, workload, window.seconds),
-        read(routeSeries(deps, subject, true), ofCurrent),
-        read(routeSeries(deps, subject, false), ofOlder),
-      ]);
-      answer.adopt((current ? ofCurrent : ofOlder).errors);
-      got = current ? inbound : older;
+      // A workload's own route: from the current inbound families or the older ones.
+      got = await fromInboundFamilies(deps, workload, window.seconds, answer, (current, into) =>
+        read(routeSeries(deps, subject, current), into),
+      );
       break;
     }
   }
