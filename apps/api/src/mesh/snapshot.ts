@@ -36,19 +36,28 @@ function readValues(configMaps: V1ConfigMap[]): Record<string, unknown> | undefi
   }
 }
 
-/** The workloads behind each service: those whose running pods its selector picks. */
+/**
+ * The workloads behind each service: those whose running pods its selector picks. Pods are
+ * grouped by namespace first, so the work grows with each namespace's services times its
+ * pods, not with the cluster's services times the cluster's pods.
+ */
 function serviceBackends(
   snapshot: TopologySnapshot,
   pods: PodInfo[],
 ): Map<string, { kind: string; name: string }[]> {
+  const running = new Map<string, PodInfo[]>();
+  for (const p of pods) {
+    if (p.phase !== 'Running') continue;
+    let list = running.get(p.namespace);
+    if (!list) running.set(p.namespace, (list = []));
+    list.push(p);
+  }
   const out = new Map<string, { kind: string; name: string }[]>();
   for (const s of snapshot.services) {
     const seen = new Map<string, { kind: string; name: string }>();
-    for (const p of pods) {
-      if (p.namespace !== s.namespace || p.phase !== 'Running') continue;
+    for (const p of running.get(s.namespace) ?? [])
       if (serviceSelects(s.selector, p.labels))
         seen.set(`${p.workload.kind}/${p.workload.name}`, p.workload);
-    }
     out.set(`${s.namespace}/${s.name}`, [...seen.values()]);
   }
   return out;
