@@ -4,6 +4,12 @@ import { E2E_PORT as PORT, STATE_FILE, WITHOUT_GATEWAY_API_URL } from './e2e/sup
 /** The e2e suite runs against `npm start`'s processes on a port of its own. */
 export const baseURL = `http://127.0.0.1:${PORT}`;
 
+/**
+ * Stopped as Ctrl-C stops `npm start`, not killed: the demo mesh then removes the state
+ * folder (kubeconfig, Prometheus configuration) it wrote under the system's temp folder.
+ */
+const gracefulShutdown = { signal: 'SIGTERM', timeout: 10_000 } as const;
+
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -44,6 +50,7 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'ignore',
       stderr: 'pipe',
+      gracefulShutdown,
     },
     {
       command: `node --import tsx scripts/start.ts --listen 127.0.0.1:${PORT + 1} --pod-subnet 62 --scenario emojivoto --without-group gateway.networking.k8s.io --forbid-tap`,
@@ -52,6 +59,7 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'ignore',
       stderr: 'pipe',
+      gracefulShutdown,
     },
   ],
 });
