@@ -27,14 +27,23 @@ const scratch = new DataView(new ArrayBuffer(8));
 /** Where a decode stands (reads are synchronous, so one serves every chunk). */
 const cursor = { pos: 0, last: 0, seq: 0 };
 
+/**
+ * A run of one column's samples. It holds no number a write would change in
+ * place: a field that ever holds a fraction is a separate heap number per
+ * object in V8, and with a chunk per column per 20 minutes those would be
+ * hundreds of thousands of objects for every full collection to mark. The
+ * delta base is the column's last value, which its writer passes in.
+ */
 export class Chunk {
   /** Encoded bytes; `length` of them are used (the head chunk grows in place). */
   data: Uint8Array;
   length = 0;
   /** Samples written. */
   count = 0;
-  /** Last value written, the base of the next delta. */
-  private last = 0;
+  /** Whether a present value was written: deltas are from the last one, else from 0. */
+  private based = false;
+  /** The next chunk of its column. */
+  newer: Chunk | undefined = undefined;
   /**
    * Every MARK_EVERY samples, the byte offset and delta base there, so a
    * read of the last minute decodes from the nearest mark, not the chunk's start.
@@ -54,17 +63,22 @@ export class Chunk {
     return this.count >= SAMPLES_PER_CHUNK;
   }
 
-  append(value: number): void {
+  /**
+   * Writes the next sample (NaN: missing). `previous` is the last present
+   * value its writer gave this column, in this chunk or before it.
+   */
+  append(value: number, previous: number): void {
     this.reserve(10);
+    const base = this.based ? previous : 0;
     if (this.count > 0 && this.count % MARK_EVERY === 0)
-      (this.marks ??= []).push(this.length, this.last);
+      (this.marks ??= []).push(this.length, base);
     if (Number.isNaN(value)) {
       this.writeVarint(TAG_MISSING);
     } else {
-      const delta = value - this.last;
+      const delta = value - base;
       if (
         Number.isInteger(value) &&
-        Number.isInteger(this.last) &&
+        Number.isInteger(base) &&
         Number.isSafeInteger(delta) &&
         Math.abs(delta) < MAX_DELTA
       ) {
@@ -75,7 +89,7 @@ export class Chunk {
         scratch.setFloat64(0, value);
         for (let k = 0; k < 8; k++) this.data[this.length++] = scratch.getUint8(k);
       }
-      this.last = value;
+      this.based = true;
     }
     this.count++;
   }

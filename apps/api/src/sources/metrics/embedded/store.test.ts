@@ -11,6 +11,15 @@ const fixture = (name: string) =>
   readFileSync(new URL(`../../../../test/fixtures/linkerd-proxy/${name}`, import.meta.url));
 const target = { namespace: 'ns', pod: 'web-1', deployment: 'web' };
 
+/** Writes values to a chunk as a column's writer does: each with the last present value before it. */
+function writeAll(c: Chunk, values: number[]): void {
+  let previous = 0;
+  for (const v of values) {
+    c.append(v, previous);
+    if (!Number.isNaN(v)) previous = v;
+  }
+}
+
 function readAll(c: Chunk): number[] {
   const out: number[] = [];
   c.read(c.firstSeq, c.firstSeq + c.count, (_, v) => out.push(v));
@@ -21,22 +30,29 @@ describe('sample chunks', () => {
   it('give back every value written: integers, negatives, fractions, huge values; missing ones skipped', () => {
     const values = [0, 5, 5, 1_000_000_007, 3, -42, 0.25, 1e300, 2 ** 53, Number.NaN, 7, -0.5];
     const c = new Chunk(10);
-    for (const v of values) c.append(v);
+    writeAll(c, values);
     expect(readAll(c)).toEqual(values.filter((v) => !Number.isNaN(v)));
     const seqs: number[] = [];
     c.read(12, 14, (seq) => seqs.push(seq));
     expect(seqs).toEqual([12, 13, 14]);
   });
 
+  it('start from nothing, not from the value before them, until they hold a present value', () => {
+    // A gauge's column: 5 was its last value, in an earlier chunk; this one starts missing.
+    const c = new Chunk(120);
+    c.append(Number.NaN, 5);
+    c.append(7, 5);
+    c.append(9, 7);
+    expect(readAll(c)).toEqual([7, 9]);
+  });
+
   it('read any range alike, whether it starts at the chunk, at a mark or between marks', () => {
     const c = new Chunk(1000);
     const values: number[] = [];
-    for (let i = 0; i < SAMPLES_PER_CHUNK; i++) {
+    for (let i = 0; i < SAMPLES_PER_CHUNK; i++)
       // Counters, a missing gauge sample now and then, and a fraction written raw.
-      const v = i % 17 === 5 ? Number.NaN : i % 29 === 3 ? i + 0.5 : i * 3;
-      values.push(v);
-      c.append(v);
-    }
+      values.push(i % 17 === 5 ? Number.NaN : i % 29 === 3 ? i + 0.5 : i * 3);
+    writeAll(c, values);
     for (const from of [1000, 1023, 1024, 1025, 1050, 1100, 1119]) {
       const got: [number, number][] = [];
       c.read(from, 1119, (seq, v) => got.push([seq, v]));
@@ -49,8 +65,12 @@ describe('sample chunks', () => {
 
   it('give any one sample from the nearest mark as a full read gives it, NaN where missing', () => {
     const c = new Chunk(500);
-    for (let i = 0; i < SAMPLES_PER_CHUNK; i++)
-      c.append(i % 13 === 4 ? Number.NaN : i % 31 === 2 ? i / 4 : 1000 - i * i);
+    writeAll(
+      c,
+      Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) =>
+        i % 13 === 4 ? Number.NaN : i % 31 === 2 ? i / 4 : 1000 - i * i,
+      ),
+    );
     const full = new Map<number, number>();
     c.read(500, 500 + SAMPLES_PER_CHUNK, (seq, v) => full.set(seq, v));
     for (let seq = 499; seq <= 500 + SAMPLES_PER_CHUNK; seq++)
@@ -60,9 +80,12 @@ describe('sample chunks', () => {
   it('spend one byte on a counter that did not move or moved by little', () => {
     const c = new Chunk(0);
     let v = 1_234_567;
-    c.append(v);
+    c.append(v, 0);
     const firstBytes = c.length;
-    for (let i = 1; i < SAMPLES_PER_CHUNK; i++) c.append((v += i % 3));
+    for (let i = 1; i < SAMPLES_PER_CHUNK; i++) {
+      const previous = v;
+      c.append((v += i % 3), previous);
+    }
     expect(c.length - firstBytes).toBe(SAMPLES_PER_CHUNK - 1);
     expect(c.full).toBe(true);
   });

@@ -4,16 +4,25 @@ import { Chunk } from './chunks';
 import type { BucketRun } from './histogram';
 import { dropsSeries, GAUGES, KEPT_FAMILIES, reduceLabels, rollupOf, seriesKey } from './reduce';
 import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
-import { accepts, labelValueId, SeriesIndex, sortPairs, type IndexedSeries } from './series-index';
+import {
+  accepts,
+  Interner,
+  labelValueId,
+  SeriesIndex,
+  sortPairs,
+  type IndexedSeries,
+} from './series-index';
 
-/** One column of samples: a value per scrape of one proxy. */
+/**
+ * One column of samples: a value per scrape of one proxy. Its last value
+ * lives in its target's `lastValues` at its slot, not here: see Chunk.
+ */
 interface Column {
   target: TargetStore;
   gauge: boolean;
-  /** Chunks oldest first; the last one is written to. */
-  chunks: Chunk[];
-  /** Last value written (counters carry it forward). */
-  last: number;
+  /** Its chunks, linked oldest to newest (`Chunk.newer`); the head is written to. */
+  oldest: Chunk | undefined;
+  head: Chunk | undefined;
   /** Scrape that last saw a raw series feeding this one. */
   seenSeq: number;
   /** Oldest scrape it still has a sample of. */
@@ -41,14 +50,15 @@ interface StoredHistogram extends IndexedSeries {
   key: number;
   /** Ascending by bound. */
   buckets: Bucket[];
+  /** The buckets' bounds (`le` as numbers), in the same order. */
+  les: Float64Array;
 }
 
 interface Bucket extends Column {
   kind: 'bucket';
   histogram: StoredHistogram;
-  /** Its `le`, as a number and as the text the series carried (canonical). */
-  le: number;
-  leText: string;
+  /** Its `le` as the series carried it, by id in the store's `bounds`: one string for every bucket with that bound. */
+  leId: number;
 }
 
 type Stored = StoredSeries | Bucket;
@@ -158,6 +168,8 @@ class TargetStore implements LineVisitor {
   recent = new Float64Array(16 * RECENT);
   /** Columns a row of `recent` has room for. */
   recentStride = 16;
+  /** Per column at its slot, the last present value written (counters carry it forward). */
+  lastValues = new Float64Array(16);
   /** Reduced series made during this scrape (they start at the raw values). */
   private freshFrom = 0;
   /** The line being ingested (text path) or the sample (parsed path). */
@@ -328,6 +340,9 @@ class TargetStore implements LineVisitor {
       const touched = new Uint8Array(this.touched.length * 2);
       touched.set(this.touched);
       this.touched = touched;
+      const lastValues = new Float64Array(this.lastValues.length * 2);
+      lastValues.set(this.lastValues);
+      this.lastValues = lastValues;
       this.widenRecent(this.recentStride * 2, (slot) => slot);
     }
   }
@@ -354,6 +369,7 @@ class TargetStore implements LineVisitor {
         target: this,
         key,
         buckets: [],
+        les: new Float64Array(0),
       });
       this.histograms.set(key, histogram);
     }
@@ -361,14 +377,17 @@ class TargetStore implements LineVisitor {
     const bucket: Bucket = {
       kind: 'bucket',
       histogram,
-      le: bound,
-      leText: le,
+      leId: this.store.bounds.id(le),
       ...this.newColumn(false),
     };
-    const buckets = histogram.buckets;
+    const { buckets, les } = histogram;
     let at = buckets.length;
-    while (at > 0 && !((buckets[at - 1] as Bucket).le <= bound)) at--;
+    while (at > 0 && !((les[at - 1] as number) <= bound)) at--;
     buckets.splice(at, 0, bucket);
+    histogram.les = new Float64Array(buckets.length);
+    histogram.les.set(les.subarray(0, at));
+    histogram.les[at] = bound;
+    histogram.les.set(les.subarray(at), at + 1);
     return bucket;
   }
 
@@ -376,8 +395,8 @@ class TargetStore implements LineVisitor {
     return {
       target: this,
       gauge,
-      chunks: [],
-      last: 0,
+      oldest: undefined,
+      head: undefined,
       seenSeq: this.seq,
       firstSeq: this.seq,
       slot: this.series.length,
@@ -394,6 +413,7 @@ class TargetStore implements LineVisitor {
     const seq = this.seq;
     this.times[seq % this.capacity] = t;
     const row = (seq % RECENT) * this.recentStride;
+    const last = this.lastValues;
     for (let idx = 0; idx < this.series.length; idx++) {
       const s = this.series[idx] as Stored;
       let value: number;
@@ -402,19 +422,22 @@ class TargetStore implements LineVisitor {
         value =
           s.gauge || idx >= this.freshFrom
             ? (this.acc[idx] as number)
-            : s.last + (this.acc[idx] as number);
+            : (last[idx] as number) + (this.acc[idx] as number);
       } else {
-        value = s.gauge ? Number.NaN : s.last;
+        value = s.gauge ? Number.NaN : (last[idx] as number);
       }
-      let head = s.chunks[s.chunks.length - 1];
+      let head = s.head;
       if (!head || head.full) {
-        head?.seal();
-        head = new Chunk(seq, head ? head.length + 8 : 16);
-        s.chunks.push(head);
+        const fresh = new Chunk(seq, head ? head.length + 8 : 16);
+        if (head) {
+          head.seal();
+          head.newer = fresh;
+        } else s.oldest = fresh;
+        s.head = head = fresh;
       }
-      head.append(value);
+      head.append(value, last[idx] as number);
       this.recent[row + idx] = value;
-      if (!Number.isNaN(value)) s.last = value;
+      if (!Number.isNaN(value)) last[idx] = value;
       this.acc[idx] = 0;
       this.touched[idx] = 0;
     }
@@ -504,7 +527,7 @@ class TargetStore implements LineVisitor {
     for (const s of this.series) {
       bytes +=
         s.kind === 'series' ? SERIES_OVERHEAD_BYTES + s.labels.byteLength : BUCKET_OVERHEAD_BYTES;
-      for (const c of s.chunks) {
+      for (let c = s.oldest; c; c = c.newer) {
         samples += c.count;
         sampleBytes += c.length;
         bytes += c.data.byteLength;
@@ -519,12 +542,9 @@ class TargetStore implements LineVisitor {
     const oldest = this.firstSeq;
     let removed = false;
     for (const s of this.series) {
-      while (
-        s.chunks.length > 1 &&
-        (s.chunks[0] as Chunk).firstSeq + (s.chunks[0] as Chunk).count <= oldest
-      ) {
-        s.chunks.shift();
-        s.firstSeq = (s.chunks[0] as Chunk).firstSeq;
+      for (let c = s.oldest; c?.newer && c.firstSeq + c.count <= oldest; c = c.newer) {
+        s.oldest = c.newer;
+        s.firstSeq = c.newer.firstSeq;
       }
       if (s.seenSeq < oldest) removed = true;
     }
@@ -546,6 +566,10 @@ class TargetStore implements LineVisitor {
     this.widenRecent(this.recentStride, (slot) =>
       slot < renumber.length ? (renumber[slot] as number) - 1 : -1,
     );
+    // The kept columns' last values move to their new slots; the freed slots start at 0.
+    const lastValues = new Float64Array(this.lastValues.length);
+    keep.forEach((from, to) => (lastValues[to] = this.lastValues[from] as number));
+    this.lastValues = lastValues;
     kept.forEach((s, i) => {
       s.slot = i;
       // A rollup outlives none of the columns feeding it: they keep it seen.
@@ -556,7 +580,7 @@ class TargetStore implements LineVisitor {
     this.series.forEach((s, i) => {
       const entry = s.kind === 'bucket' ? s.histogram : s;
       const labels = this.store.labelsOf(entry);
-      if (s.kind === 'bucket') labels.le = s.leText;
+      if (s.kind === 'bucket') labels.le = this.store.bounds.strings[s.leId] ?? '';
       this.byKey.set(keyHash(seriesKey(this.store.labelValue(entry.metric), labels)), i);
     });
     this.raw = this.raw.rebuilt(this.raw.capacity, (i) => {
@@ -586,7 +610,12 @@ class TargetStore implements LineVisitor {
       return;
     }
     const h = s.histogram;
-    h.buckets.splice(h.buckets.indexOf(s), 1);
+    const at = h.buckets.indexOf(s);
+    h.buckets.splice(at, 1);
+    const les = new Float64Array(h.buckets.length);
+    les.set(h.les.subarray(0, at));
+    les.set(h.les.subarray(at + 1), at);
+    h.les = les;
     if (h.buckets.length === 0) {
       this.store.index.remove(h);
       this.histograms.delete(h.key);
@@ -633,9 +662,9 @@ function hashString(s: string): [number, number] {
 
 /** The sample at `seq` of a column (NaN when it has none). */
 function valueAt(s: Column, seq: number): number {
-  let i = s.chunks.length - 1;
-  while (i > 0 && (s.chunks[i] as Chunk).firstSeq > seq) i--;
-  return (s.chunks[i] as Chunk).valueAt(seq);
+  let c = s.oldest;
+  while (c?.newer && c.newer.firstSeq <= seq) c = c.newer;
+  return c ? c.valueAt(seq) : Number.NaN;
 }
 
 /**
@@ -659,12 +688,13 @@ function readEnds(s: Column, capacity: number, ends: WindowEnds): boolean {
       ends.lastV = target.recent[(last % RECENT) * stride + s.slot] as number;
     } else {
       ends.firstV = valueAt(s, first);
-      ends.lastV = last === target.seq - 1 ? s.last : valueAt(s, last);
+      ends.lastV =
+        last === target.seq - 1 ? (target.lastValues[s.slot] as number) : valueAt(s, last);
     }
     return true;
   }
   ends.n = 0;
-  for (const c of s.chunks) {
+  for (let c = s.oldest; c; c = c.newer) {
     if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
     c.read(first, last, (seq, v) => {
       if (ends.n++ === 0) {
@@ -815,6 +845,11 @@ export interface StoreStats {
 export class SampleStore {
   private readonly targets = new Map<string, TargetStore>();
   readonly index = new SeriesIndex<Indexed>();
+  /**
+   * Bucket bounds (`le`) as their series carry them. Never renumbered, unlike the index's
+   * strings: only the kept histogram families have buckets, and their bounds are fixed.
+   */
+  readonly bounds = new Interner();
   private windowQueries = 0;
   private readonly groupings = new Map<string, Grouping>();
 
@@ -893,7 +928,7 @@ export class SampleStore {
       const times: number[] = [];
       const values: number[] = [];
       const ring = s.target.times;
-      for (const c of s.chunks) {
+      for (let c = s.oldest; c; c = c.newer) {
         if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
         c.read(first, last, (seq, v) => {
           times.push(ring[seq % this.capacity] as number);
@@ -934,7 +969,8 @@ export class SampleStore {
       out.push({ labels, times, values });
     };
     for (const s of this.index.select(metric, indexed)) {
-      if (s.kind === 'histogram') for (const b of s.buckets) emit(b, s.labels, b.leText);
+      if (s.kind === 'histogram')
+        for (const b of s.buckets) emit(b, s.labels, this.bounds.strings[b.leId] ?? '');
       else emit(s, s.labels, undefined);
     }
     return out;
@@ -1005,6 +1041,7 @@ export class SampleStore {
     };
     const query = ++this.windowQueries;
     const capacity = this.capacity;
+    const bounds = this.bounds.strings;
     /** Sets `ids` to a series' values of the kept labels. */
     const readIds = (pairs: Int32Array): void => {
       ids.fill(-1);
@@ -1042,18 +1079,19 @@ export class SampleStore {
       }
       let group: Group | undefined;
       const buckets = s.buckets;
+      const les = s.les;
       for (let k = 0; k < buckets.length; k++) {
         const b = buckets[k] as Bucket;
-        if (onLe && !onLe(b.leText)) continue;
+        if (onLe && !onLe(bounds[b.leId] ?? '')) continue;
         if (!readEnds(b, capacity, ends)) continue;
         if (leSlot >= 0) {
           readIds(s.labels);
-          ids[leSlot] = interner.id(b.leText);
+          ids[leSlot] = interner.id(bounds[b.leId] ?? '');
           group = groupNumbered(grouping.number(ids));
         } else group ??= groupOf(s);
         // The bound goes in `ends`, a number written in place: as an argument to a call that
         // is not inlined it would be boxed, an allocation per bucket.
-        ends.le = b.le;
+        ends.le = les[k] as number;
         ends.buckets = buckets.length;
         visit(group, ends);
       }
