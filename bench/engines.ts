@@ -270,6 +270,14 @@ interface LoadResult {
    * raises it; the rise and fall between collections does not.
    */
   warmLows: [number, number];
+  /**
+   * The lowest V8 heap in use in each half after the first minute, from the API's own
+   * /metrics once a second: what its objects hold once collected, without the allocator's
+   * and the young generation's pages that RSS also counts.
+   */
+  heapLows: [number, number];
+  /** The young generation's size at the end (MiB): it grows under load up to its limit, once. */
+  youngEnd: number;
   /** Why the run ended early: the API stopped answering. */
   failed?: string;
 }
@@ -284,6 +292,8 @@ const FAILED_LOAD: Omit<LoadResult, 'mode' | 'viewers'> = {
   rssEnd: Number.NaN,
   warmPeaks: [Number.NaN, Number.NaN],
   warmLows: [Number.NaN, Number.NaN],
+  heapLows: [Number.NaN, Number.NaN],
+  youngEnd: Number.NaN,
 };
 
 const peakOf = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : Number.NaN);
@@ -307,12 +317,23 @@ async function loadRun(
   let rssWarm = Number.NaN;
   let rssPeak = rssStart;
   const warm: number[] = [];
+  const heapWarm: number[] = [];
+  let young = Number.NaN;
+  const heap = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    young = metric(text, 'meshviz_nodejs_heap_space_size_total_bytes\\{space="new"\\}') / 2 ** 20;
+    return metric(text, 'meshviz_nodejs_heap_size_used_bytes') / 2 ** 20;
+  };
   const sampler = setInterval(() => {
     const rss = rssMiB(pid);
     rssPeak = Math.max(rssPeak, rss);
     if (Date.now() - t0 >= 60_000) {
       if (Number.isNaN(rssWarm)) rssWarm = rss;
       warm.push(rss);
+      heap().then(
+        (used) => heapWarm.push(used),
+        () => undefined,
+      );
     }
   }, 1000);
   // A browser's page polls each of its queries on its own (react-query's refetchInterval):
@@ -346,6 +367,11 @@ async function loadRun(
     rssEnd: rssMiB(pid),
     warmPeaks: [peakOf(warm.slice(0, warm.length >> 1)), peakOf(warm.slice(warm.length >> 1))],
     warmLows: [lowOf(warm.slice(0, warm.length >> 1)), lowOf(warm.slice(warm.length >> 1))],
+    heapLows: [
+      lowOf(heapWarm.slice(0, heapWarm.length >> 1)),
+      lowOf(heapWarm.slice(heapWarm.length >> 1)),
+    ],
+    youngEnd: young,
   };
 }
 
@@ -681,6 +707,8 @@ function report(results: SizeResult[]): string {
             'RSS MiB: start / after 1 min / end (peak)',
             'RSS peak MiB after 1 min: first half / second half',
             'RSS low MiB after 1 min: first half / second half',
+            'V8 heap in use, low MiB after 1 min: first half / second half',
+            'young generation MiB at end',
           ],
           r.load.map((l) => [
             l.mode,
@@ -691,6 +719,8 @@ function report(results: SizeResult[]): string {
             `${f0(l.rssStart)} / ${Number.isNaN(l.rssWarm) ? '-' : f0(l.rssWarm)} / ${f0(l.rssEnd)} (${f0(l.rssPeak)})`,
             l.warmPeaks.some(Number.isNaN) ? '-' : `${f0(l.warmPeaks[0])} / ${f0(l.warmPeaks[1])}`,
             l.warmLows.some(Number.isNaN) ? '-' : `${f0(l.warmLows[0])} / ${f0(l.warmLows[1])}`,
+            l.heapLows.some(Number.isNaN) ? '-' : `${f0(l.heapLows[0])} / ${f0(l.heapLows[1])}`,
+            Number.isNaN(l.youngEnd) ? '-' : f0(l.youngEnd),
           ]),
         ),
       );
