@@ -24,6 +24,43 @@ export const SAMPLES_PER_CHUNK = 120;
 const MARK_EVERY = 24;
 
 const scratch = new DataView(new ArrayBuffer(8));
+
+/**
+ * Where sealed chunks keep their bytes and read marks: views into shared
+ * slabs, so that a chunk that will not grow again holds no ArrayBuffer (nor
+ * array) of its own for every full collection to mark. Chunks sealed
+ * together expire together, with the retention, and a slab is freed with
+ * its last chunk.
+ */
+class Slab<T extends Uint8Array | Float64Array> {
+  private current: T;
+  private used = 0;
+
+  constructor(private readonly make: (length: number) => T) {
+    this.current = make(SLAB_LENGTH);
+  }
+
+  /** A view of `length` elements holding `from`'s first `length`. */
+  copy(from: ArrayLike<number>, length: number): T {
+    if (length > SLAB_LENGTH / 16) {
+      const own = this.make(length);
+      for (let k = 0; k < length; k++) own[k] = from[k] as number;
+      return own;
+    }
+    if (this.used + length > SLAB_LENGTH) {
+      this.current = this.make(SLAB_LENGTH);
+      this.used = 0;
+    }
+    const view = this.current.subarray(this.used, this.used + length) as T;
+    for (let k = 0; k < length; k++) view[k] = from[k] as number;
+    this.used += length;
+    return view;
+  }
+}
+
+const SLAB_LENGTH = 8192;
+const byteSlab = new Slab((n) => new Uint8Array(n));
+const markSlab = new Slab((n) => new Float64Array(n));
 /** Where a decode stands (reads are synchronous, so one serves every chunk). */
 const cursor = { pos: 0, last: 0, seq: 0 };
 
@@ -49,6 +86,8 @@ export class Chunk {
    * read of the last minute decodes from the nearest mark, not the chunk's start.
    */
   private marks: number[] | undefined;
+  /** The marks of a sealed chunk, in a shared slab. */
+  private sealedMarks: Float64Array | undefined;
 
   constructor(
     /** Scrape sequence number of the first sample. */
@@ -94,9 +133,13 @@ export class Chunk {
     this.count++;
   }
 
-  /** Drops the spare room of a chunk that will not grow again. */
+  /** Moves a chunk that will not grow again into the slabs, at its size. */
   seal(): void {
-    if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
+    this.data = byteSlab.copy(this.data, this.length);
+    if (this.marks) {
+      this.sealedMarks = markSlab.copy(this.marks, this.marks.length);
+      this.marks = undefined;
+    }
   }
 
   /**
@@ -121,16 +164,17 @@ export class Chunk {
 
   /** Points the cursor at the last read mark at or before `seq`. */
   private seek(seq: number): void {
+    const marks = this.sealedMarks ?? this.marks;
     const mark = Math.min(
       Math.floor(Math.max(0, seq - this.firstSeq) / MARK_EVERY),
-      (this.marks?.length ?? 0) / 2,
+      (marks?.length ?? 0) / 2,
     );
     cursor.seq = this.firstSeq;
     cursor.pos = 0;
     cursor.last = 0;
-    if (mark > 0 && this.marks) {
-      cursor.pos = this.marks[(mark - 1) * 2] as number;
-      cursor.last = this.marks[(mark - 1) * 2 + 1] as number;
+    if (mark > 0 && marks) {
+      cursor.pos = marks[(mark - 1) * 2] as number;
+      cursor.last = marks[(mark - 1) * 2 + 1] as number;
       cursor.seq += mark * MARK_EVERY;
     }
   }

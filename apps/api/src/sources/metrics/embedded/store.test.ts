@@ -77,6 +77,22 @@ describe('sample chunks', () => {
       expect(c.valueAt(seq)).toEqual(full.get(seq) ?? Number.NaN);
   });
 
+  it('read the same once sealed into a shared slab as while written, from any sample', () => {
+    const values = Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) =>
+      i % 11 === 3 ? Number.NaN : i % 23 === 7 ? i / 8 : 5000 + i * i,
+    );
+    const [c, other] = [new Chunk(200), new Chunk(200)];
+    writeAll(c, values);
+    writeAll(other, [...values].reverse());
+    const before = Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) => c.valueAt(200 + i));
+    c.seal();
+    other.seal();
+    expect(c.data.length).toBe(c.length);
+    expect(Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) => c.valueAt(200 + i))).toEqual(before);
+    expect(readAll(c)).toEqual(values.filter((v) => !Number.isNaN(v)));
+    expect(readAll(other)).toEqual([...values].reverse().filter((v) => !Number.isNaN(v)));
+  });
+
   it('spend one byte on a counter that did not move or moved by little', () => {
     const c = new Chunk(0);
     let v = 1_234_567;
