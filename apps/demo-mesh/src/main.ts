@@ -99,12 +99,17 @@ async function main(): Promise<void> {
   process.stderr.write(
     `demo mesh ${values.scenario}: ${mesh.cluster.runningPods().length} pods running, ${mesh.admin.size} proxies\n`,
   );
+  // A signal can come twice (to the process group, and from `npm start`'s own stop): the
+  // second must not end the process with its default action before the state folder is gone.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void mesh.stop().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((err: unknown) => {
