@@ -298,6 +298,11 @@ const FAILED_LOAD: Omit<LoadResult, 'mode' | 'viewers'> = {
 
 const peakOf = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : Number.NaN);
 const lowOf = (xs: number[]) => (xs.length > 0 ? Math.min(...xs) : Number.NaN);
+/** A figure of each half of a run's samples. */
+const halves = (xs: number[], of: (half: number[]) => number): [number, number] => [
+  of(xs.slice(0, xs.length >> 1)),
+  of(xs.slice(xs.length >> 1)),
+];
 
 async function loadRun(
   mode: string,
@@ -365,12 +370,9 @@ async function loadRun(
     rssWarm,
     rssPeak,
     rssEnd: rssMiB(pid),
-    warmPeaks: [peakOf(warm.slice(0, warm.length >> 1)), peakOf(warm.slice(warm.length >> 1))],
-    warmLows: [lowOf(warm.slice(0, warm.length >> 1)), lowOf(warm.slice(warm.length >> 1))],
-    heapLows: [
-      lowOf(heapWarm.slice(0, heapWarm.length >> 1)),
-      lowOf(heapWarm.slice(heapWarm.length >> 1)),
-    ],
+    warmPeaks: halves(warm, peakOf),
+    warmLows: halves(warm, lowOf),
+    heapLows: halves(heapWarm, lowOf),
     youngEnd: young,
   };
 }

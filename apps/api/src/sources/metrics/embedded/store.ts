@@ -334,15 +334,9 @@ class TargetStore implements LineVisitor {
   /** Room in the per-column arrays for every column. */
   private fit(): void {
     if (this.acc.length < this.series.length) {
-      const acc = new Float64Array(this.acc.length * 2);
-      acc.set(this.acc);
-      this.acc = acc;
-      const touched = new Uint8Array(this.touched.length * 2);
-      touched.set(this.touched);
-      this.touched = touched;
-      const lastValues = new Float64Array(this.lastValues.length * 2);
-      lastValues.set(this.lastValues);
-      this.lastValues = lastValues;
+      this.acc = doubled(this.acc);
+      this.touched = doubled(this.touched);
+      this.lastValues = doubled(this.lastValues);
       this.widenRecent(this.recentStride * 2, (slot) => slot);
     }
   }
@@ -373,7 +367,7 @@ class TargetStore implements LineVisitor {
       });
       this.histograms.set(key, histogram);
     }
-    const bound = le === '+Inf' ? Infinity : Number(le);
+    const bound = boundOf(le);
     const bucket: Bucket = {
       kind: 'bucket',
       histogram,
@@ -384,11 +378,13 @@ class TargetStore implements LineVisitor {
     let at = buckets.length;
     while (at > 0 && !((les[at - 1] as number) <= bound)) at--;
     buckets.splice(at, 0, bucket);
-    histogram.les = new Float64Array(buckets.length);
-    histogram.les.set(les.subarray(0, at));
-    histogram.les[at] = bound;
-    histogram.les.set(les.subarray(at), at + 1);
+    histogram.les = this.boundsOf(buckets);
     return bucket;
+  }
+
+  /** Buckets' bounds as numbers, in their order (buckets come and go rarely: made anew each time). */
+  private boundsOf(buckets: Bucket[]): Float64Array {
+    return Float64Array.from(buckets, (b) => boundOf(this.store.bounds.strings[b.leId] ?? ''));
   }
 
   private newColumn(gauge: boolean): Column {
@@ -610,12 +606,8 @@ class TargetStore implements LineVisitor {
       return;
     }
     const h = s.histogram;
-    const at = h.buckets.indexOf(s);
-    h.buckets.splice(at, 1);
-    const les = new Float64Array(h.buckets.length);
-    les.set(h.les.subarray(0, at));
-    les.set(h.les.subarray(at + 1), at);
-    h.les = les;
+    h.buckets.splice(h.buckets.indexOf(s), 1);
+    h.les = this.boundsOf(h.buckets);
     if (h.buckets.length === 0) {
       this.store.index.remove(h);
       this.histograms.delete(h.key);
@@ -658,6 +650,18 @@ function keyHash(key: string): number {
 function hashString(s: string): [number, number] {
   const bytes = Buffer.from(s, 'utf8');
   return hashBytes(bytes, 0, bytes.length);
+}
+
+/** A copy of a per-column array with room for twice the columns, the new ones zero. */
+function doubled<T extends Float64Array | Uint8Array>(a: T): T {
+  const out = new (a.constructor as new (length: number) => T)(a.length * 2);
+  out.set(a);
+  return out;
+}
+
+/** A bucket's `le` as a number. */
+function boundOf(le: string): number {
+  return le === '+Inf' ? Infinity : Number(le);
 }
 
 /** The sample at `seq` of a column (NaN when it has none). */
