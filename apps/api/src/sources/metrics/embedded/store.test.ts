@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseTextFormat } from '../../prometheus/text-format';
 import { eq, ne, nre, re } from '../engine';
-import { Chunk, SAMPLES_PER_CHUNK } from './chunks';
+import { ChunkedColumns, SAMPLES_PER_CHUNK } from './chunks';
 import { KEPT_FAMILIES } from './reduce';
 import { parseValue, scanSamples } from './scan';
 import { SampleStore } from './store';
@@ -11,99 +11,140 @@ const fixture = (name: string) =>
   readFileSync(new URL(`../../../../test/fixtures/linkerd-proxy/${name}`, import.meta.url));
 const target = { namespace: 'ns', pod: 'web-1', deployment: 'web' };
 
-/** Writes values to a chunk as a column's writer does: each with the last present value before it. */
-function writeAll(c: Chunk, values: number[]): void {
-  let previous = 0;
-  for (const v of values) {
-    c.append(v, previous);
-    if (!Number.isNaN(v)) previous = v;
+/**
+ * Writes columns' values scrape by scrape from scrape `first`, as a target
+ * does: each with the last present value before it.
+ */
+function writeAll(c: ChunkedColumns, first: number, columns: number[][]): void {
+  c.fit(columns.length);
+  const previous = columns.map(() => 0);
+  const scrapes = Math.max(...columns.map((v) => v.length));
+  for (let i = 0; i < scrapes; i++) {
+    c.begin(first + i);
+    columns.forEach((values, slot) => {
+      const v = values[i] ?? Number.NaN;
+      c.append(slot, first + i, v, previous[slot] as number);
+      if (!Number.isNaN(v)) previous[slot] = v;
+    });
   }
 }
 
-function readAll(c: Chunk): number[] {
+function readAll(c: ChunkedColumns, slot: number, from = 0): number[] {
   const out: number[] = [];
-  c.read(c.firstSeq, c.firstSeq + c.count, (_, v) => out.push(v));
+  c.read(slot, from, Infinity, (_, v) => out.push(v));
   return out;
 }
+
+const present = (values: number[]) => values.filter((v) => !Number.isNaN(v));
 
 describe('sample chunks', () => {
   it('give back every value written: integers, negatives, fractions, huge values; missing ones skipped', () => {
     const values = [0, 5, 5, 1_000_000_007, 3, -42, 0.25, 1e300, 2 ** 53, Number.NaN, 7, -0.5];
-    const c = new Chunk(10);
-    writeAll(c, values);
-    expect(readAll(c)).toEqual(values.filter((v) => !Number.isNaN(v)));
+    const c = new ChunkedColumns();
+    writeAll(c, 10, [values]);
+    expect(readAll(c, 0)).toEqual(present(values));
     const seqs: number[] = [];
-    c.read(12, 14, (seq) => seqs.push(seq));
+    c.read(0, 12, 14, (seq) => seqs.push(seq));
     expect(seqs).toEqual([12, 13, 14]);
   });
 
   it('start from nothing, not from the value before them, until they hold a present value', () => {
-    // A gauge's column: 5 was its last value, in an earlier chunk; this one starts missing.
-    const c = new Chunk(120);
-    c.append(Number.NaN, 5);
-    c.append(7, 5);
-    c.append(9, 7);
-    expect(readAll(c)).toEqual([7, 9]);
+    // A gauge's column: 5 was its last value, in the chunk before; this one starts missing.
+    const c = new ChunkedColumns();
+    const values = [...Array.from({ length: SAMPLES_PER_CHUNK - 1 }, () => 4), 5];
+    writeAll(c, 0, [[...values, Number.NaN, 7, 9]]);
+    expect(readAll(c, 0, SAMPLES_PER_CHUNK)).toEqual([7, 9]);
+    expect(readAll(c, 0)).toEqual([...values, 7, 9]);
   });
 
-  it('read any range alike, whether it starts at the chunk, at a mark or between marks', () => {
-    const c = new Chunk(1000);
+  it('read any range alike, whether it starts at the chunk, at a mark or between marks, sealed or not', () => {
+    const c = new ChunkedColumns();
     const values: number[] = [];
     for (let i = 0; i < SAMPLES_PER_CHUNK; i++)
       // Counters, a missing gauge sample now and then, and a fraction written raw.
       values.push(i % 17 === 5 ? Number.NaN : i % 29 === 3 ? i + 0.5 : i * 3);
-    writeAll(c, values);
-    for (const from of [1000, 1023, 1024, 1025, 1050, 1100, 1119]) {
-      const got: [number, number][] = [];
-      c.read(from, 1119, (seq, v) => got.push([seq, v]));
-      const want = values
-        .map((v, i) => [1000 + i, v] as [number, number])
-        .filter(([seq, v]) => seq >= from && !Number.isNaN(v));
-      expect(got).toEqual(want);
-    }
+    const check = () => {
+      for (const from of [960, 983, 984, 985, 1010, 1060, 1079]) {
+        const got: [number, number][] = [];
+        c.read(0, from, 1079, (seq, v) => got.push([seq, v]));
+        const want = values
+          .map((v, i) => [960 + i, v] as [number, number])
+          .filter(([seq, v]) => seq >= from && !Number.isNaN(v));
+        expect(got).toEqual(want);
+      }
+    };
+    // Scrape 960 starts a period (960 = 8 chunks): the column's samples fill one chunk.
+    writeAll(c, 960, [values]);
+    check();
+    c.begin(960 + SAMPLES_PER_CHUNK);
+    check();
   });
 
   it('give any one sample from the nearest mark as a full read gives it, NaN where missing', () => {
-    const c = new Chunk(500);
-    writeAll(
-      c,
-      Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) =>
+    const c = new ChunkedColumns();
+    writeAll(c, 480, [
+      Array.from({ length: SAMPLES_PER_CHUNK + 50 }, (_, i) =>
         i % 13 === 4 ? Number.NaN : i % 31 === 2 ? i / 4 : 1000 - i * i,
       ),
-    );
+    ]);
     const full = new Map<number, number>();
-    c.read(500, 500 + SAMPLES_PER_CHUNK, (seq, v) => full.set(seq, v));
-    for (let seq = 499; seq <= 500 + SAMPLES_PER_CHUNK; seq++)
-      expect(c.valueAt(seq)).toEqual(full.get(seq) ?? Number.NaN);
+    c.read(0, 480, 480 + SAMPLES_PER_CHUNK + 50, (seq, v) => full.set(seq, v));
+    expect(full.size).toBeGreaterThan(SAMPLES_PER_CHUNK);
+    for (let seq = 479; seq <= 480 + SAMPLES_PER_CHUNK + 50; seq++)
+      expect(c.valueAt(0, seq)).toEqual(full.get(seq) ?? Number.NaN);
   });
 
-  it('read the same once sealed into a shared slab as while written, from any sample', () => {
-    const values = Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) =>
-      i % 11 === 3 ? Number.NaN : i % 23 === 7 ? i / 8 : 5000 + i * i,
+  it("keep each column's samples apart in one buffer, however much more one column writes than another", () => {
+    // One byte a sample beside nine (fractions, written raw): the wide column outgrows
+    // its room again and again, and the buffer is packed anew.
+    const narrow = Array.from({ length: 2 * SAMPLES_PER_CHUNK + 30 }, (_, i) => 5000 + i);
+    const wide = narrow.map((v, i) => (i % 11 === 3 ? Number.NaN : v / 8));
+    const c = new ChunkedColumns();
+    writeAll(c, 0, [narrow, wide, [...narrow].reverse(), wide.slice(0, 150)]);
+    expect(readAll(c, 0)).toEqual(narrow);
+    expect(readAll(c, 1)).toEqual(present(wide));
+    expect(readAll(c, 2)).toEqual([...narrow].reverse());
+    // A column with nothing more to give writes missing samples, one byte each.
+    expect(readAll(c, 3)).toEqual(present(wide.slice(0, 150)));
+    expect(c.valueAt(1, SAMPLES_PER_CHUNK + 1)).toBe(wide[SAMPLES_PER_CHUNK + 1]);
+  });
+
+  it('keep the columns asked for at new slots, sealed samples and written ones alike', () => {
+    const c = new ChunkedColumns();
+    const cols = [0, 1, 2].map((k) =>
+      Array.from({ length: SAMPLES_PER_CHUNK + 40 }, (_, i) => k * 1000 + i),
     );
-    const [c, other] = [new Chunk(200), new Chunk(200)];
-    writeAll(c, values);
-    writeAll(other, [...values].reverse());
-    const before = Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) => c.valueAt(200 + i));
-    c.seal();
-    other.seal();
-    expect(c.data.length).toBe(c.length);
-    expect(Array.from({ length: SAMPLES_PER_CHUNK }, (_, i) => c.valueAt(200 + i))).toEqual(before);
-    expect(readAll(c)).toEqual(values.filter((v) => !Number.isNaN(v)));
-    expect(readAll(other)).toEqual([...values].reverse().filter((v) => !Number.isNaN(v)));
+    writeAll(c, 0, cols);
+    // A column made after the first chunk was sealed.
+    c.fit(4);
+    const late = Array.from({ length: 10 }, (_, i) => 7 + i / 2);
+    for (let i = 0; i < 10; i++) {
+      const seq = SAMPLES_PER_CHUNK + 40 + i;
+      c.begin(seq);
+      cols.forEach((values, slot) => {
+        values.push(slot * 1000 + seq);
+        c.append(slot, seq, slot * 1000 + seq, slot * 1000 + seq - 1);
+      });
+      c.append(3, seq, late[i] as number, (late[i - 1] ?? 0) as number);
+    }
+    c.keepOnly([3, 2, 0]);
+    expect(readAll(c, 0)).toEqual(late);
+    expect(readAll(c, 1)).toEqual(cols[2]);
+    expect(readAll(c, 2)).toEqual(cols[0]);
+    expect(c.valueAt(0, 5)).toBeNaN();
+    expect(c.valueAt(1, 5)).toBe(2005);
   });
 
   it('spend one byte on a counter that did not move or moved by little', () => {
-    const c = new Chunk(0);
+    const c = new ChunkedColumns();
     let v = 1_234_567;
-    c.append(v, 0);
-    const firstBytes = c.length;
-    for (let i = 1; i < SAMPLES_PER_CHUNK; i++) {
-      const previous = v;
-      c.append((v += i % 3), previous);
-    }
-    expect(c.length - firstBytes).toBe(SAMPLES_PER_CHUNK - 1);
-    expect(c.full).toBe(true);
+    writeAll(c, 0, [[v]]);
+    const firstBytes = c.tally().sampleBytes;
+    const values = Array.from({ length: SAMPLES_PER_CHUNK - 1 }, (_, i) => (v += (i + 1) % 3));
+    const more = new ChunkedColumns();
+    writeAll(more, 0, [[1_234_567, ...values]]);
+    expect(more.tally().sampleBytes - firstBytes).toBe(SAMPLES_PER_CHUNK - 1);
+    expect(more.tally().samples).toBe(SAMPLES_PER_CHUNK);
   });
 });
 

@@ -1,6 +1,6 @@
 import { parseTextFormat, type ParsedSample } from '../../prometheus/text-format';
 import type { Matcher } from '../engine';
-import { Chunk } from './chunks';
+import { ChunkedColumns } from './chunks';
 import type { BucketRun } from './histogram';
 import { dropsSeries, GAUGES, KEPT_FAMILIES, reduceLabels, rollupOf, seriesKey } from './reduce';
 import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
@@ -14,15 +14,13 @@ import {
 } from './series-index';
 
 /**
- * One column of samples: a value per scrape of one proxy. Its last value
- * lives in its target's `lastValues` at its slot, not here: see Chunk.
+ * One column of samples: a value per scrape of one proxy. Its samples and
+ * last value live in its target's arrays at its slot, not here: see
+ * ChunkedColumns.
  */
 interface Column {
   target: TargetStore;
   gauge: boolean;
-  /** Its chunks, linked oldest to newest (`Chunk.newer`); the head is written to. */
-  oldest: Chunk | undefined;
-  head: Chunk | undefined;
   /** Scrape that last saw a raw series feeding this one. */
   seenSeq: number;
   /** Oldest scrape it still has a sample of. */
@@ -170,6 +168,8 @@ class TargetStore implements LineVisitor {
   recentStride = 16;
   /** Per column at its slot, the last present value written (counters carry it forward). */
   lastValues = new Float64Array(16);
+  /** Every column's samples, by slot. */
+  readonly chunks = new ChunkedColumns();
   /** Reduced series made during this scrape (they start at the raw values). */
   private freshFrom = 0;
   /** The line being ingested (text path) or the sample (parsed path). */
@@ -333,6 +333,7 @@ class TargetStore implements LineVisitor {
 
   /** Room in the per-column arrays for every column. */
   private fit(): void {
+    this.chunks.fit(this.series.length);
     if (this.acc.length < this.series.length) {
       this.acc = doubled(this.acc);
       this.touched = doubled(this.touched);
@@ -391,8 +392,6 @@ class TargetStore implements LineVisitor {
     return {
       target: this,
       gauge,
-      oldest: undefined,
-      head: undefined,
       seenSeq: this.seq,
       firstSeq: this.seq,
       slot: this.series.length,
@@ -410,6 +409,8 @@ class TargetStore implements LineVisitor {
     this.times[seq % this.capacity] = t;
     const row = (seq % RECENT) * this.recentStride;
     const last = this.lastValues;
+    const chunks = this.chunks;
+    chunks.begin(seq);
     for (let idx = 0; idx < this.series.length; idx++) {
       const s = this.series[idx] as Stored;
       let value: number;
@@ -422,16 +423,7 @@ class TargetStore implements LineVisitor {
       } else {
         value = s.gauge ? Number.NaN : (last[idx] as number);
       }
-      let head = s.head;
-      if (!head || head.full) {
-        const fresh = new Chunk(seq, head ? head.length + 8 : 16);
-        if (head) {
-          head.seal();
-          head.newer = fresh;
-        } else s.oldest = fresh;
-        s.head = head = fresh;
-      }
-      head.append(value, last[idx] as number);
+      chunks.append(idx, seq, value, last[idx] as number);
       this.recent[row + idx] = value;
       if (!Number.isNaN(value)) last[idx] = value;
       this.acc[idx] = 0;
@@ -517,18 +509,11 @@ class TargetStore implements LineVisitor {
   }
 
   private measure(): TargetTally {
-    let samples = 0;
-    let sampleBytes = 0;
-    let bytes = this.raw.capacity * 24 + this.capacity * 8 + this.recent.byteLength;
-    for (const s of this.series) {
+    const { samples, sampleBytes, bytes: chunkBytes } = this.chunks.tally();
+    let bytes = chunkBytes + this.raw.capacity * 24 + this.capacity * 8 + this.recent.byteLength;
+    for (const s of this.series)
       bytes +=
         s.kind === 'series' ? SERIES_OVERHEAD_BYTES + s.labels.byteLength : BUCKET_OVERHEAD_BYTES;
-      for (let c = s.oldest; c; c = c.newer) {
-        samples += c.count;
-        sampleBytes += c.length;
-        bytes += c.data.byteLength;
-      }
-    }
     for (const h of this.histograms.values())
       bytes += SERIES_OVERHEAD_BYTES + h.labels.byteLength + h.buckets.length * 8;
     return { series: this.series.length, samples, sampleBytes, bytes };
@@ -536,12 +521,10 @@ class TargetStore implements LineVisitor {
 
   private forgetOld(): void {
     const oldest = this.firstSeq;
+    const held = this.chunks.forget(oldest);
     let removed = false;
     for (const s of this.series) {
-      for (let c = s.oldest; c?.newer && c.firstSeq + c.count <= oldest; c = c.newer) {
-        s.oldest = c.newer;
-        s.firstSeq = c.newer.firstSeq;
-      }
+      if (s.firstSeq < held) s.firstSeq = held;
       if (s.seenSeq < oldest) removed = true;
     }
     if (!removed) return;
@@ -559,6 +542,7 @@ class TargetStore implements LineVisitor {
     const kept = keep.map((i) => this.series[i] as Stored);
     this.series.length = 0;
     this.series.push(...kept);
+    this.chunks.keepOnly(keep);
     this.widenRecent(this.recentStride, (slot) =>
       slot < renumber.length ? (renumber[slot] as number) - 1 : -1,
     );
@@ -666,9 +650,7 @@ function boundOf(le: string): number {
 
 /** The sample at `seq` of a column (NaN when it has none). */
 function valueAt(s: Column, seq: number): number {
-  let c = s.oldest;
-  while (c?.newer && c.newer.firstSeq <= seq) c = c.newer;
-  return c ? c.valueAt(seq) : Number.NaN;
+  return s.target.chunks.valueAt(s.slot, seq);
 }
 
 /**
@@ -698,17 +680,14 @@ function readEnds(s: Column, capacity: number, ends: WindowEnds): boolean {
     return true;
   }
   ends.n = 0;
-  for (let c = s.oldest; c; c = c.newer) {
-    if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
-    c.read(first, last, (seq, v) => {
-      if (ends.n++ === 0) {
-        ends.firstT = ring[seq % capacity] as number;
-        ends.firstV = v;
-      }
-      ends.lastT = ring[seq % capacity] as number;
-      ends.lastV = v;
-    });
-  }
+  target.chunks.read(s.slot, first, last, (seq, v) => {
+    if (ends.n++ === 0) {
+      ends.firstT = ring[seq % capacity] as number;
+      ends.firstV = v;
+    }
+    ends.lastT = ring[seq % capacity] as number;
+    ends.lastV = v;
+  });
   return ends.n > 0;
 }
 
@@ -932,13 +911,10 @@ export class SampleStore {
       const times: number[] = [];
       const values: number[] = [];
       const ring = s.target.times;
-      for (let c = s.oldest; c; c = c.newer) {
-        if (c.firstSeq + c.count <= first || c.firstSeq > last) continue;
-        c.read(first, last, (seq, v) => {
-          times.push(ring[seq % this.capacity] as number);
-          values.push(v);
-        });
-      }
+      s.target.chunks.read(s.slot, first, last, (seq, v) => {
+        times.push(ring[seq % this.capacity] as number);
+        values.push(v);
+      });
       if (values.length === 0) return;
       // A bucket's `le` is its own; every other label is its histogram's.
       const valueOf = (name: string, id: number): string | undefined => {
