@@ -278,6 +278,13 @@ interface LoadResult {
   heapLows: [number, number];
   /** The young generation's size at the end (MiB): it grows under load up to its limit, once. */
   youngEnd: number;
+  /**
+   * The V8 heap in use just after each full collection (the API's `meshviz_heap_live_bytes`)
+   * in each half after the first minute, their mean: what its objects keep, with no garbage.
+   */
+  liveHeap: [number, number];
+  /** Full collections in each half. */
+  fullCollections: [number, number];
   /** Why the run ended early: the API stopped answering. */
   failed?: string;
 }
@@ -294,6 +301,8 @@ const FAILED_LOAD: Omit<LoadResult, 'mode' | 'viewers'> = {
   warmLows: [Number.NaN, Number.NaN],
   heapLows: [Number.NaN, Number.NaN],
   youngEnd: Number.NaN,
+  liveHeap: [Number.NaN, Number.NaN],
+  fullCollections: [0, 0],
 };
 
 const peakOf = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : Number.NaN);
@@ -303,6 +312,18 @@ const halves = (xs: number[], of: (half: number[]) => number): [number, number] 
   of(xs.slice(0, xs.length >> 1)),
   of(xs.slice(xs.length >> 1)),
 ];
+
+/** The mean heap left by the full collections before and after `middle` (ms into the run), and their counts. */
+function liveHeapHalves(
+  collections: [number, number][],
+  middle: number,
+): Pick<LoadResult, 'liveHeap' | 'fullCollections'> {
+  const first = collections.filter(([at]) => at < middle).map(([, mib]) => mib);
+  const second = collections.filter(([at]) => at >= middle).map(([, mib]) => mib);
+  const mean = (xs: number[]) =>
+    xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
+  return { liveHeap: [mean(first), mean(second)], fullCollections: [first.length, second.length] };
+}
 
 async function loadRun(
   mode: string,
@@ -324,9 +345,16 @@ async function loadRun(
   const warm: number[] = [];
   const heapWarm: number[] = [];
   let young = Number.NaN;
+  /** Per full collection after the first minute: when (ms into the run) and the heap it left (MiB). */
+  const collections: [number, number][] = [];
+  let fullSeen = Number.NaN;
   const heap = async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     young = metric(text, 'meshviz_nodejs_heap_space_size_total_bytes\\{space="new"\\}') / 2 ** 20;
+    const full = metric(text, 'meshviz_heap_full_collections_total');
+    if (full > fullSeen)
+      collections.push([Date.now() - t0, metric(text, 'meshviz_heap_live_bytes') / 2 ** 20]);
+    fullSeen = full;
     return metric(text, 'meshviz_nodejs_heap_size_used_bytes') / 2 ** 20;
   };
   const sampler = setInterval(() => {
@@ -374,6 +402,7 @@ async function loadRun(
     warmLows: halves(warm, lowOf),
     heapLows: halves(heapWarm, lowOf),
     youngEnd: young,
+    ...liveHeapHalves(collections, 60_000 + (until - t0 - 60_000) / 2),
   };
 }
 
@@ -711,6 +740,7 @@ function report(results: SizeResult[]): string {
             'RSS low MiB after 1 min: first half / second half',
             'V8 heap in use, low MiB after 1 min: first half / second half',
             'young generation MiB at end',
+            'V8 heap after full collections, mean MiB after 1 min: first half / second half (collections)',
           ],
           r.load.map((l) => [
             l.mode,
@@ -723,6 +753,7 @@ function report(results: SizeResult[]): string {
             l.warmLows.some(Number.isNaN) ? '-' : `${f0(l.warmLows[0])} / ${f0(l.warmLows[1])}`,
             l.heapLows.some(Number.isNaN) ? '-' : `${f0(l.heapLows[0])} / ${f0(l.heapLows[1])}`,
             Number.isNaN(l.youngEnd) ? '-' : f0(l.youngEnd),
+            `${Number.isNaN(l.liveHeap[0]) ? '-' : f0(l.liveHeap[0])} / ${Number.isNaN(l.liveHeap[1]) ? '-' : f0(l.liveHeap[1])} (${l.fullCollections[0]} / ${l.fullCollections[1]})`,
           ]),
         ),
       );

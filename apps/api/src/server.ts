@@ -163,6 +163,7 @@ export function buildServer(config: Config, log: Logger): MeshvizServer {
       scraper?.stop();
       targets?.stop();
       topology.stop();
+      selfMetrics.close();
       void layouts.close();
     },
   };

@@ -1,3 +1,5 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler, Router } from 'express';
 import express from 'express';
@@ -85,8 +87,38 @@ export class SelfMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * What the process's objects keep: the heap in use just after a full
+   * collection, set at each. The heap in use at any other moment also holds
+   * garbage not yet collected, so only this one says whether memory is kept.
+   */
+  readonly liveHeap = new Gauge({
+    name: 'meshviz_heap_live_bytes',
+    help: 'V8 heap in use just after the last full (mark-compact) collection.',
+    registers: [this.registry],
+  });
+  readonly fullCollections = new Counter({
+    name: 'meshviz_heap_full_collections_total',
+    help: 'Full (mark-compact) collections of the V8 heap.',
+    registers: [this.registry],
+  });
+  private readonly collections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      this.fullCollections.inc();
+      this.liveHeap.set(getHeapStatistics().used_heap_size);
+    }
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'meshviz_' });
+    this.collections.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Stops watching collections (a server that is closing). */
+  close(): void {
+    this.collections.disconnect();
   }
 
   middleware(): RequestHandler {
