@@ -60,7 +60,13 @@ describe('Prometheus engine', () => {
       queryRange: async (promql: string) => {
         asked.push(promql);
         await new Promise((r) => setTimeout(r, 5));
+        // In no particular order, as Prometheus gives a matrix's series.
         return [
+          line('web', '+Inf', [
+            [60, 10],
+            [75, 0],
+          ]),
+          line('idle', '+Inf', [[75, 0]]),
           line('web', '10', [
             [60, 5],
             [75, 0],
@@ -69,11 +75,6 @@ describe('Prometheus engine', () => {
             [60, 10],
             [75, 0],
           ]),
-          line('web', '+Inf', [
-            [60, 10],
-            [75, 0],
-          ]),
-          line('idle', '+Inf', [[75, 0]]),
         ];
       },
     } as unknown as PrometheusClient;

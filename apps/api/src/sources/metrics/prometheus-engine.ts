@@ -9,7 +9,8 @@ import type {
   RateQuery,
   Sample,
 } from './engine';
-import { bucketRates, groupKey, quantileKey, quantilesOfBuckets } from './engine';
+import { bucketRates, groupKey, pick, quantilesOfBuckets } from './engine';
+import { boundsQuantile } from './embedded/histogram';
 import { gaugeQuery, rateQuery } from './promql';
 
 const num = (v: string) => Number(v);
@@ -61,7 +62,8 @@ export class PrometheusEngine implements MetricsEngine {
   /**
    * A quantile over time, from the bucket rates over time as `quantiles` does. A chart asks
    * for its p50, p95 and p99 lines at once: they share one range query of the buckets while
-   * it is out, so Prometheus sums them once, not once per line.
+   * it is out, and its buckets sorted into groups per step, so Prometheus sums them once and
+   * each line only interpolates.
    */
   async quantileRange(
     q: QuantileQuery & { quantiles: [number] },
@@ -69,35 +71,28 @@ export class PrometheusEngine implements MetricsEngine {
     signal?: AbortSignal,
   ): Promise<RangeSeries[]> {
     const rates = bucketRates(q);
-    const matrix = signal
-      ? await this.rateRange(rates, range, signal)
-      : await this.shared(JSON.stringify([rates, range]), () => this.rateRange(rates, range));
-    const byStep = new Map<number, Sample[]>();
-    for (const s of matrix)
-      for (const [t, value] of s.points) {
-        let samples = byStep.get(t);
-        if (!samples) byStep.set(t, (samples = []));
-        samples.push({ labels: s.labels, value });
-      }
-    const key = quantileKey(q.quantiles[0]);
+    const steps = signal
+      ? bucketSteps(await this.rateRange(rates, range, signal), q.by)
+      : await this.shared(JSON.stringify([rates, range]), async () =>
+          bucketSteps(await this.rateRange(rates, range), q.by),
+        );
     const series = new Map<string, RangeSeries>();
-    for (const t of [...byStep.keys()].sort((a, b) => a - b))
-      for (const s of quantilesOfBuckets(byStep.get(t) ?? [], q)) {
-        const v = s.values[key];
+    for (const { t, groups } of steps)
+      for (const g of groups) {
+        const v = boundsQuantile(q.quantiles[0], g.les, g.counts);
         // As histogram_quantile: no point where the group had no requests.
-        if (v === undefined || Number.isNaN(v)) continue;
-        const group = groupKey(s.labels, q.by);
-        let line = series.get(group);
-        if (!line) series.set(group, (line = { labels: s.labels, points: [] }));
+        if (Number.isNaN(v)) continue;
+        let line = series.get(g.key);
+        if (!line) series.set(g.key, (line = { labels: g.labels, points: [] }));
         line.points.push([t, v]);
       }
     return [...series.values()];
   }
 
-  private readonly inFlight = new Map<string, Promise<RangeSeries[]>>();
+  private readonly inFlight = new Map<string, Promise<BucketStep[]>>();
 
   /** One query for the callers asking it while it is out. */
-  private shared(key: string, ask: () => Promise<RangeSeries[]>): Promise<RangeSeries[]> {
+  private shared(key: string, ask: () => Promise<BucketStep[]>): Promise<BucketStep[]> {
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = ask().finally(() => this.inFlight.delete(key));
@@ -105,4 +100,48 @@ export class PrometheusEngine implements MetricsEngine {
     }
     return pending;
   }
+}
+
+/** One step of a histogram's bucket rates over time: per group, its bounds ascending and their rates. */
+interface BucketStep {
+  t: number;
+  groups: { key: string; labels: Record<string, string>; les: number[]; counts: number[] }[];
+}
+
+/**
+ * Bucket rates over time (a series per group and bound) as steps, each with
+ * its groups' buckets in bound order: a series' group and bound are worked
+ * out once, not once per step and quantile.
+ */
+function bucketSteps(matrix: RangeSeries[], by: string[]): BucketStep[] {
+  const steps = new Map<
+    number,
+    Map<string, { labels: Record<string, string>; buckets: [number, number][] }>
+  >();
+  for (const s of matrix) {
+    const key = groupKey(s.labels, by);
+    const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
+    let labels: Record<string, string> | undefined;
+    for (const [t, count] of s.points) {
+      let groups = steps.get(t);
+      if (!groups) steps.set(t, (groups = new Map()));
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { labels: (labels ??= pick(s.labels, by)), buckets: [] }));
+      g.buckets.push([le, count]);
+    }
+  }
+  return [...steps.keys()]
+    .sort((a, b) => a - b)
+    .map((t) => ({
+      t,
+      groups: [...(steps.get(t) ?? [])].map(([key, g]) => {
+        g.buckets.sort((a, b) => a[0] - b[0]);
+        return {
+          key,
+          labels: g.labels,
+          les: g.buckets.map((b) => b[0]),
+          counts: g.buckets.map((b) => b[1]),
+        };
+      }),
+    }));
 }
