@@ -249,12 +249,16 @@ export class ChunkedColumns {
     return true;
   }
 
-  /** Room for `n` more bytes in a column's region: a larger one at the end, the buffer packed anew when full. */
+  /**
+   * Room for `n` more bytes in a column's region: a larger one at the end,
+   * or, when there is no room there, the buffer packed anew, its moved-out
+   * regions dropped and half as much again left free.
+   */
   private reserve(slot: number, n: number): void {
     const cap = Math.max((this.caps[slot] as number) * 2, (this.lengths[slot] as number) + n, 16);
     if (this.used + cap > this.data.length) {
       this.caps[slot] = cap;
-      this.pack((this.data.length + cap) * 2);
+      this.pack(1.5);
       return;
     }
     const start = this.starts[slot] as number;
@@ -264,11 +268,11 @@ export class ChunkedColumns {
     this.used += cap;
   }
 
-  /** Copies every column's region, at its capacity, into a new buffer of `size` bytes (at least what they take). */
-  private pack(size: number): void {
+  /** Copies every column's region, at its capacity, into a new buffer `room` times what they take. */
+  private pack(room: number): void {
     let total = 0;
     for (let slot = 0; slot < this.columns; slot++) total += this.caps[slot] as number;
-    const data = new Uint8Array(Math.max(size, total, 256));
+    const data = new Uint8Array(Math.max(Math.ceil(total * room), 256));
     let at = 0;
     for (let slot = 0; slot < this.columns; slot++) {
       const start = this.starts[slot] as number;
@@ -318,16 +322,14 @@ export class ChunkedColumns {
       s.samples = samplesOf(s);
       this.sealed.push(s);
     }
-    let room = 0;
     for (let slot = 0; slot < n; slot++) {
       this.caps[slot] = (this.lengths[slot] as number) + 8;
       this.lengths[slot] = 0;
-      room += this.caps[slot] as number;
     }
     this.firsts.fill(-1);
     this.based.fill(0);
     // A quarter more, for the columns whose chunk grows past its last one.
-    this.pack(Math.ceil(room * 1.25));
+    this.pack(1.25);
     this.headFirst = seq;
   }
 }
