@@ -1,4 +1,4 @@
-import { histogramQuantile } from './embedded/histogram';
+import { histogramQuantile, leBound } from './embedded/histogram';
 
 /**
  * The typed questions the mesh model asks of metrics, answered alike by the
@@ -122,7 +122,7 @@ export function quantilesOfBuckets(buckets: Iterable<Sample>, q: QuantileQuery):
       grouped.set(key, g);
     }
     g.buckets.push({
-      le: s.labels.le === '+Inf' ? Infinity : Number(s.labels.le),
+      le: leBound(s.labels.le),
       count: s.value,
     });
   }

@@ -10,7 +10,7 @@ import type {
   Sample,
 } from './engine';
 import { bucketRates, groupKey, pick, quantilesOfBuckets } from './engine';
-import { boundsQuantile } from './embedded/histogram';
+import { boundsQuantile, leBound } from './embedded/histogram';
 import { gaugeQuery, rateQuery } from './promql';
 
 const num = (v: string) => Number(v);
@@ -120,7 +120,7 @@ function bucketSteps(matrix: RangeSeries[], by: string[]): BucketStep[] {
   >();
   for (const s of matrix) {
     const key = groupKey(s.labels, by);
-    const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
+    const le = leBound(s.labels.le);
     let labels: Record<string, string> | undefined;
     for (const [t, count] of s.points) {
       let groups = steps.get(t);

@@ -362,7 +362,11 @@ function moved<T extends Int32Array | Float64Array | Uint8Array>(
 }
 
 /** A copy of a per-column array with room for `n` columns' fields, the new ones `fill`. */
-function grown<T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number, fill = 0): T {
+export function grown<T extends Int32Array | Float64Array | Uint8Array>(
+  a: T,
+  n: number,
+  fill = 0,
+): T {
   const out = new (a.constructor as new (length: number) => T)(n);
   out.set(a);
   if (fill !== 0) out.fill(fill, a.length);

@@ -1,3 +1,8 @@
+/** A bucket's `le` as a number. */
+export function leBound(le: string | undefined): number {
+  return le === '+Inf' ? Infinity : Number(le);
+}
+
 /**
  * Prometheus's histogram_quantile over cumulative bucket rates: linear
  * interpolation inside the bucket holding the rank; the first bucket starts

@@ -1,7 +1,7 @@
 import { parseTextFormat, type ParsedSample } from '../../prometheus/text-format';
 import type { Matcher } from '../engine';
-import { ChunkedColumns } from './chunks';
-import type { BucketRun } from './histogram';
+import { ChunkedColumns, grown } from './chunks';
+import { leBound, type BucketRun } from './histogram';
 import { dropsSeries, GAUGES, KEPT_FAMILIES, reduceLabels, rollupOf, seriesKey } from './reduce';
 import { hashBytes, parseValue, scanSamples, type LineVisitor } from './scan';
 import {
@@ -335,9 +335,9 @@ class TargetStore implements LineVisitor {
   private fit(): void {
     this.chunks.fit(this.series.length);
     if (this.acc.length < this.series.length) {
-      this.acc = doubled(this.acc);
-      this.touched = doubled(this.touched);
-      this.lastValues = doubled(this.lastValues);
+      this.acc = grown(this.acc, this.acc.length * 2);
+      this.touched = grown(this.touched, this.touched.length * 2);
+      this.lastValues = grown(this.lastValues, this.lastValues.length * 2);
       this.widenRecent(this.recentStride * 2, (slot) => slot);
     }
   }
@@ -368,7 +368,7 @@ class TargetStore implements LineVisitor {
       });
       this.histograms.set(key, histogram);
     }
-    const bound = boundOf(le);
+    const bound = leBound(le);
     const bucket: Bucket = {
       kind: 'bucket',
       histogram,
@@ -385,7 +385,7 @@ class TargetStore implements LineVisitor {
 
   /** Buckets' bounds as numbers, in their order (buckets come and go rarely: made anew each time). */
   private boundsOf(buckets: Bucket[]): Float64Array {
-    return Float64Array.from(buckets, (b) => boundOf(this.store.bounds.strings[b.leId] ?? ''));
+    return Float64Array.from(buckets, (b) => leBound(this.store.bounds.strings[b.leId] ?? ''));
   }
 
   private newColumn(gauge: boolean): Column {
@@ -640,18 +640,6 @@ function keyHash(key: string): number {
 function hashString(s: string): [number, number] {
   const bytes = Buffer.from(s, 'utf8');
   return hashBytes(bytes, 0, bytes.length);
-}
-
-/** A copy of a per-column array with room for twice the columns, the new ones zero. */
-function doubled<T extends Float64Array | Uint8Array>(a: T): T {
-  const out = new (a.constructor as new (length: number) => T)(a.length * 2);
-  out.set(a);
-  return out;
-}
-
-/** A bucket's `le` as a number. */
-function boundOf(le: string): number {
-  return le === '+Inf' ? Infinity : Number(le);
 }
 
 /** The sample at `seq` of a column (NaN when it has none). */
