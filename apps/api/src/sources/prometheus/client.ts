@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 
 /**
  * A client of the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`),
@@ -102,24 +102,41 @@ export class PrometheusClient {
     return out;
   }
 
+  /** The origin and path of each API endpoint, worked out once. */
+  private readonly endpoints = new Map<string, { origin: string; path: string }>();
+
+  private endpoint(path: string): { origin: string; path: string } {
+    let e = this.endpoints.get(path);
+    if (!e) {
+      const base = this.options.baseUrl;
+      const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+      e = { origin: url.origin, path: `${url.pathname}${url.search}` };
+      this.endpoints.set(path, e);
+    }
+    return e;
+  }
+
   private async call<T>(
     path: string,
     params: Record<string, string>,
     signal?: AbortSignal,
   ): Promise<T> {
-    const url = new URL(
-      path,
-      this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`,
-    );
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const timedOut = () =>
       new PrometheusError(`Prometheus did not answer within ${this.timeoutMs} ms`);
+    // The timeout is the connection's (undici's headers and body timeouts, on its coarse
+    // timers: about a second late at most): Prometheus sends nothing until it has evaluated
+    // the query, then the whole body at once. A timer and an AbortSignal made per query
+    // cost as much again as the rest of sending it, and an answer sends its queries one
+    // after another: the last leaves only once the others' set-up is done.
+    const isTimeout = (err: unknown) => {
+      const code = (err as { code?: string } | null)?.code;
+      return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+    };
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, {
+      res = await this.dispatcher.request({
+        ...this.endpoint(path),
         method: 'POST',
-        dispatcher: this.dispatcher,
         headers: {
           ...this.authHeaders(),
           'Content-Type': 'application/x-www-form-urlencoded',
@@ -132,10 +149,13 @@ export class PrometheusClient {
           ...params,
           timeout: `${Math.ceil(this.timeoutMs)}ms`,
         }).toString(),
-        signal: combined,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        signal,
       });
     } catch (err) {
-      if (timeout.aborted) throw timedOut();
+      if (isTimeout(err)) throw timedOut();
+      if (signal?.aborted) throw err;
       throw new PrometheusError(`Prometheus unreachable: ${unreachable(err)}`);
     }
     const status = res.statusCode;
@@ -149,7 +169,7 @@ export class PrometheusClient {
     try {
       body = (await res.body.json()) as PromResult<T>;
     } catch (err) {
-      if (timeout.aborted) throw timedOut();
+      if (isTimeout(err)) throw timedOut();
       if (signal?.aborted) throw err;
       throw new PrometheusError(`Prometheus answered ${status} with a body that is not JSON`);
     }
