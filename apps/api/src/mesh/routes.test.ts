@@ -74,13 +74,19 @@ function heldEngine(current: boolean) {
         ),
       );
     },
-    quantiles: async () => [],
+    quantiles: async (q) => {
+      asked.push(`${q.histogram} buckets`);
+      return [];
+    },
     gauge: async () => [],
     rateRange: (q) => {
       asked.push(q.metric);
       return new Promise((resolve) => held.push(() => resolve([])));
     },
-    quantileRange: async () => [],
+    quantileRange: async (q) => {
+      asked.push(`${q.histogram} buckets`);
+      return [];
+    },
   };
   const release = async () => {
     await new Promise((r) => setImmediate(r));
@@ -119,6 +125,41 @@ describe("a workload's own routes", () => {
     const r = await answer;
     expect(r.routes.map((x) => [x.name, x.effective.rps])).toEqual([['default', 2]]);
     expect(r.errors).toEqual([]);
+  });
+
+  it("send the histograms' queries first and the question of the families last: the answer waits for the slowest query from when it leaves", async () => {
+    const { engine, asked, release } = heldEngine(true);
+    const answer = routesView(depsOf(engine), web, undefined, window);
+    await release();
+    await answer;
+    const buckets = asked.filter((m) => m.endsWith(' buckets'));
+    expect(buckets).toEqual([
+      'inbound_http_response_duration_seconds buckets',
+      'inbound_grpc_response_duration_seconds buckets',
+      'response_latency_ms buckets',
+    ]);
+    // Each branch's histograms lead it.
+    expect(asked.slice(0, 2)).toEqual(buckets.slice(0, 2));
+    expect(asked.indexOf('response_latency_ms buckets')).toBeLessThan(
+      asked.indexOf('response_total'),
+    );
+    expect(asked.slice(-2)).toEqual(['inbound_http_requests_total', 'inbound_grpc_requests_total']);
+
+    asked.length = 0;
+    const chart = timeseriesView(
+      depsOf(engine),
+      { kind: 'workload', namespace: 'shop', workloadKind: 'deployments', name: 'web' },
+      window,
+    );
+    await release();
+    await chart;
+    // p50's query of the buckets (p95 and p99 share it) before the rates'.
+    expect(asked).toEqual([
+      'response_latency_ms buckets',
+      'response_latency_ms buckets',
+      'response_latency_ms buckets',
+      'response_total',
+    ]);
   });
 
   it('chart one of them in one round on current proxies too', async () => {

@@ -219,8 +219,9 @@ async function routeFigures(
       ),
     ).then((r) => r.flat());
   const client = deps.snapshots.get().names.self(workload.namespace, workload.kind, workload.name);
-  const [resp, lat, actual, retries, backends, opaqueRoutes] = await Promise.all([
-    statuses(f.responses),
+  // The histograms' queries leave first: they read a series per bucket and are the slowest,
+  // and the answer waits for the slowest from the moment it leaves, not from the first's.
+  const [lat, resp, actual, retries, backends, opaqueRoutes] = await Promise.all([
     Promise.all(
       f.histograms.map((histogram) =>
         answer.metrics(
@@ -234,6 +235,7 @@ async function routeFigures(
         ),
       ),
     ).then((r) => r.flat()),
+    statuses(f.responses),
     f.attempts.length > 0 ? statuses(f.attempts) : Promise.resolve(undefined),
     retryRates(deps, answer, f, w),
     backendFigures(deps, answer, f, w),
@@ -290,9 +292,8 @@ async function backendFigures(
     answer.metrics(
       deps.engine.rate({ metric, matchers: f.matchers, by: [...by, ...extra], windowSeconds }),
     );
-  const [requests, statuses, latencies] = await Promise.all([
-    Promise.all(f.backends.map((p) => rate(`${p}_requests_total`, []))),
-    Promise.all(f.backends.map((p) => rate(`${p}_response_statuses_total`, f.statusLabels))),
+  // The histograms first, as in `routeFigures`.
+  const [latencies, requests, statuses] = await Promise.all([
     Promise.all(
       f.backends.map((p) =>
         answer.metrics(
@@ -306,6 +307,8 @@ async function backendFigures(
         ),
       ),
     ),
+    Promise.all(f.backends.map((p) => rate(`${p}_requests_total`, []))),
+    Promise.all(f.backends.map((p) => rate(`${p}_response_statuses_total`, f.statusLabels))),
   ]);
   for (const s of requests.flat()) entry(s.labels).rps += s.value;
   for (const s of statuses.flat()) {
