@@ -70,8 +70,17 @@ function unreachable(err: unknown): string {
   return words[code] ?? (code ? `network error ${code}` : 'network error');
 }
 
+/** Whether undici gave up on a request at its headers or body timeout. */
+function isTimeout(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+
 export class PrometheusClient {
   private readonly timeoutMs: number;
+  /** Where the API is: its origin, and the path its endpoints are under. */
+  private readonly origin: string;
+  private readonly basePath: string;
   /**
    * Kept-alive connections to Prometheus. Requests go through undici's
    * `request`, not `fetch`: an answer asks several queries at once, and
@@ -83,6 +92,9 @@ export class PrometheusClient {
 
   constructor(private readonly options: PrometheusClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.origin = base.origin;
+    this.basePath = base.pathname;
     const caFile = options.auth?.caFile;
     // A CA of its own is trusted beside the system's.
     this.dispatcher = new Agent(
@@ -102,20 +114,6 @@ export class PrometheusClient {
     return out;
   }
 
-  /** The origin and path of each API endpoint, worked out once. */
-  private readonly endpoints = new Map<string, { origin: string; path: string }>();
-
-  private endpoint(path: string): { origin: string; path: string } {
-    let e = this.endpoints.get(path);
-    if (!e) {
-      const base = this.options.baseUrl;
-      const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
-      e = { origin: url.origin, path: `${url.pathname}${url.search}` };
-      this.endpoints.set(path, e);
-    }
-    return e;
-  }
-
   private async call<T>(
     path: string,
     params: Record<string, string>,
@@ -128,14 +126,11 @@ export class PrometheusClient {
     // the query, then the whole body at once. A timer and an AbortSignal made per query
     // cost as much again as the rest of sending it, and an answer sends its queries one
     // after another: the last leaves only once the others' set-up is done.
-    const isTimeout = (err: unknown) => {
-      const code = (err as { code?: string } | null)?.code;
-      return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-    };
     let res: Dispatcher.ResponseData;
     try {
       res = await this.dispatcher.request({
-        ...this.endpoint(path),
+        origin: this.origin,
+        path: `${this.basePath}${path}`,
         method: 'POST',
         headers: {
           ...this.authHeaders(),
