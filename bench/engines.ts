@@ -9,7 +9,8 @@
  * The APIs run as shipped (`node dist/api/main.js`, built first). A
  * recording proxy in front of Prometheus times every PromQL query the
  * Prometheus-mode API sends. While the embedded API answers, Prometheus is
- * held still (SIGSTOP), as a cluster runs one or the other.
+ * held still (SIGSTOP), and the embedded API while the Prometheus-mode one
+ * answers, as a cluster runs one or the other.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -218,6 +219,8 @@ interface SizeResult {
     page: string;
     /** The page's first answer in the embedded API: its code's first run (and, for the graph, the layout engine's start). */
     first: number;
+    /** The page's first answer in the Prometheus-mode API (its code's first run there), and its ratio in the API. */
+    prometheusFirst: { ms: number; apiRatio: number };
     /** From the first answer until the layout engine had nothing left to do (its practice). */
     layoutSettleMs: number;
     embedded: number[];
@@ -239,8 +242,8 @@ interface SizeResult {
   prometheusStopped?: string;
 }
 
-/** After Prometheus is let run again: a rate window of scrapes before its answers are timed. */
-const PROMETHEUS_RESUME_SECONDS = 90;
+/** After a held process (Prometheus, the embedded API) is let run again: a rate window of scrapes before its answers are timed. */
+const RESUME_SECONDS = 90;
 
 /**
  * Past this RSS Prometheus is stopped, so the machine (24 GiB) keeps running the rest: the
@@ -455,10 +458,25 @@ async function measure(
     const holdPrometheus = async (held: boolean) => {
       if (prometheusStopped || !pids.prom) return;
       process.kill(pids.prom, held ? 'SIGSTOP' : 'SIGCONT');
-      if (!held) await sleep(PROMETHEUS_RESUME_SECONDS * 1000);
+      if (!held) await sleep(RESUME_SECONDS * 1000);
     };
     cleanup.push(() => {
       if (!prometheusStopped && pids.prom) process.kill(pids.prom, 'SIGCONT');
+    });
+    /**
+     * In turn, the embedded API is held still while the Prometheus-mode API answers: its
+     * scrapes of every proxy, and the mesh answering them, would share the two cores with the
+     * answers timed, as no cluster running Prometheus mode has them do.
+     */
+    let embeddedHeld = false;
+    const holdEmbedded = async (held: boolean) => {
+      if (held === embeddedHeld || !pids.embedded) return;
+      embeddedHeld = held;
+      process.kill(pids.embedded, held ? 'SIGSTOP' : 'SIGCONT');
+      if (!held) await sleep(RESUME_SECONDS * 1000);
+    };
+    cleanup.push(() => {
+      if (embeddedHeld) process.kill(pids.embedded, 'SIGCONT');
     });
 
     // Time to start up and fill the rate windows, then the soak: nothing asks the APIs, so
@@ -531,6 +549,7 @@ async function measure(
       const row = {
         page,
         first,
+        prometheusFirst: { ms: Number.NaN, apiRatio: Number.NaN },
         layoutSettleMs: performance.now() - settled + 2000,
         embedded: [] as number[],
         prometheus: [] as number[],
@@ -552,9 +571,18 @@ async function measure(
       over100ms: gcAfter.over100ms - gcBefore.over100ms,
       seconds: gcAfter.seconds - gcBefore.seconds,
     };
+    await holdEmbedded(true);
     await holdPrometheus(false);
     for (const row of latency) {
       const path = paths[row.page] ?? '';
+      // As in the embedded API, the page's first answer compiles the code only it runs (and
+      // the API's first answer of all builds its view of the cluster): shown on its own.
+      proxy.take();
+      const first = await timed(`${promApiUrl}${uncached(path)}`);
+      await proxy.settled();
+      row.givenUp += proxy.take().givenUp;
+      row.prometheusFirst = { ms: first.ms, apiRatio: first.answerMs / first.queryMs };
+      await sleep(500);
       for (let i = 0; i < samples.prometheus; i++) {
         proxy.take();
         const { ms, answerMs, queryMs } = await timed(`${promApiUrl}${uncached(path)}`);
@@ -591,6 +619,7 @@ async function measure(
         ['Prometheus', promApi, promApiUrl, promUpstream],
       ] as const) {
         await holdPrometheus(mode === 'embedded');
+        await holdEmbedded(mode !== 'embedded');
         for (const [viewers, seconds] of [
           [1, load.baselineSeconds],
           [load.viewers, load.seconds],
@@ -688,13 +717,14 @@ function report(results: SizeResult[]): string {
       );
     out.push(
       '',
-      `Uncached answers at ${r.workloads} workloads, ms: each page's first embedded answer, then p50/p95 of the next ones (and, in Prometheus mode, the worst answer / its slowest PromQL query, and the most an answer took beyond its slowest query: first as the bench timed them, the answer here and the query at a recording proxy in front of Prometheus, then as the API timed both in its Server-Timing header, without the HTTP hops on either side; a query the API gave up on at its 15 s timeout counts with the time it waited, and the queries given up on are counted)`,
+      `Uncached answers at ${r.workloads} workloads, ms: each page's first answer in each mode (the code only that page runs compiles then; in Prometheus mode with its answer / slowest query in the API), then p50/p95 of the next ones (and, in Prometheus mode, the worst answer / its slowest PromQL query, and the most an answer took beyond its slowest query: first as the bench timed them, the answer here and the query at a recording proxy in front of Prometheus, then as the API timed both in its Server-Timing header, without the HTTP hops on either side; a query the API gave up on at its 15 s timeout counts with the time it waited, and the queries given up on are counted)`,
     );
     out.push(
       table(
         [
           'page',
           'embedded first',
+          'Prometheus mode first (in the API: answer / slowest query)',
           'layout engine busy',
           'embedded p50/p95',
           'Prometheus mode p50/p95',
@@ -707,6 +737,7 @@ function report(results: SizeResult[]): string {
         r.latency.map((l) => [
           l.page,
           f0(l.first),
+          `${f0(l.prometheusFirst.ms)} (${f2(l.prometheusFirst.apiRatio)})`,
           l.page === 'graph' ? `${(l.layoutSettleMs / 1000).toFixed(1)} s` : '',
           `${f0(quantile(l.embedded, 0.5))}/${f0(quantile(l.embedded, 0.95))}`,
           `${f0(quantile(l.prometheus, 0.5))}/${f0(quantile(l.prometheus, 0.95))}`,
