@@ -85,13 +85,16 @@ export async function timeseriesView(
     // answer waits for it from the moment it leaves, not from the rates' query's. The rates'
     // leaves next: p95 and p99 only join p50's query while it is out, and setting them up
     // first would hold the rates' back.
-    const median = q(0.5);
-    const counted = Promise.all(
-      counters.map((metric) =>
-        into.metrics(e.rateRange({ metric, matchers, by, windowSeconds: rateWindow }, range)),
-      ),
-    ).then((r) => r.flat());
-    const [p50, rates, p95, p99] = await Promise.all([median, counted, q(0.95), q(0.99)]);
+    const [p50, rates, p95, p99] = await Promise.all([
+      q(0.5),
+      Promise.all(
+        counters.map((metric) =>
+          into.metrics(e.rateRange({ metric, matchers, by, windowSeconds: rateWindow }, range)),
+        ),
+      ).then((r) => r.flat()),
+      q(0.95),
+      q(0.99),
+    ]);
     return { spec, rates, p50, p95, p99 };
   };
   let label: string;
