@@ -22,7 +22,15 @@ import {
   startPrometheus,
   type RunningPrometheus,
 } from '@meshviz/test-support';
-import { cpuSeconds, quantile, rssMiB, startScript, startSyntheticMesh, table } from './lib';
+import {
+  cpuSeconds,
+  quantile,
+  rssMiB,
+  startScript,
+  startSyntheticMesh,
+  stopProcess,
+  table,
+} from './lib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -418,7 +426,7 @@ async function measure(
   load: { viewers: number; seconds: number; baselineSeconds: number } | undefined,
 ): Promise<SizeResult> {
   const [mesh, kubeconfig] = await startSyntheticMesh(workloads, replicas, 84);
-  const cleanup: (() => unknown)[] = [() => mesh.kill('SIGTERM')];
+  const cleanup: (() => unknown)[] = [() => stopProcess(mesh, 'the demo mesh')];
   try {
     const promConfig = kubeconfig.replace(/kubeconfig\.yaml$/, 'prometheus.yml');
     const prom: RunningPrometheus = await startPrometheus(promConfig);
@@ -427,14 +435,14 @@ async function measure(
     const proxyUrl = await proxy.start(prom.url);
     cleanup.push(() => proxy.stop());
     const [embedded, embeddedUrl] = await startApi(['--kubeconfig', kubeconfig]);
-    cleanup.push(() => embedded.kill('SIGTERM'));
+    cleanup.push(() => stopProcess(embedded, 'the embedded-mode API'));
     const [promApi, promApiUrl] = await startApi([
       '--kubeconfig',
       kubeconfig,
       '--prometheus-url',
       proxyUrl,
     ]);
-    cleanup.push(() => promApi.kill('SIGTERM'));
+    cleanup.push(() => stopProcess(promApi, 'the Prometheus-mode API'));
     const pids = { embedded: embedded.pid ?? 0, promApi: promApi.pid ?? 0, prom: prom.pid };
     let phase = 'warm-up';
     let prometheusPeakMiB = 0;
@@ -475,9 +483,6 @@ async function measure(
       process.kill(pids.embedded, held ? 'SIGSTOP' : 'SIGCONT');
       if (!held) await sleep(RESUME_SECONDS * 1000);
     };
-    cleanup.push(() => {
-      if (embeddedHeld) process.kill(pids.embedded, 'SIGCONT');
-    });
 
     // Time to start up and fill the rate windows, then the soak: nothing asks the APIs, so
     // their CPU is ingest and informers.

@@ -84,6 +84,29 @@ export function startScript(
 }
 
 /**
+ * Stops a process the bench started, and waits until it has exited: SIGCONT first (the bench
+ * may be holding it still), then SIGTERM, then SIGKILL if it is still running after
+ * `graceMs`, saying so on stderr. A process left running would share the machine with
+ * whatever the bench measures next.
+ */
+export async function stopProcess(child: ChildProcess, name: string, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+  child.kill('SIGCONT');
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const inTime = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (inTime) return;
+  process.stderr.write(`${name} was still running ${graceMs / 1000} s after SIGTERM: killed\n`);
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/**
  * A synthetic demo mesh, 50 workloads a namespace, without incidents;
  * resolves with the process and its kubeconfig path.
  */
